@@ -1,0 +1,123 @@
+//! The console: runs one line typed by a learner or written as a scenario step.
+//!
+//! A line is a kubectl command (handed to [`crate::kubectl`]), a wait (`wait 45s`, `wait until
+//! pod/web is Ready`) or a playground action (`node fail NAME` …). Output keeps stdout and stderr
+//! apart but in the order they were printed, as a terminal shows them.
+
+use crate::sim::{SimDuration, Simulation};
+
+/// Which stream a line was printed on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    /// Standard output.
+    Stdout,
+    /// Standard error.
+    Stderr,
+}
+
+/// What a command printed, line by line, in order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Output {
+    lines: Vec<(Stream, String)>,
+}
+
+impl Output {
+    /// Appends text to stdout; it may span several lines.
+    pub fn out(&mut self, text: impl AsRef<str>) {
+        self.push(Stream::Stdout, text.as_ref());
+    }
+
+    /// Appends text to stderr; it may span several lines.
+    pub fn err(&mut self, text: impl AsRef<str>) {
+        self.push(Stream::Stderr, text.as_ref());
+    }
+
+    fn push(&mut self, stream: Stream, text: &str) {
+        let text = text.strip_suffix('\n').unwrap_or(text);
+        for line in text.split('\n') {
+            self.lines.push((stream, line.to_string()));
+        }
+    }
+
+    /// Output with a single stderr line.
+    pub fn error(text: impl AsRef<str>) -> Output {
+        let mut o = Output::default();
+        o.err(text);
+        o
+    }
+
+    /// The lines as a terminal shows them, without their streams.
+    pub fn lines(&self) -> Vec<&str> {
+        self.lines.iter().map(|(_, l)| l.as_str()).collect()
+    }
+
+    /// The lines with their streams.
+    pub fn tagged_lines(&self) -> &[(Stream, String)] {
+        &self.lines
+    }
+
+    /// Everything printed, each line ending in a newline.
+    pub fn text(&self) -> String {
+        let mut text = String::new();
+        for (_, line) in &self.lines {
+            text.push_str(line);
+            text.push('\n');
+        }
+        text
+    }
+
+    /// Whether anything was printed on stderr.
+    pub fn has_errors(&self) -> bool {
+        self.lines.iter().any(|(s, _)| *s == Stream::Stderr)
+    }
+
+    /// Whether nothing was printed.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+}
+
+/// Runs one console line against `sim`; `files` are the workspace's manifest files.
+pub fn execute(sim: &mut Simulation, files: &[(String, String)], line: &str) -> Output {
+    let Some(words) = shlex::split(line) else {
+        return Output::error("error: unterminated quote in command line");
+    };
+    let Some(first) = words.first() else {
+        return Output::default();
+    };
+    match first.as_str() {
+        "kubectl" => crate::kubectl::execute(sim, files, &words[1..]),
+        "wait" => wait(sim, &words[1..]),
+        other => Output::error(format!(
+            "error: unknown command {other:?}: a step is a kubectl command, `wait DURATION`, `wait until KIND/NAME is CONDITION` or a playground action"
+        )),
+    }
+}
+
+fn wait(sim: &mut Simulation, args: &[String]) -> Output {
+    match args {
+        [duration] => match SimDuration::parse(duration) {
+            Some(d) => {
+                sim.advance(d);
+                Output::default()
+            }
+            None => Output::error(format!("error: invalid duration {duration:?} (use e.g. 30s, 2m, 1m30s)")),
+        },
+        _ => Output::error("error: usage: wait DURATION | wait until KIND/NAME is CONDITION [within DURATION]"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_keeps_lines_in_order_with_their_streams() {
+        let mut o = Output::default();
+        o.out("a\nb\n");
+        o.err("c");
+        assert_eq!(o.lines(), ["a", "b", "c"]);
+        assert_eq!(o.text(), "a\nb\nc\n");
+        assert!(o.has_errors());
+    }
+}

@@ -1,0 +1,23 @@
+//! Podlab: a Kubernetes cluster simulated in the browser.
+//!
+//! The crate is one library with two faces. Natively it is the simulation, the kubectl
+//! interpreter and the visual models, tested with `cargo test` and driven by the `podlab` command
+//! line. Built for `wasm32` it adds the Yew user interface (`ui`), which never reaches into the
+//! simulation except through its public API.
+//!
+//! Layers, each depending only on those above it:
+//! - [`sim`]: the deterministic kernel (virtual time, event queue, seeded RNG, trace), the API
+//!   store and the actors (scheduler, kubelets, controllers).
+//! - [`scenario`]: the scenario format shared by the app, the tests and the CLI, and its runner.
+//! - `ui` (wasm32 only): the playground app.
+
+pub mod console;
+pub mod kubectl;
+pub mod scenario;
+pub mod sim;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
