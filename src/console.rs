@@ -103,7 +103,9 @@ fn wait(sim: &mut Simulation, args: &[String]) -> Output {
             }
             None => Output::error(format!("error: invalid duration {duration:?} (use e.g. 30s, 2m, 1m30s)")),
         },
-        _ => Output::error("error: usage: wait DURATION | wait until KIND/NAME is CONDITION [within DURATION]"),
+        _ => {
+            Output::error("error: usage: wait DURATION | wait until KIND/NAME is CONDITION [within DURATION]")
+        }
     }
 }
 

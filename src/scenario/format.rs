@@ -93,10 +93,8 @@ struct LongStep {
 impl Scenario {
     /// Parses a scenario file. Errors name the line.
     pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
-        let raw: RawScenario = serde_yaml::from_str(text).map_err(|e| ScenarioError {
-            line: e.location().map(|l| l.line()),
-            message: e.to_string(),
-        })?;
+        let raw: RawScenario = serde_yaml::from_str(text)
+            .map_err(|e| ScenarioError { line: e.location().map(|l| l.line()), message: e.to_string() })?;
         let mut files = Vec::new();
         for (name, content) in raw.files {
             match (name.as_str(), content.as_str()) {

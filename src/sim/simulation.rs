@@ -217,6 +217,15 @@ impl Simulation {
         match event {
             Event::LeaseRenewal { node } => {
                 self.lease_renewals[node] += 1;
+                if self.lease_renewals[node] == 1 {
+                    let name = &self.cluster.nodes[node].name;
+                    self.trace.record(
+                        self.now,
+                        TraceKind::Created,
+                        format!("lease/kube-node-lease/{name}"),
+                        "acquired",
+                    );
+                }
                 self.queue.push(self.now + NODE_LEASE_RENEW_INTERVAL, Event::LeaseRenewal { node });
             }
         }

@@ -73,7 +73,13 @@ impl Trace {
     }
 
     /// Records one change.
-    pub fn record(&mut self, time: SimTime, kind: TraceKind, subject: impl Into<Rc<str>>, detail: impl Into<String>) {
+    pub fn record(
+        &mut self,
+        time: SimTime,
+        kind: TraceKind,
+        subject: impl Into<Rc<str>>,
+        detail: impl Into<String>,
+    ) {
         let subject = subject.into();
         let detail = detail.into();
         let mut h = fnv1a(self.hash, &time.0.to_le_bytes());
