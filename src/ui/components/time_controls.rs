@@ -41,15 +41,15 @@ pub fn time_controls() -> Html {
     html! {
         <div class="time-controls" role="toolbar" aria-label="Time controls">
             <button data-testid="play" onclick={toggle} aria-pressed={playing.to_string()}>
-                { if playing { "⏸ Pause" } else { "▶ Play" } }
+                { if playing { "Pause" } else { "Play" } }
             </button>
-            <button onclick={step} title="Run the next event">{"⏭ Step"}</button>
+            <button onclick={step} title="Run the next event">{"Step"}</button>
             <label class="speed">{"Speed "}<select onchange={set_speed} aria-label="Speed">{speeds}</select></label>
             <button onclick={jump(10)}>{"+10s"}</button>
             <button onclick={jump(60)}>{"+1m"}</button>
             <button onclick={jump(300)}>{"+5m"}</button>
             <span class="clock" data-testid="clock" data-ms={now.as_millis().to_string()} aria-live="off">
-                {format!("virtual time {}", now.to_string().trim_start_matches('+'))}
+                {format!("virtual time {}", crate::sim::SimDuration::from_secs(now.as_secs()))}
             </span>
         </div>
     }
