@@ -442,7 +442,7 @@ impl Store {
             .and_then(|a| a.get(LAST_APPLIED))
             .and_then(|text| serde_json::from_str(text).ok())
             .unwrap_or(Value::Null);
-        let mut patch = merge::three_way_patch(&previous, manifest, &live_json);
+        let mut patch = merge::three_way_patch(&previous, &applied, &live_json);
         let annotation_changed = live.metadata().annotations.as_ref().and_then(|a| a.get(LAST_APPLIED)) != Some(&last_applied);
         if patch.as_object().is_none_or(Map::is_empty) && !annotation_changed {
             return Ok((live, ApplyOutcome::Unchanged));
