@@ -280,16 +280,32 @@ fn type_error(kind: &str, path: &str, serde_message: &str) -> String {
         "null" | "unit" => "null",
         other => other,
     };
+    let camel = |t: &str| t.chars().next().is_some_and(char::is_uppercase) && t.chars().all(char::is_alphanumeric);
     let go_type = match expected.strip_prefix("struct ") {
         Some(name) => format!("v1.{name}"),
+        None if camel(expected) => format!("v1.{expected}"),
         None if expected.contains("sequence") => "[]".to_string() + expected,
         None if expected.contains("string") => "string".into(),
         None if expected.contains("i32") || expected.contains("i64") || expected.contains("integer") => "int32".into(),
         None => expected.to_string(),
     };
-    let path = path.split('[').next().unwrap_or(path).to_string();
-    let path = strip_indices(&path);
-    format!("json: cannot unmarshal {json_type} into Go struct field {kind}.{path} of type {go_type}")
+    // Go names the struct that holds the field: the parent field's type, e.g. NodeAffinity.
+    let segments: Vec<&str> = path.split('.').collect();
+    let owner = match segments.len() {
+        0 | 1 => kind.to_string(),
+        n => {
+            let parent = segments[n - 2];
+            let in_list = parent.ends_with(']');
+            let parent = strip_indices(parent);
+            let mut name: String = parent.chars().take(1).flat_map(char::to_uppercase).chain(parent.chars().skip(1)).collect();
+            if in_list && name.ends_with('s') {
+                name.pop();
+            }
+            name
+        }
+    };
+    let path = strip_indices(path);
+    format!("json: cannot unmarshal {json_type} into Go struct field {owner}.{path} of type {go_type}")
 }
 
 fn strip_indices(path: &str) -> String {

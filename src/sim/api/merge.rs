@@ -76,8 +76,14 @@ pub fn contained(wanted: &Value, live: &Value) -> bool {
             Some(lv) => contained(v, lv),
             None => v.is_null() || v.as_object().is_some_and(Map::is_empty) || v.as_array().is_some_and(Vec::is_empty),
         }),
-        (Value::Array(w), Value::Array(l)) => w.len() == l.len() && w.iter().zip(l).all(|(a, b)| contained(a, b)),
+        (Value::Array(w), Value::Array(l)) => match merge_key(w).filter(|k| l.iter().all(|i| i.get(*k).is_some())) {
+            // Lists merged by key (tolerations, containers…) may hold items the server added.
+            Some(key) => w.iter().all(|item| l.iter().any(|live| live.get(key) == item.get(key) && contained(item, live))),
+            None => w.len() == l.len() && w.iter().zip(l).all(|(a, b)| contained(a, b)),
+        },
         (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        // Quantities written as bare numbers come back as strings.
+        (Value::Number(n), Value::String(s)) => n.to_string() == *s,
         (a, b) => a == b,
     }
 }

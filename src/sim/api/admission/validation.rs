@@ -148,7 +148,9 @@ pub fn validate(object: &Object) -> Vec<FieldError> {
             if let Some(spec) = sts.spec.as_ref() {
                 replicas("spec.replicas", spec.replicas, &mut errors);
                 workload_selector(Some(&spec.selector), Some(&spec.template), &mut errors);
-                template("spec.template", Some(&spec.template), &["Always"], &mut errors);
+                let claims: Vec<String> =
+                    spec.volume_claim_templates.iter().flatten().filter_map(|c| c.metadata.name.clone()).collect();
+                template_with_claims("spec.template", Some(&spec.template), &["Always"], &claims, &mut errors);
             }
         }
         Object::ReplicationController(rc) => {
@@ -278,6 +280,17 @@ fn workload_selector(selector: Option<&LabelSelector>, template: Option<&PodTemp
 }
 
 fn template(path: &str, template: Option<&PodTemplateSpec>, restart_policies: &[&str], errors: &mut Vec<FieldError>) {
+    template_with_claims(path, template, restart_policies, &[], errors);
+}
+
+/// A pod template; `claims` are volume names a StatefulSet's volumeClaimTemplates provide.
+fn template_with_claims(
+    path: &str,
+    template: Option<&PodTemplateSpec>,
+    restart_policies: &[&str],
+    claims: &[String],
+    errors: &mut Vec<FieldError>,
+) {
     let Some(template) = template else {
         errors.push(FieldError::required(path));
         return;
@@ -286,12 +299,22 @@ fn template(path: &str, template: Option<&PodTemplateSpec>, restart_policies: &[
         labels(&format!("{path}.metadata.labels"), meta.labels.as_ref(), errors);
     }
     match &template.spec {
-        Some(spec) => pod_spec(&format!("{path}.spec"), spec, restart_policies, errors),
+        Some(spec) => pod_spec_with_claims(&format!("{path}.spec"), spec, restart_policies, claims, errors),
         None => errors.push(FieldError::required(format!("{path}.spec.containers"))),
     }
 }
 
 fn pod_spec(path: &str, spec: &PodSpec, restart_policies: &[&str], errors: &mut Vec<FieldError>) {
+    pod_spec_with_claims(path, spec, restart_policies, &[], errors);
+}
+
+fn pod_spec_with_claims(
+    path: &str,
+    spec: &PodSpec,
+    restart_policies: &[&str],
+    claims: &[String],
+    errors: &mut Vec<FieldError>,
+) {
     if spec.containers.is_empty() {
         errors.push(FieldError::required(format!("{path}.containers")));
     }
@@ -307,7 +330,7 @@ fn pod_spec(path: &str, spec: &PodSpec, restart_policies: &[&str], errors: &mut 
             errors.push(FieldError::unsupported(format!("{path}.restartPolicy"), quoted(policy), restart_policies));
         }
     }
-    let mut volumes = BTreeSet::new();
+    let mut volumes: BTreeSet<String> = claims.iter().cloned().collect();
     for (i, v) in spec.volumes.iter().flatten().enumerate() {
         if !is_dns1123_label(&v.name) {
             errors.push(FieldError::invalid(format!("{path}.volumes[{i}].name"), quoted(&v.name), DNS1123_LABEL_MSG));
