@@ -9,8 +9,10 @@
 //! 4. Every state change lands in the [`Trace`]; two runs with the same seed and inputs produce
 //!    the same trace hash.
 
+pub mod quantity;
 pub mod queue;
 pub mod rng;
+pub mod scheduler;
 pub mod time;
 pub mod trace;
 

@@ -1,0 +1,1 @@
+//! Scheduler behaviour tests: plugin verdicts, FailedScheduling text, placement.
