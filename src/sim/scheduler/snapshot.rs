@@ -224,7 +224,7 @@ impl AffinityTerm {
     /// Whether an existing pod is one this term talks about. Namespace selectors are matched
     /// against the namespace's well-known `kubernetes.io/metadata.name` label.
     pub fn matches(&self, other: &PodInfo) -> bool {
-        let in_namespace = self.namespaces.iter().any(|n| *n == other.namespace)
+        let in_namespace = self.namespaces.contains(&other.namespace)
             || self.namespace_selector.as_ref().is_some_and(|s| {
                 let mut ns_labels = Labels::new();
                 ns_labels.insert("kubernetes.io/metadata.name".to_string(), other.namespace.clone());
@@ -364,7 +364,7 @@ pub fn resolve_priority(pod: &Pod, priority_classes: &[PriorityClass]) -> i32 {
             .find(|c| c.metadata.name.as_deref() == Some(name)),
         None => priority_classes.iter().find(|c| c.global_default == Some(true)),
     };
-    class.and_then(|c| c.value).unwrap_or_else(|| match class_name {
+    class.and_then(|c| c.value).unwrap_or(match class_name {
         Some("system-node-critical") => 2_000_001_000,
         Some("system-cluster-critical") => 2_000_000_000,
         _ => 0,
