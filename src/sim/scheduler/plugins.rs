@@ -72,10 +72,7 @@ pub fn filter_plugins() -> Vec<Box<dyn FilterPlugin>> {
 }
 
 pub fn pre_score_plugins() -> Vec<Box<dyn PreScorePlugin>> {
-    vec![
-        Box::new(pod_topology_spread::PodTopologySpread),
-        Box::new(inter_pod_affinity::InterPodAffinity),
-    ]
+    vec![Box::new(pod_topology_spread::PodTopologySpread), Box::new(inter_pod_affinity::InterPodAffinity)]
 }
 
 pub fn score_plugins() -> Vec<Box<dyn ScorePlugin>> {

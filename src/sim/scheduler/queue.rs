@@ -19,10 +19,7 @@ pub const MAX_UNSCHEDULABLE_DURATION: SimDuration = SimDuration::from_mins(5);
 
 /// Whether this scheduler owns the pod (`spec.schedulerName`, defaulted to default-scheduler).
 pub fn responsible_for(pod: &Pod) -> bool {
-    pod.spec
-        .as_ref()
-        .and_then(|s| s.scheduler_name.as_deref())
-        .is_none_or(|n| n == DEFAULT_SCHEDULER_NAME)
+    pod.spec.as_ref().and_then(|s| s.scheduler_name.as_deref()).is_none_or(|n| n == DEFAULT_SCHEDULER_NAME)
 }
 
 /// A pod waiting in the queue, keyed by `namespace/name`.
@@ -95,10 +92,7 @@ impl SchedulingQueue {
     fn push_active(&mut self, mut entry: QueuedPod, now: SimTime) {
         entry.enqueued = now;
         self.sequence += 1;
-        self.active.insert(
-            (-i64::from(entry.priority), now, self.sequence),
-            entry.key.clone(),
-        );
+        self.active.insert((-i64::from(entry.priority), now, self.sequence), entry.key.clone());
         self.pods.insert(entry.key.clone(), (entry, QueueName::Active));
     }
 
@@ -110,11 +104,7 @@ impl SchedulingQueue {
     /// or that are already bound; gated pods are held until their gates are removed.
     pub fn add(&mut self, key: &str, pod: &Pod, priority: i32, now: SimTime) -> bool {
         if !responsible_for(pod)
-            || pod
-                .spec
-                .as_ref()
-                .and_then(|s| s.node_name.as_deref())
-                .is_some_and(|n| !n.is_empty())
+            || pod.spec.as_ref().and_then(|s| s.node_name.as_deref()).is_some_and(|n| !n.is_empty())
         {
             return false;
         }
@@ -194,8 +184,7 @@ impl SchedulingQueue {
     pub fn add_unschedulable(&mut self, mut entry: QueuedPod, now: SimTime) {
         entry.attempts += 1;
         entry.unschedulable_since = now;
-        self.pods
-            .insert(entry.key.clone(), (entry, QueueName::Unschedulable));
+        self.pods.insert(entry.key.clone(), (entry, QueueName::Unschedulable));
     }
 
     /// The cycle hit an error (or the pod was nominated): retry after its backoff.
@@ -255,10 +244,7 @@ mod tests {
 
     fn pod(scheduler: Option<&str>) -> Pod {
         Pod {
-            spec: Some(PodSpec {
-                scheduler_name: scheduler.map(str::to_string),
-                ..PodSpec::default()
-            }),
+            spec: Some(PodSpec { scheduler_name: scheduler.map(str::to_string), ..PodSpec::default() }),
             ..Pod::default()
         }
     }
@@ -325,9 +311,7 @@ mod tests {
         let mut q = SchedulingQueue::new();
         let mut gated = pod(None);
         if let Some(spec) = gated.spec.as_mut() {
-            spec.scheduling_gates = Some(vec![PodSchedulingGate {
-                name: "example.com/foo".into(),
-            }]);
+            spec.scheduling_gates = Some(vec![PodSchedulingGate { name: "example.com/foo".into() }]);
         }
         q.add("default/g", &gated, 0, T0);
         assert_eq!(q.where_is("default/g"), Some(QueueName::Gated));

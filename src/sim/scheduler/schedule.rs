@@ -41,10 +41,8 @@ pub fn fit_error_message(
                     *histogram.entry(reason.as_str()).or_insert(0) += 1;
                 }
             }
-            let mut entries: Vec<String> = histogram
-                .iter()
-                .map(|(reason, n)| format!("{n} {reason}"))
-                .collect();
+            let mut entries: Vec<String> =
+                histogram.iter().map(|(reason, n)| format!("{n} {reason}")).collect();
             entries.sort();
             if !entries.is_empty() {
                 message.push(' ');
@@ -95,9 +93,7 @@ pub struct NodeEvaluation {
 
 impl NodeEvaluation {
     pub fn feasible(&self) -> bool {
-        self.filters
-            .iter()
-            .all(|v| v.status.is_success() || v.status.code == Code::Skip)
+        self.filters.iter().all(|v| v.status.is_success() || v.status.code == Code::Skip)
     }
 }
 
@@ -177,14 +173,9 @@ impl Framework {
             if skipped.contains(&plugin.name()) {
                 continue;
             }
-            let status = plugin
-                .filter(state, pod, node, snapshot)
-                .with_plugin(plugin.name());
+            let status = plugin.filter(state, pod, node, snapshot).with_plugin(plugin.name());
             if let Some(rows) = record.as_deref_mut() {
-                rows.push(PluginVerdict {
-                    plugin: plugin.name(),
-                    status: status.clone(),
-                });
+                rows.push(PluginVerdict { plugin: plugin.name(), status: status.clone() });
             }
             if !status.is_success() {
                 return status;
@@ -215,11 +206,7 @@ pub struct Scheduler {
 
 impl Default for Scheduler {
     fn default() -> Self {
-        Scheduler {
-            framework: Framework::default(),
-            next_start_node_index: 0,
-            record: true,
-        }
+        Scheduler { framework: Framework::default(), next_start_node_index: 0, record: true }
     }
 }
 
@@ -253,13 +240,8 @@ impl Scheduler {
         // PreFilter: a rejection here rejects every node.
         let mut pre_filter_failure: Option<Status> = None;
         for plugin in &fw.pre_filter {
-            let status = plugin
-                .pre_filter(&mut state, &info, snapshot)
-                .with_plugin(plugin.name());
-            result.pre_filter.push(PluginVerdict {
-                plugin: plugin.name(),
-                status: status.clone(),
-            });
+            let status = plugin.pre_filter(&mut state, &info, snapshot).with_plugin(plugin.name());
+            result.pre_filter.push(PluginVerdict { plugin: plugin.name(), status: status.clone() });
             match status.code {
                 Code::Skip => skipped.push(plugin.name()),
                 Code::Success => {}
@@ -299,10 +281,7 @@ impl Scheduler {
             .and_then(|n| snapshot.node_index(n));
         if let Some(index) = nominated {
             if let Some(node) = snapshot.nodes.get(index) {
-                if fw
-                    .run_filters(&state, &info, node, snapshot, &skipped, None)
-                    .is_success()
-                {
+                if fw.run_filters(&state, &info, node, snapshot, &skipped, None).is_success() {
                     feasible.push(index);
                 }
             }
@@ -321,14 +300,8 @@ impl Scheduler {
                     continue;
                 };
                 let mut rows = Vec::new();
-                let status = fw.run_filters(
-                    &state,
-                    &info,
-                    node,
-                    snapshot,
-                    &skipped,
-                    self.record.then_some(&mut rows),
-                );
+                let status =
+                    fw.run_filters(&state, &info, node, snapshot, &skipped, self.record.then_some(&mut rows));
                 if status.is_success() {
                     feasible.push(index);
                 }
@@ -368,11 +341,7 @@ impl Scheduler {
             select_host(&feasible, &totals, rng)
         };
         result.decision = Decision::Scheduled {
-            node: snapshot
-                .nodes
-                .get(chosen)
-                .map(|n| n.name.clone())
-                .unwrap_or_default(),
+            node: snapshot.nodes.get(chosen).map(|n| n.name.clone()).unwrap_or_default(),
         };
         result
     }
@@ -393,22 +362,15 @@ impl Scheduler {
             }
         }
         let mut totals = vec![0i64; feasible.len()];
-        let mut table: Vec<Vec<PluginScore>> = if self.record {
-            vec![Vec::new(); feasible.len()]
-        } else {
-            Vec::new()
-        };
+        let mut table: Vec<Vec<PluginScore>> =
+            if self.record { vec![Vec::new(); feasible.len()] } else { Vec::new() };
         let mut scores = vec![0i64; feasible.len()];
         for plugin in &self.framework.score {
             if skipped.contains(&plugin.name()) {
                 continue;
             }
             for (slot, &index) in scores.iter_mut().zip(feasible) {
-                *slot = snapshot
-                    .nodes
-                    .get(index)
-                    .map(|n| plugin.score(state, pod, n, snapshot))
-                    .unwrap_or(0);
+                *slot = snapshot.nodes.get(index).map(|n| plugin.score(state, pod, n, snapshot)).unwrap_or(0);
             }
             let raw = if self.record { scores.clone() } else { Vec::new() };
             plugin.normalize(state, pod, &mut scores);
@@ -416,12 +378,7 @@ impl Scheduler {
             for (i, score) in scores.iter().enumerate() {
                 totals[i] += score * weight;
                 if let Some(row) = table.get_mut(i) {
-                    row.push(PluginScore {
-                        plugin: plugin.name(),
-                        raw: raw[i],
-                        normalized: *score,
-                        weight,
-                    });
+                    row.push(PluginScore { plugin: plugin.name(), raw: raw[i], normalized: *score, weight });
                 }
             }
         }
@@ -462,16 +419,8 @@ fn select_host(feasible: &[usize], totals: &[i64], rng: &mut SimRng) -> usize {
 
 fn unschedulable(message: String, preemption: default_preemption::PreemptionOutcome) -> Decision {
     match preemption {
-        Ok(p) => Decision::Unschedulable {
-            message,
-            nominated_node: Some(p.node),
-            victims: p.victims,
-        },
-        Err(_) => Decision::Unschedulable {
-            message,
-            nominated_node: None,
-            victims: Vec::new(),
-        },
+        Ok(p) => Decision::Unschedulable { message, nominated_node: Some(p.node), victims: p.victims },
+        Err(_) => Decision::Unschedulable { message, nominated_node: None, victims: Vec::new() },
     }
 }
 

@@ -108,16 +108,8 @@ fn non_zero(c: &Container) -> (i64, i64) {
     let requests = c.resources.as_ref().and_then(|r| r.requests.as_ref());
     let has = |name: &str| requests.is_some_and(|m| m.contains_key(name));
     (
-        if has("cpu") {
-            req.milli_cpu
-        } else {
-            DEFAULT_MILLI_CPU_REQUEST
-        },
-        if has("memory") {
-            req.memory
-        } else {
-            DEFAULT_MEMORY_REQUEST
-        },
+        if has("cpu") { req.milli_cpu } else { DEFAULT_MILLI_CPU_REQUEST },
+        if has("memory") { req.memory } else { DEFAULT_MEMORY_REQUEST },
     )
 }
 
@@ -205,10 +197,8 @@ impl AffinityTerm {
             }
         }
         let mut namespaces = term.namespaces.clone().unwrap_or_default();
-        let namespace_selector = term
-            .namespace_selector
-            .as_ref()
-            .map(|s| Selector::from_label_selector(Some(s)));
+        let namespace_selector =
+            term.namespace_selector.as_ref().map(|s| Selector::from_label_selector(Some(s)));
         if namespaces.is_empty() && namespace_selector.is_none() {
             namespaces.push(pod_namespace.to_string());
         }
@@ -254,17 +244,15 @@ pub struct PodInfo {
     pub preferred_anti_affinity: Vec<AffinityTerm>,
     /// Milliseconds of `status.startTime` since the epoch, for preemption tie-breaks.
     pub start_time_ms: i64,
+    /// Normalised image names of every container (init containers first).
+    pub images: Vec<String>,
 }
 
 impl PodInfo {
     /// Builds the info; `priority_classes` resolves `priorityClassName` when `spec.priority`
     /// was not set by admission.
     pub fn new(pod: &Pod, priority_classes: &[PriorityClass]) -> Self {
-        let namespace = pod
-            .metadata
-            .namespace
-            .clone()
-            .unwrap_or_else(|| "default".to_string());
+        let namespace = pod.metadata.namespace.clone().unwrap_or_else(|| "default".to_string());
         let labels = pod.metadata.labels.clone().unwrap_or_default();
         let spec = pod.spec.as_ref();
         let requests = pod_requests(pod, false);
@@ -286,11 +274,7 @@ impl PodInfo {
         let pod_affinity = affinity.and_then(|a| a.pod_affinity.as_ref());
         let pod_anti = affinity.and_then(|a| a.pod_anti_affinity.as_ref());
         let compile_required = |terms: Option<&Vec<PodAffinityTerm>>| {
-            terms
-                .into_iter()
-                .flatten()
-                .map(|t| AffinityTerm::compile(t, &namespace, &labels, 1))
-                .collect()
+            terms.into_iter().flatten().map(|t| AffinityTerm::compile(t, &namespace, &labels, 1)).collect()
         };
         let compile_preferred = |terms: Option<&Vec<k8s_openapi::api::core::v1::WeightedPodAffinityTerm>>| {
             terms
@@ -299,9 +283,8 @@ impl PodInfo {
                 .map(|w| AffinityTerm::compile(&w.pod_affinity_term, &namespace, &labels, w.weight))
                 .collect()
         };
-        let priority = spec
-            .and_then(|s| s.priority)
-            .unwrap_or_else(|| resolve_priority(pod, priority_classes));
+        let priority =
+            spec.and_then(|s| s.priority).unwrap_or_else(|| resolve_priority(pod, priority_classes));
         let start_time_ms = pod
             .status
             .as_ref()
@@ -330,6 +313,11 @@ impl PodInfo {
                 pod_anti.and_then(|a| a.preferred_during_scheduling_ignored_during_execution.as_ref()),
             ),
             start_time_ms,
+            images: spec
+                .into_iter()
+                .flat_map(|s| s.init_containers.iter().flatten().chain(s.containers.iter()))
+                .map(|c| c.image.as_deref().map(normalize_image_name).unwrap_or_default())
+                .collect(),
             labels,
             pod: pod.clone(),
         }
@@ -346,12 +334,12 @@ impl PodInfo {
             || !self.preferred_anti_affinity.is_empty()
     }
 
+    pub fn terminating(&self) -> bool {
+        self.pod.metadata.deletion_timestamp.is_some()
+    }
+
     pub fn preemption_never(&self) -> bool {
-        self.pod
-            .spec
-            .as_ref()
-            .and_then(|s| s.preemption_policy.as_deref())
-            == Some("Never")
+        self.pod.spec.as_ref().and_then(|s| s.preemption_policy.as_deref()) == Some("Never")
     }
 }
 
@@ -359,9 +347,7 @@ impl PodInfo {
 pub fn resolve_priority(pod: &Pod, priority_classes: &[PriorityClass]) -> i32 {
     let class_name = pod.spec.as_ref().and_then(|s| s.priority_class_name.as_deref());
     let class = match class_name {
-        Some(name) => priority_classes
-            .iter()
-            .find(|c| c.metadata.name.as_deref() == Some(name)),
+        Some(name) => priority_classes.iter().find(|c| c.metadata.name.as_deref() == Some(name)),
         None => priority_classes.iter().find(|c| c.global_default == Some(true)),
     };
     class.and_then(|c| c.value).unwrap_or(match class_name {
@@ -389,6 +375,17 @@ pub struct NodeInfo {
     pub pods_with_required_anti_affinity: usize,
     /// Image name → size in bytes, from `status.images`.
     pub images: BTreeMap<String, i64>,
+    /// Non-terminating pods grouped by (namespace, labels): replicas share one entry, so
+    /// counting pods that match a selector costs one match per group, not per pod.
+    pub label_groups: Vec<LabelGroup>,
+}
+
+/// Pods of one namespace with identical labels on one node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LabelGroup {
+    pub namespace: String,
+    pub labels: Labels,
+    pub count: usize,
 }
 
 impl NodeInfo {
@@ -417,6 +414,7 @@ impl NodeInfo {
             pods_with_affinity: 0,
             pods_with_required_anti_affinity: 0,
             images,
+            label_groups: Vec::new(),
         }
     }
 
@@ -435,15 +433,26 @@ impl NodeInfo {
         if !pod.required_anti_affinity.is_empty() {
             self.pods_with_required_anti_affinity += 1;
         }
+        if !pod.terminating() {
+            match self
+                .label_groups
+                .iter_mut()
+                .find(|g| g.namespace == pod.namespace && g.labels == pod.labels)
+            {
+                Some(group) => group.count += 1,
+                None => self.label_groups.push(LabelGroup {
+                    namespace: pod.namespace.clone(),
+                    labels: pod.labels.clone(),
+                    count: 1,
+                }),
+            }
+        }
         self.pods.push(pod);
     }
 
     /// Removes the pod with this uid (or namespace/name when uids are empty); returns it.
     pub fn remove_pod(&mut self, namespace: &str, name: &str) -> Option<Rc<PodInfo>> {
-        let index = self
-            .pods
-            .iter()
-            .position(|p| p.namespace == namespace && p.name == name)?;
+        let index = self.pods.iter().position(|p| p.namespace == namespace && p.name == name)?;
         let pod = self.pods.remove(index);
         self.requested.sub(&pod.requests);
         self.non_zero_milli_cpu -= pod.non_zero_milli_cpu;
@@ -458,6 +467,18 @@ impl NodeInfo {
         }
         if !pod.required_anti_affinity.is_empty() {
             self.pods_with_required_anti_affinity -= 1;
+        }
+        if !pod.terminating() {
+            if let Some(i) =
+                self.label_groups.iter().position(|g| g.namespace == pod.namespace && g.labels == pod.labels)
+            {
+                if let Some(group) = self.label_groups.get_mut(i) {
+                    group.count -= 1;
+                    if group.count == 0 {
+                        self.label_groups.remove(i);
+                    }
+                }
+            }
         }
         Some(pod)
     }
@@ -499,10 +520,7 @@ pub struct ClusterSnapshot {
 
 /// Whether a pod still holds node resources (not Succeeded/Failed).
 fn is_active(pod: &Pod) -> bool {
-    !matches!(
-        pod.status.as_ref().and_then(|s| s.phase.as_deref()),
-        Some("Succeeded") | Some("Failed")
-    )
+    !matches!(pod.status.as_ref().and_then(|s| s.phase.as_deref()), Some("Succeeded") | Some("Failed"))
 }
 
 impl ClusterSnapshot {
@@ -518,11 +536,7 @@ impl ClusterSnapshot {
     ) -> Self {
         let mut infos: Vec<NodeInfo> = nodes.iter().map(NodeInfo::new).collect();
         infos.sort_by(|a, b| a.name.cmp(&b.name));
-        let node_index = infos
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.name.clone(), i))
-            .collect();
+        let node_index = infos.iter().enumerate().map(|(i, n)| (n.name.clone(), i)).collect();
         let mut image_node_counts = BTreeMap::new();
         for info in &infos {
             for image in info.images.keys() {
@@ -536,10 +550,7 @@ impl ClusterSnapshot {
                 .iter()
                 .map(|c| {
                     let key = (
-                        c.metadata
-                            .namespace
-                            .clone()
-                            .unwrap_or_else(|| "default".to_string()),
+                        c.metadata.namespace.clone().unwrap_or_else(|| "default".to_string()),
                         c.metadata.name.clone().unwrap_or_default(),
                     );
                     (key, c.clone())

@@ -26,10 +26,7 @@ fn node(name: &str, cpu: &str, memory: &str) -> NodeBuilder {
     NodeBuilder(Node {
         metadata: ObjectMeta {
             name: Some(name.to_string()),
-            labels: Some(BTreeMap::from([(
-                "kubernetes.io/hostname".to_string(),
-                name.to_string(),
-            )])),
+            labels: Some(BTreeMap::from([("kubernetes.io/hostname".to_string(), name.to_string())])),
             ..ObjectMeta::default()
         },
         spec: Some(NodeSpec::default()),
@@ -43,11 +40,7 @@ fn node(name: &str, cpu: &str, memory: &str) -> NodeBuilder {
 
 impl NodeBuilder {
     fn label(mut self, key: &str, value: &str) -> Self {
-        self.0
-            .metadata
-            .labels
-            .get_or_insert_with(BTreeMap::new)
-            .insert(key.to_string(), value.to_string());
+        self.0.metadata.labels.get_or_insert_with(BTreeMap::new).insert(key.to_string(), value.to_string());
         self
     }
 
@@ -143,9 +136,7 @@ fn insufficient_cpu_on_kind_cluster_reports_taint_and_cpu_with_preemption_suffix
 #[test]
 fn three_node_examples_match_upstream_text() {
     let nodes = vec![
-        node("n1", "4", "8Gi")
-            .taint("dedicated", Some("infra"), "NoSchedule")
-            .build(),
+        node("n1", "4", "8Gi").taint("dedicated", Some("infra"), "NoSchedule").build(),
         node("n2", "4", "8Gi").build(),
         node("n3", "4", "8Gi").build(),
     ];
@@ -155,11 +146,8 @@ fn three_node_examples_match_upstream_text() {
          deallocate, preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No \
          preemption victims found for incoming pod."
     );
-    let plain = vec![
-        node("n1", "4", "8Gi").build(),
-        node("n2", "4", "8Gi").build(),
-        node("n3", "4", "8Gi").build(),
-    ];
+    let plain =
+        vec![node("n1", "4", "8Gi").build(), node("n2", "4", "8Gi").build(), node("n3", "4", "8Gi").build()];
     let selecting = pod("metadata: {name: ssd}\nspec:\n  nodeSelector: {disktype: ssd}\n  containers: [{name: c, image: redis}]\n");
     assert_eq!(
         message_for(&selecting, &snapshot(&plain, &[])),
@@ -182,9 +170,7 @@ fn node_selector_mismatch_on_kind_cluster_counts_the_control_plane_as_taint() {
 #[test]
 fn each_node_counts_under_the_first_filter_that_rejects_it() {
     let mut nodes = kind_cluster();
-    nodes[3] = node("podlab-worker3", "4", "8Gi")
-        .taint("dedicated", Some("gpu"), "NoSchedule")
-        .build();
+    nodes[3] = node("podlab-worker3", "4", "8Gi").taint("dedicated", Some("gpu"), "NoSchedule").build();
     let trainer = pod(
         "metadata: {name: trainer}\nspec:\n  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchExpressions:\n          - {key: kubernetes.io/hostname, operator: In, values: [podlab-worker3]}\n  containers: [{name: c, image: busybox}]\n",
     );
@@ -252,10 +238,7 @@ fn unbound_immediate_claim_fails_in_prefilter() {
         s.storage_class_name = Some("standard".into());
     }
     let snap = ClusterSnapshot::new(&nodes, &[], &[wffc], &[], &[class], &[]);
-    assert_eq!(
-        schedule_one(&with_claim, &snap, &mut SimRng::new(1)).node(),
-        Some("n1")
-    );
+    assert_eq!(schedule_one(&with_claim, &snap, &mut SimRng::new(1)).node(), Some("n1"));
 }
 
 // ---- plugins, table-driven ----
@@ -274,12 +257,7 @@ fn node_unschedulable_and_node_name_filters() {
             Code::UnschedulableAndUnresolvable,
             Some(node_unschedulable::REASON),
         ),
-        (
-            &node_unschedulable::NodeUnschedulable,
-            &tolerant,
-            Code::Success,
-            None,
-        ),
+        (&node_unschedulable::NodeUnschedulable, &tolerant, Code::Success, None),
     ];
     for (plugin, pod, code, reason) in cases {
         let status = filter_with(plugin, pod, &cordoned);
@@ -299,34 +277,18 @@ fn node_unschedulable_and_node_name_filters() {
 
 #[test]
 fn taint_toleration_filter_cases() {
-    let tainted = node("n1", "4", "8Gi")
-        .taint("dedicated", Some("gpu"), "NoSchedule")
-        .build();
-    let soft = node("n2", "4", "8Gi")
-        .taint("dedicated", Some("gpu"), "PreferNoSchedule")
-        .build();
+    let tainted = node("n1", "4", "8Gi").taint("dedicated", Some("gpu"), "NoSchedule").build();
+    let soft = node("n2", "4", "8Gi").taint("dedicated", Some("gpu"), "PreferNoSchedule").build();
     let with = |tolerations: &str| {
         pod(&format!("metadata: {{name: p}}\nspec:\n  tolerations: {tolerations}\n  containers: [{{name: c, image: x}}]\n"))
     };
     for (tolerations, node, ok) in [
         ("[]", &tainted, false),
-        (
-            "[{key: dedicated, operator: Equal, value: gpu, effect: NoSchedule}]",
-            &tainted,
-            true,
-        ),
-        (
-            "[{key: dedicated, operator: Equal, value: cpu, effect: NoSchedule}]",
-            &tainted,
-            false,
-        ),
+        ("[{key: dedicated, operator: Equal, value: gpu, effect: NoSchedule}]", &tainted, true),
+        ("[{key: dedicated, operator: Equal, value: cpu, effect: NoSchedule}]", &tainted, false),
         ("[{key: dedicated, operator: Exists}]", &tainted, true),
         ("[{operator: Exists}]", &tainted, true),
-        (
-            "[{key: dedicated, operator: Exists, effect: NoExecute}]",
-            &tainted,
-            false,
-        ),
+        ("[{key: dedicated, operator: Exists, effect: NoExecute}]", &tainted, false),
         ("[]", &soft, true),
     ] {
         let status = filter_with(&taint_toleration::TaintToleration, &with(tolerations), node);
@@ -340,10 +302,7 @@ fn taint_toleration_filter_cases() {
 
 #[test]
 fn node_affinity_operators() {
-    let n = node("n1", "4", "8Gi")
-        .label("disktype", "ssd")
-        .label("gen", "5")
-        .build();
+    let n = node("n1", "4", "8Gi").label("disktype", "ssd").label("gen", "5").build();
     let with = |expr: &str| {
         pod(&format!(
             "metadata: {{name: p}}\nspec:\n  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchExpressions: [{expr}]\n  containers: [{{name: c, image: x}}]\n"
@@ -378,20 +337,14 @@ fn node_ports_conflict_on_same_port_and_protocol() {
     let info_node = snap.node("n1").expect("node");
     let verdict =
         |p: &Pod| node_ports::NodePorts.filter(&CycleState::new(), &PodInfo::new(p, &[]), info_node, &snap);
-    assert_eq!(
-        verdict(&web("b", 8080, "TCP")).reasons,
-        vec![node_ports::REASON.to_string()]
-    );
+    assert_eq!(verdict(&web("b", 8080, "TCP")).reasons, vec![node_ports::REASON.to_string()]);
     assert!(verdict(&web("c", 8080, "UDP")).is_success());
     assert!(verdict(&web("d", 9090, "TCP")).is_success());
 }
 
 #[test]
 fn node_resources_fit_reasons_and_init_container_rule() {
-    let n = node("n1", "2", "1Gi")
-        .allocatable("nvidia.com/gpu", "1")
-        .allocatable("pods", "2")
-        .build();
+    let n = node("n1", "2", "1Gi").allocatable("nvidia.com/gpu", "1").allocatable("pods", "2").build();
     let fit = |yaml: &str, existing: &[Pod]| {
         let snap = snapshot(std::slice::from_ref(&n), existing);
         let p = pod(yaml);
@@ -408,26 +361,14 @@ fn node_resources_fit_reasons_and_init_container_rule() {
         vec!["Insufficient cpu".to_string(), "Insufficient memory".to_string()]
     );
     let gpu = "metadata: {name: p}\nspec:\n  containers: [{name: c, image: x, resources: {requests: {nvidia.com/gpu: '2'}}}]\n";
-    assert_eq!(
-        fit(gpu, &[]).reasons,
-        vec!["Insufficient nvidia.com/gpu".to_string()]
-    );
+    assert_eq!(fit(gpu, &[]).reasons, vec!["Insufficient nvidia.com/gpu".to_string()]);
     // Init containers run one at a time: the pod needs max(init, Σ app) = 1500m, which fits.
     let init = "metadata: {name: p}\nspec:\n  initContainers: [{name: i, image: x, resources: {requests: {cpu: 1500m}}}]\n  containers: [{name: a, image: x, resources: {requests: {cpu: 500m}}}, {name: b, image: x, resources: {requests: {cpu: 500m}}}]\n";
     assert!(fit(init, &[]).is_success());
     let init_too_big = init.replace("1500m", "2500m");
-    assert_eq!(
-        fit(&init_too_big, &[]).reasons,
-        vec!["Insufficient cpu".to_string()]
-    );
-    let existing = [
-        bound(simple_pod("a", "10m"), "n1"),
-        bound(simple_pod("b", "10m"), "n1"),
-    ];
-    assert_eq!(
-        fit(gpu.replace("'2'", "'1'").as_str(), &existing).reasons,
-        vec!["Too many pods".to_string()]
-    );
+    assert_eq!(fit(&init_too_big, &[]).reasons, vec!["Insufficient cpu".to_string()]);
+    let existing = [bound(simple_pod("a", "10m"), "n1"), bound(simple_pod("b", "10m"), "n1")];
+    assert_eq!(fit(gpu.replace("'2'", "'1'").as_str(), &existing).reasons, vec!["Too many pods".to_string()]);
 }
 
 #[test]
@@ -445,9 +386,7 @@ fn requests_include_sidecars_and_overhead() {
 fn preferred_node_affinity_attracts_the_pod() {
     let nodes = vec![
         node("podlab-worker", "4", "8Gi").build(),
-        node("podlab-worker2", "4", "8Gi")
-            .label("disktype", "ssd")
-            .build(),
+        node("podlab-worker2", "4", "8Gi").label("disktype", "ssd").build(),
         node("podlab-worker3", "4", "8Gi").build(),
     ];
     let report = pod(
@@ -456,20 +395,9 @@ fn preferred_node_affinity_attracts_the_pod() {
     for seed in 1..20 {
         let result = schedule_one(&report, &snapshot(&nodes, &[]), &mut SimRng::new(seed));
         assert_eq!(result.node(), Some("podlab-worker2"));
-        let row = result
-            .nodes
-            .iter()
-            .find(|n| n.node == "podlab-worker2")
-            .expect("row");
-        let affinity = row
-            .scores
-            .iter()
-            .find(|s| s.plugin == node_affinity::NAME)
-            .expect("score");
-        assert_eq!(
-            (affinity.raw, affinity.normalized, affinity.weighted()),
-            (80, 100, 200)
-        );
+        let row = result.nodes.iter().find(|n| n.node == "podlab-worker2").expect("row");
+        let affinity = row.scores.iter().find(|s| s.plugin == node_affinity::NAME).expect("score");
+        assert_eq!((affinity.raw, affinity.normalized, affinity.weighted()), (80, 100, 200));
     }
 }
 
@@ -477,18 +405,10 @@ fn preferred_node_affinity_attracts_the_pod() {
 fn least_allocated_prefers_the_emptier_node_and_the_table_explains_it() {
     let nodes = vec![node("a", "4", "8Gi").build(), node("b", "4", "8Gi").build()];
     let busy = bound(simple_pod("busy", "3"), "a");
-    let result = schedule_one(
-        &simple_pod("new", "500m"),
-        &snapshot(&nodes, &[busy]),
-        &mut SimRng::new(3),
-    );
+    let result = schedule_one(&simple_pod("new", "500m"), &snapshot(&nodes, &[busy]), &mut SimRng::new(3));
     assert_eq!(result.node(), Some("b"));
     assert_eq!(result.nodes.len(), 2);
-    let totals: Vec<_> = result
-        .nodes
-        .iter()
-        .map(|n| (n.node.as_str(), n.total.is_some()))
-        .collect();
+    let totals: Vec<_> = result.nodes.iter().map(|n| (n.node.as_str(), n.total.is_some())).collect();
     assert_eq!(totals, [("a", true), ("b", true)]);
     // Plugins whose PreFilter skipped (no volumes, spread or affinity) are not run.
     let ran: Vec<&str> = result.nodes[0].filters.iter().map(|f| f.plugin).collect();
@@ -525,11 +445,7 @@ fn replicas_spread_across_zones_and_nodes() {
     let mut rng = SimRng::new(7);
     for i in 0..6 {
         let p = replica(&format!("web-{i}"), "{app: web}", "");
-        let node = scheduler
-            .schedule_one(&p, &snap, &mut rng)
-            .node()
-            .expect("fits")
-            .to_string();
+        let node = scheduler.schedule_one(&p, &snap, &mut rng).node().expect("fits").to_string();
         snap.add_pod(&p, &node);
     }
     // System default spreading puts one replica on each node, two per zone.
@@ -543,12 +459,8 @@ fn replicas_spread_across_zones_and_nodes() {
 #[test]
 fn hard_zone_spread_constraint_filters_the_crowded_zone() {
     let nodes = vec![
-        node("a1", "8", "16Gi")
-            .label("topology.kubernetes.io/zone", "a")
-            .build(),
-        node("b1", "8", "16Gi")
-            .label("topology.kubernetes.io/zone", "b")
-            .build(),
+        node("a1", "8", "16Gi").label("topology.kubernetes.io/zone", "a").build(),
+        node("b1", "8", "16Gi").label("topology.kubernetes.io/zone", "b").build(),
         node("nolabel", "8", "16Gi").build(),
     ];
     let constraint = "  topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}}]\n";
@@ -562,42 +474,24 @@ fn hard_zone_spread_constraint_filters_the_crowded_zone() {
     let reasons: BTreeMap<&str, Vec<String>> = result
         .nodes
         .iter()
-        .map(|n| {
-            (
-                n.node.as_str(),
-                n.filters
-                    .last()
-                    .map(|f| f.status.reasons.clone())
-                    .unwrap_or_default(),
-            )
-        })
+        .map(|n| (n.node.as_str(), n.filters.last().map(|f| f.status.reasons.clone()).unwrap_or_default()))
         .collect();
     assert_eq!(reasons["a1"], vec![pod_topology_spread::REASON.to_string()]);
-    assert_eq!(
-        reasons["nolabel"],
-        vec![pod_topology_spread::MISSING_LABEL_REASON.to_string()]
-    );
+    assert_eq!(reasons["nolabel"], vec![pod_topology_spread::MISSING_LABEL_REASON.to_string()]);
 }
 
 #[test]
 fn inter_pod_affinity_and_anti_affinity() {
     let nodes = vec![
-        node("a", "8", "16Gi")
-            .label("topology.kubernetes.io/zone", "z1")
-            .build(),
-        node("b", "8", "16Gi")
-            .label("topology.kubernetes.io/zone", "z2")
-            .build(),
+        node("a", "8", "16Gi").label("topology.kubernetes.io/zone", "z1").build(),
+        node("b", "8", "16Gi").label("topology.kubernetes.io/zone", "z2").build(),
     ];
     let db = bound(pod("metadata: {name: db, namespace: default, labels: {app: db}}\nspec: {containers: [{name: c, image: x}]}\n"), "b");
     let near_db = pod(
         "metadata: {name: api, namespace: default, labels: {app: api}}\nspec:\n  affinity:\n    podAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n      - {labelSelector: {matchLabels: {app: db}}, topologyKey: topology.kubernetes.io/zone}\n  containers: [{name: c, image: x}]\n",
     );
     let snap = snapshot(&nodes, &[db]);
-    assert_eq!(
-        schedule_one(&near_db, &snap, &mut SimRng::new(1)).node(),
-        Some("b")
-    );
+    assert_eq!(schedule_one(&near_db, &snap, &mut SimRng::new(1)).node(), Some("b"));
     let away = pod(
         "metadata: {name: api, namespace: default, labels: {app: api}}\nspec:\n  affinity:\n    podAntiAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n      - {labelSelector: {matchLabels: {app: db}}, topologyKey: kubernetes.io/hostname}\n  containers: [{name: c, image: x}]\n",
     );
@@ -614,14 +508,10 @@ fn inter_pod_affinity_and_anti_affinity() {
 #[test]
 fn required_anti_affinity_leaves_the_extra_replica_pending() {
     let stats = bench_schedule(3, 4, true, 1);
-    assert_eq!(
-        (stats.scheduled, stats.unschedulable, stats.max_pods_per_node),
-        (3, 1, 1)
-    );
+    assert_eq!((stats.scheduled, stats.unschedulable, stats.max_pods_per_node), (3, 1, 1));
     let nodes: Vec<Node> = (0..3).map(super::bench::synthetic_node).collect();
-    let pods: Vec<Pod> = (0..3)
-        .map(|i| bound(super::bench::synthetic_pod(i, true), &format!("node-{i:05}")))
-        .collect();
+    let pods: Vec<Pod> =
+        (0..3).map(|i| bound(super::bench::synthetic_pod(i, true), &format!("node-{i:05}"))).collect();
     assert_eq!(
         message_for(&super::bench::synthetic_pod(3, true), &snapshot(&nodes, &pods)),
         "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules. no new claims to deallocate, \
@@ -633,10 +523,7 @@ fn required_anti_affinity_leaves_the_extra_replica_pending() {
 
 fn priority_class(name: &str, value: i32) -> PriorityClass {
     PriorityClass {
-        metadata: ObjectMeta {
-            name: Some(name.into()),
-            ..Default::default()
-        },
+        metadata: ObjectMeta { name: Some(name.into()), ..Default::default() },
         value: Some(value),
         ..Default::default()
     }
@@ -654,17 +541,10 @@ fn higher_priority_pod_preempts_a_lower_priority_one() {
     }
     let result = schedule_one(&urgent, &snap, &mut SimRng::new(1));
     match &result.decision {
-        Decision::Unschedulable {
-            message,
-            nominated_node,
-            victims,
-        } => {
+        Decision::Unschedulable { message, nominated_node, victims } => {
             assert_eq!(message, "0/1 nodes are available: 1 Insufficient cpu.");
             assert_eq!(nominated_node.as_deref(), Some("n1"));
-            assert_eq!(
-                victims.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(),
-                ["low"]
-            );
+            assert_eq!(victims.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["low"]);
         }
         other => panic!("expected a nomination, got {other:?}"),
     }
@@ -688,10 +568,7 @@ fn higher_priority_pod_preempts_a_lower_priority_one() {
 #[test]
 fn preemption_keeps_victims_that_need_not_go() {
     let nodes = vec![node("n1", "4", "8Gi").build()];
-    let pods = [
-        bound(simple_pod("small", "500m"), "n1"),
-        bound(simple_pod("large", "3"), "n1"),
-    ];
+    let pods = [bound(simple_pod("small", "500m"), "n1"), bound(simple_pod("large", "3"), "n1")];
     let classes = [priority_class("high", 1000)];
     let snap = ClusterSnapshot::new(&nodes, &pods, &[], &[], &[], &classes);
     let mut urgent = simple_pod("urgent", "2");
@@ -700,10 +577,7 @@ fn preemption_keeps_victims_that_need_not_go() {
     }
     match schedule_one(&urgent, &snap, &mut SimRng::new(1)).decision {
         Decision::Unschedulable { victims, .. } => {
-            assert_eq!(
-                victims.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(),
-                ["large"]
-            )
+            assert_eq!(victims.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["large"])
         }
         other => panic!("expected preemption, got {other:?}"),
     }
@@ -713,14 +587,7 @@ fn preemption_keeps_victims_that_need_not_go() {
 
 #[test]
 fn percentage_of_nodes_to_score_is_adaptive() {
-    for (nodes, find) in [
-        (3, 3),
-        (99, 99),
-        (100, 100),
-        (1000, 420),
-        (5000, 500),
-        (6000, 300),
-    ] {
+    for (nodes, find) in [(3, 3), (99, 99), (100, 100), (1000, 420), (5000, 500), (6000, 300)] {
         assert_eq!(num_feasible_nodes_to_find(nodes), find, "{nodes}");
     }
 }
@@ -735,11 +602,7 @@ fn same_seed_gives_same_placements() {
         (0..60)
             .map(|i| {
                 let p = super::bench::synthetic_pod(i, false);
-                let node = scheduler
-                    .schedule_one(&p, &snap, &mut rng)
-                    .node()
-                    .expect("fits")
-                    .to_string();
+                let node = scheduler.schedule_one(&p, &snap, &mut rng).node().expect("fits").to_string();
                 snap.add_pod(&p, &node);
                 node
             })
@@ -747,10 +610,7 @@ fn same_seed_gives_same_placements() {
     };
     assert_eq!(run(42), run(42));
     let stats = bench_schedule(20, 60, false, 42);
-    assert_eq!(
-        (stats.scheduled, stats.nodes_used, stats.max_pods_per_node),
-        (60, 20, 3)
-    );
+    assert_eq!((stats.scheduled, stats.nodes_used, stats.max_pods_per_node), (60, 20, 3));
 }
 
 #[test]

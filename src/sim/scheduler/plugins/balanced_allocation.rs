@@ -26,14 +26,8 @@ impl ScorePlugin for BalancedAllocation {
     }
 
     fn score(&self, _: &CycleState, pod: &PodInfo, node: &NodeInfo, _: &ClusterSnapshot) -> i64 {
-        let cpu = fraction(
-            node.non_zero_milli_cpu + pod.non_zero_milli_cpu,
-            node.allocatable.milli_cpu,
-        );
-        let memory = fraction(
-            node.non_zero_memory + pod.non_zero_memory,
-            node.allocatable.memory,
-        );
+        let cpu = fraction(node.non_zero_milli_cpu + pod.non_zero_milli_cpu, node.allocatable.milli_cpu);
+        let memory = fraction(node.non_zero_memory + pod.non_zero_memory, node.allocatable.memory);
         // With two resources the standard deviation is half their difference.
         let std_dev = (cpu - memory).abs() / 2.0;
         ((1.0 - std_dev) * MAX_NODE_SCORE as f64) as i64

@@ -2,7 +2,7 @@
 //! by how widely the image is spread (weight 1).
 
 use crate::sim::scheduler::framework::{CycleState, ScorePlugin, MAX_NODE_SCORE};
-use crate::sim::scheduler::snapshot::{normalize_image_name, ClusterSnapshot, NodeInfo, PodInfo};
+use crate::sim::scheduler::snapshot::{ClusterSnapshot, NodeInfo, PodInfo};
 
 pub const NAME: &str = "ImageLocality";
 pub const WEIGHT: i64 = 1;
@@ -22,25 +22,12 @@ impl ScorePlugin for ImageLocality {
     }
 
     fn score(&self, _: &CycleState, pod: &PodInfo, node: &NodeInfo, snapshot: &ClusterSnapshot) -> i64 {
-        let Some(spec) = pod.pod.spec.as_ref() else {
-            return 0;
-        };
         let total_nodes = snapshot.nodes.len().max(1) as f64;
-        let containers = spec
-            .init_containers
-            .iter()
-            .flatten()
-            .chain(spec.containers.iter());
         let mut sum = 0i64;
-        let mut count = 0i64;
-        for container in containers {
-            count += 1;
-            let Some(image) = container.image.as_deref() else {
-                continue;
-            };
-            let name = normalize_image_name(image);
-            if let Some(size) = node.images.get(&name) {
-                let spread = snapshot.image_node_counts.get(&name).copied().unwrap_or(0) as f64 / total_nodes;
+        let count = pod.images.len() as i64;
+        for name in &pod.images {
+            if let Some(size) = node.images.get(name) {
+                let spread = snapshot.image_node_counts.get(name).copied().unwrap_or(0) as f64 / total_nodes;
                 sum += (*size as f64 * spread) as i64;
             }
         }

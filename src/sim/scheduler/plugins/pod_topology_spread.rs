@@ -4,7 +4,7 @@
 //! maxSkew 3, zone maxSkew 5), score (weight 2). Counts are computed once per cycle in
 //! PreFilter/PreScore, as upstream's cycle state does.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::sim::scheduler::framework::{
     Code, CycleState, FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin, Status, MAX_NODE_SCORE,
@@ -37,21 +37,14 @@ pub struct Constraint {
 fn owned_by_workload(pod: &PodInfo) -> bool {
     pod.pod.metadata.owner_references.iter().flatten().any(|o| {
         o.controller == Some(true)
-            && matches!(
-                o.kind.as_str(),
-                "ReplicaSet" | "StatefulSet" | "ReplicationController"
-            )
+            && matches!(o.kind.as_str(), "ReplicaSet" | "StatefulSet" | "ReplicationController")
     })
 }
 
 /// The pod's constraints, or the system defaults when it has none and belongs to a workload
 /// (selector: the pod's own labels, standing in for its owner's selector).
 pub fn constraints(pod: &PodInfo) -> Vec<Constraint> {
-    let declared = pod
-        .pod
-        .spec
-        .as_ref()
-        .and_then(|s| s.topology_spread_constraints.as_ref());
+    let declared = pod.pod.spec.as_ref().and_then(|s| s.topology_spread_constraints.as_ref());
     match declared {
         Some(list) if !list.is_empty() => list
             .iter()
@@ -94,18 +87,8 @@ fn node_included(c: &Constraint, pod: &PodInfo, node: &NodeInfo) -> bool {
         return false;
     }
     if c.honor_taints {
-        let tolerations = pod
-            .pod
-            .spec
-            .as_ref()
-            .and_then(|s| s.tolerations.as_deref())
-            .unwrap_or(&[]);
-        let taints = node
-            .node
-            .spec
-            .as_ref()
-            .and_then(|s| s.taints.as_deref())
-            .unwrap_or(&[]);
+        let tolerations = pod.pod.spec.as_ref().and_then(|s| s.tolerations.as_deref()).unwrap_or(&[]);
+        let taints = node.node.spec.as_ref().and_then(|s| s.taints.as_deref()).unwrap_or(&[]);
         if taints.iter().any(|t| {
             (t.effect == "NoSchedule" || t.effect == "NoExecute") && !tolerated_by_any(tolerations, t)
         }) {
@@ -116,9 +99,7 @@ fn node_included(c: &Constraint, pod: &PodInfo, node: &NodeInfo) -> bool {
 }
 
 fn has_all_keys(constraints: &[Constraint], node: &NodeInfo) -> bool {
-    constraints
-        .iter()
-        .all(|c| node.labels().contains_key(&c.topology_key))
+    constraints.iter().all(|c| node.labels().contains_key(&c.topology_key))
 }
 
 fn matching_pods(c: &Constraint, pod: &PodInfo, node: &NodeInfo) -> i64 {
@@ -173,14 +154,7 @@ impl PreFilterPlugin for PodTopologySpread {
                 }
             })
             .collect();
-        state.write(
-            NAME,
-            FilterState {
-                constraints: hard,
-                counts,
-                minimums,
-            },
-        );
+        state.write(NAME, FilterState { constraints: hard, counts, minimums });
         Status::success()
     }
 }
@@ -233,12 +207,11 @@ impl PreScorePlugin for PodTopologySpread {
         if soft.is_empty() {
             return Status::skip();
         }
+        // Domains are the values present on feasible nodes; pods elsewhere in those domains count.
         let mut ignored = Vec::with_capacity(feasible.len());
-        let mut domains: Vec<BTreeSet<String>> = vec![BTreeSet::new(); soft.len()];
+        let mut counts: Vec<BTreeMap<String, i64>> = vec![BTreeMap::new(); soft.len()];
         for &index in feasible {
-            let Some(node) = snapshot.nodes.get(index) else {
-                continue;
-            };
+            let Some(node) = snapshot.nodes.get(index) else { continue };
             let lacks = !has_all_keys(&soft, node);
             ignored.push(lacks);
             if lacks {
@@ -246,35 +219,27 @@ impl PreScorePlugin for PodTopologySpread {
             }
             for (i, c) in soft.iter().enumerate() {
                 if let Some(v) = node.labels().get(&c.topology_key) {
-                    domains[i].insert(v.clone());
+                    counts[i].entry(v.clone()).or_insert(0);
                 }
             }
         }
-        let mut counts = vec![BTreeMap::new(); soft.len()];
-        for node in &snapshot.nodes {
-            if !has_all_keys(&soft, node) {
-                continue;
-            }
-            for (i, c) in soft.iter().enumerate() {
-                let Some(value) = node.labels().get(&c.topology_key) else {
-                    continue;
-                };
-                if !domains[i].contains(value) || !node_included(c, pod, node) {
-                    continue;
+        for (i, c) in soft.iter().enumerate() {
+            // A hostname domain holds only its own node, so only feasible nodes can count.
+            let candidates: Box<dyn Iterator<Item = &NodeInfo>> = if c.topology_key == HOSTNAME_KEY {
+                Box::new(feasible.iter().filter_map(|&index| snapshot.nodes.get(index)))
+            } else {
+                Box::new(snapshot.nodes.iter())
+            };
+            for node in candidates {
+                let Some(value) = node.labels().get(&c.topology_key) else { continue };
+                let Some(slot) = counts[i].get_mut(value) else { continue };
+                if has_all_keys(&soft, node) && node_included(c, pod, node) {
+                    *slot += matching_pods(c, pod, node);
                 }
-                *counts[i].entry(value.clone()).or_insert(0) += matching_pods(c, pod, node);
             }
         }
-        let weights = domains.iter().map(|d| ((d.len() + 2) as f64).ln()).collect();
-        state.write(
-            NAME,
-            ScoreState {
-                constraints: soft,
-                weights,
-                counts,
-                ignored,
-            },
-        );
+        let weights = counts.iter().map(|d| ((d.len() + 2) as f64).ln()).collect();
+        state.write(NAME, ScoreState { constraints: soft, weights, counts, ignored });
         Status::success()
     }
 }
@@ -306,13 +271,7 @@ impl ScorePlugin for PodTopologySpread {
         let Some(s) = state.read::<ScoreState>(NAME) else {
             return;
         };
-        let considered = || {
-            scores
-                .iter()
-                .zip(&s.ignored)
-                .filter(|(_, ignored)| !**ignored)
-                .map(|(v, _)| *v)
-        };
+        let considered = || scores.iter().zip(&s.ignored).filter(|(_, ignored)| !**ignored).map(|(v, _)| *v);
         let min = considered().min().unwrap_or(0);
         let max = considered().max().unwrap_or(0);
         for (score, ignored) in scores.iter_mut().zip(&s.ignored) {
