@@ -76,7 +76,7 @@ pub enum QueueName {
     Gated,
 }
 
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SchedulingQueue {
     pods: BTreeMap<String, (QueuedPod, QueueName)>,
     /// (−priority, enqueue time, sequence) → key.

@@ -4,6 +4,7 @@
 //! of filter verdicts and scores so the UI can explain the decision.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use k8s_openapi::api::core::v1::Pod;
 
@@ -138,21 +139,35 @@ impl ScheduleResult {
     }
 }
 
-/// The default profile's plugins, per extension point.
+/// The default profile's plugins, per extension point. Plugins are stateless, so clones share
+/// them.
+#[derive(Clone)]
 pub struct Framework {
-    pub pre_filter: Vec<Box<dyn PreFilterPlugin>>,
-    pub filter: Vec<Box<dyn FilterPlugin>>,
-    pub pre_score: Vec<Box<dyn PreScorePlugin>>,
-    pub score: Vec<Box<dyn ScorePlugin>>,
+    pub pre_filter: Rc<Vec<Box<dyn PreFilterPlugin>>>,
+    pub filter: Rc<Vec<Box<dyn FilterPlugin>>>,
+    pub pre_score: Rc<Vec<Box<dyn PreScorePlugin>>>,
+    pub score: Rc<Vec<Box<dyn ScorePlugin>>>,
+}
+
+impl std::fmt::Debug for Framework {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names = |list: Vec<&'static str>| list.join(",");
+        f.debug_struct("Framework")
+            .field("pre_filter", &names(self.pre_filter.iter().map(|p| p.name()).collect()))
+            .field("filter", &names(self.filter.iter().map(|p| p.name()).collect()))
+            .field("pre_score", &names(self.pre_score.iter().map(|p| p.name()).collect()))
+            .field("score", &names(self.score.iter().map(|p| p.name()).collect()))
+            .finish()
+    }
 }
 
 impl Default for Framework {
     fn default() -> Self {
         Framework {
-            pre_filter: plugins::pre_filter_plugins(),
-            filter: plugins::filter_plugins(),
-            pre_score: plugins::pre_score_plugins(),
-            score: plugins::score_plugins(),
+            pre_filter: Rc::new(plugins::pre_filter_plugins()),
+            filter: Rc::new(plugins::filter_plugins()),
+            pre_score: Rc::new(plugins::pre_score_plugins()),
+            score: Rc::new(plugins::score_plugins()),
         }
     }
 }
@@ -169,7 +184,7 @@ impl Framework {
         skipped: &[&'static str],
         mut record: Option<&mut Vec<PluginVerdict>>,
     ) -> Status {
-        for plugin in &self.filter {
+        for plugin in self.filter.iter() {
             if skipped.contains(&plugin.name()) {
                 continue;
             }
@@ -197,6 +212,7 @@ pub fn num_feasible_nodes_to_find(total_nodes: usize) -> usize {
 }
 
 /// A scheduler profile with the state kept between cycles (where the next search starts).
+#[derive(Clone, Debug)]
 pub struct Scheduler {
     pub framework: Framework,
     next_start_node_index: usize,
@@ -239,7 +255,7 @@ impl Scheduler {
 
         // PreFilter: a rejection here rejects every node.
         let mut pre_filter_failure: Option<Status> = None;
-        for plugin in &fw.pre_filter {
+        for plugin in fw.pre_filter.iter() {
             let status = plugin.pre_filter(&mut state, &info, snapshot).with_plugin(plugin.name());
             result.pre_filter.push(PluginVerdict { plugin: plugin.name(), status: status.clone() });
             match status.code {
@@ -356,7 +372,7 @@ impl Scheduler {
         result: &mut ScheduleResult,
     ) -> Vec<i64> {
         let mut skipped: Vec<&'static str> = Vec::new();
-        for plugin in &self.framework.pre_score {
+        for plugin in self.framework.pre_score.iter() {
             if plugin.pre_score(state, pod, snapshot, feasible).code == Code::Skip {
                 skipped.push(plugin.name());
             }
@@ -365,7 +381,7 @@ impl Scheduler {
         let mut table: Vec<Vec<PluginScore>> =
             if self.record { vec![Vec::new(); feasible.len()] } else { Vec::new() };
         let mut scores = vec![0i64; feasible.len()];
-        for plugin in &self.framework.score {
+        for plugin in self.framework.score.iter() {
             if skipped.contains(&plugin.name()) {
                 continue;
             }

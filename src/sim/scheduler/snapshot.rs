@@ -608,4 +608,52 @@ impl ClusterSnapshot {
     pub fn pod_count(&self) -> usize {
         self.nodes.iter().map(|n| n.pods.len()).sum()
     }
+
+    /// Adds a node or replaces its object (labels, taints, allocatable), keeping its pods.
+    pub fn set_node(&mut self, node: &Node) {
+        let mut info = NodeInfo::new(node);
+        match self.node_index(&info.name).and_then(|i| self.nodes.get_mut(i)) {
+            Some(existing) => {
+                for pod in std::mem::take(&mut existing.pods) {
+                    info.add_pod(pod);
+                }
+                *existing = info;
+            }
+            None => self.nodes.push(info),
+        }
+        self.reindex();
+    }
+
+    /// Forgets a node and the pods accounted to it.
+    pub fn remove_node(&mut self, name: &str) -> bool {
+        let before = self.nodes.len();
+        self.nodes.retain(|n| n.name != name);
+        self.reindex();
+        self.nodes.len() != before
+    }
+
+    /// Adds or replaces a claim.
+    pub fn set_claim(&mut self, claim: &PersistentVolumeClaim) {
+        let key = (
+            claim.metadata.namespace.clone().unwrap_or_else(|| "default".to_string()),
+            claim.metadata.name.clone().unwrap_or_default(),
+        );
+        self.claims.insert(key, claim.clone());
+    }
+
+    /// Adds or replaces a volume.
+    pub fn set_volume(&mut self, volume: &PersistentVolume) {
+        self.volumes.insert(volume.metadata.name.clone().unwrap_or_default(), volume.clone());
+    }
+
+    fn reindex(&mut self) {
+        self.nodes.sort_by(|a, b| a.name.cmp(&b.name));
+        self.node_index = self.nodes.iter().enumerate().map(|(i, n)| (n.name.clone(), i)).collect();
+        self.image_node_counts.clear();
+        for info in &self.nodes {
+            for image in info.images.keys() {
+                *self.image_node_counts.entry(image.clone()).or_insert(0) += 1;
+            }
+        }
+    }
 }

@@ -630,3 +630,115 @@ fn gated_pod_is_rejected_in_prefilter() {
         "{msg}"
     );
 }
+
+// ---- scoring plugins ----
+
+fn score_row(result: &super::schedule::ScheduleResult, node: &str, plugin: &str) -> (i64, i64) {
+    let row = result.nodes.iter().find(|n| n.node == node).expect("node row");
+    let score = row.scores.iter().find(|s| s.plugin == plugin).expect("plugin score");
+    (score.raw, score.normalized)
+}
+
+#[test]
+fn prefer_no_schedule_taint_lowers_the_score() {
+    let nodes = vec![
+        node("a", "4", "8Gi").taint("spot", Some("true"), "PreferNoSchedule").build(),
+        node("b", "4", "8Gi").build(),
+    ];
+    let result = schedule_one(&simple_pod("p", "100m"), &snapshot(&nodes, &[]), &mut SimRng::new(1));
+    assert_eq!(result.node(), Some("b"));
+    assert_eq!(score_row(&result, "a", taint_toleration::NAME), (1, 0));
+    assert_eq!(score_row(&result, "b", taint_toleration::NAME), (0, 100));
+}
+
+#[test]
+fn image_locality_favours_nodes_with_large_images() {
+    let mut with_image = node("a", "4", "8Gi").build();
+    if let Some(status) = with_image.status.as_mut() {
+        status.images = Some(vec![k8s_openapi::api::core::v1::ContainerImage {
+            names: Some(vec!["docker.io/library/nginx:latest".into()]),
+            size_bytes: Some(500 * 1024 * 1024),
+        }]);
+    }
+    let nodes = vec![with_image, node("b", "4", "8Gi").build()];
+    let result = schedule_one(&simple_pod("p", "100m"), &snapshot(&nodes, &[]), &mut SimRng::new(1));
+    // 500 MiB × (1 of 2 nodes) = 250 MiB in the 23..1000 MiB window.
+    assert_eq!(score_row(&result, "a", image_locality::NAME).0, 100 * (250 - 23) / (1000 - 23));
+    assert_eq!(score_row(&result, "b", image_locality::NAME).0, 0);
+    assert_eq!(result.node(), Some("a"));
+}
+
+#[test]
+fn balanced_allocation_and_least_allocated_scores() {
+    let nodes = vec![node("a", "4", "4Gi").build(), node("b", "4", "4Gi").build()];
+    let p = pod("metadata: {name: p}\nspec:\n  containers: [{name: c, image: x, resources: {requests: {cpu: '2', memory: 1Gi}}}]\n");
+    let result = schedule_one(&p, &snapshot(&nodes, &[]), &mut SimRng::new(1));
+    // cpu 50 % used, memory 25 %: std-dev 0.125 → 87; least allocated (50 + 75) / 2 = 62.
+    assert_eq!(score_row(&result, "a", balanced_allocation::NAME), (87, 87));
+    assert_eq!(score_row(&result, "a", node_resources_fit::NAME), (62, 62));
+}
+
+#[test]
+fn read_write_once_pod_claim_in_use_blocks_a_second_pod() {
+    let claim: PersistentVolumeClaim = serde_yaml::from_str(
+        "metadata: {name: solo, namespace: default}\nspec: {accessModes: [ReadWriteOncePod], volumeName: pv1, resources: {requests: {storage: 1Gi}}}\n",
+    )
+    .expect("pvc");
+    let volume: k8s_openapi::api::core::v1::PersistentVolume = serde_yaml::from_str(
+        "metadata: {name: pv1}\nspec: {capacity: {storage: 1Gi}, accessModes: [ReadWriteOncePod]}\n",
+    )
+    .expect("pv");
+    let user = |name: &str| {
+        pod(&format!(
+            "metadata: {{name: {name}, namespace: default, uid: {name}}}\nspec:\n  containers: [{{name: c, image: x}}]\n  volumes: [{{name: d, persistentVolumeClaim: {{claimName: solo}}}}]\n"
+        ))
+    };
+    let nodes = vec![node("n1", "4", "8Gi").build()];
+    let first = bound(user("first"), "n1");
+    let snap = ClusterSnapshot::new(&nodes, &[first], &[claim], &[volume], &[], &[]);
+    assert_eq!(
+        message_for(&user("second"), &snap),
+        "0/1 nodes are available: node has pod using PersistentVolumeClaim with the same name and \
+         ReadWriteOncePod access mode. preemption: 0/1 nodes are available: 1 Preemption is not helpful for \
+         scheduling."
+    );
+}
+
+#[test]
+fn bound_local_volume_pins_the_pod_to_its_node() {
+    let claim: PersistentVolumeClaim = serde_yaml::from_str(
+        "metadata: {name: data, namespace: default}\nspec: {accessModes: [ReadWriteOnce], volumeName: local-pv, resources: {requests: {storage: 1Gi}}}\n",
+    )
+    .expect("pvc");
+    let volume: k8s_openapi::api::core::v1::PersistentVolume = serde_yaml::from_str(
+        "metadata: {name: local-pv}\nspec:\n  capacity: {storage: 1Gi}\n  accessModes: [ReadWriteOnce]\n  nodeAffinity:\n    required:\n      nodeSelectorTerms:\n      - matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [n2]}]\n",
+    )
+    .expect("pv");
+    let user = pod(
+        "metadata: {name: db, namespace: default}\nspec:\n  containers: [{name: c, image: x}]\n  volumes: [{name: d, persistentVolumeClaim: {claimName: data}}]\n",
+    );
+    let nodes = vec![node("n1", "4", "8Gi").build(), node("n2", "4", "8Gi").build()];
+    let snap = ClusterSnapshot::new(&nodes, &[], &[claim], &[volume], &[], &[]);
+    let result = schedule_one(&user, &snap, &mut SimRng::new(1));
+    assert_eq!(result.node(), Some("n2"));
+    let n1 = result.nodes.iter().find(|n| n.node == "n1").expect("row");
+    assert_eq!(
+        n1.filters.last().map(|f| (f.plugin, f.status.reasons.clone())),
+        Some((volume_binding::NAME, vec![volume_binding::NODE_CONFLICT.to_string()]))
+    );
+}
+
+#[test]
+fn snapshot_updates_keep_requested_resources_incremental() {
+    let mut snap = snapshot(&[node("n1", "4", "8Gi").build()], &[bound(simple_pod("a", "1"), "n1")]);
+    assert!(snap.add_pod(&simple_pod("b", "500m"), "n1"));
+    assert_eq!(snap.node("n1").map(|n| n.requested.milli_cpu), Some(1500));
+    snap.set_node(&node("n1", "4", "8Gi").label("disktype", "ssd").build());
+    assert_eq!(snap.node("n1").map(|n| (n.requested.milli_cpu, n.pods.len())), Some((1500, 2)));
+    assert!(snap.remove_pod("default", "a", "n1"));
+    assert_eq!(snap.node("n1").map(|n| n.requested.milli_cpu), Some(500));
+    snap.set_node(&node("m0", "2", "2Gi").build());
+    assert_eq!(snap.nodes.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(), ["m0", "n1"]);
+    assert!(snap.remove_node("m0"));
+    assert!(!snap.add_pod(&simple_pod("c", "1"), "m0"));
+}
