@@ -277,7 +277,8 @@ impl Scheduler {
         }
         if let Some(failure) = pre_filter_failure {
             let statuses: Vec<Status> = vec![failure.clone(); total];
-            let preemption = default_preemption::preempt(fw, &state, &info, snapshot, &statuses, &skipped);
+            let preemption =
+                default_preemption::preempt(fw, &state, &info, snapshot, &statuses, &skipped, Some(&failure));
             let post = match &preemption {
                 Ok(_) => None,
                 Err(message) => Some(message.as_str()),
@@ -339,7 +340,8 @@ impl Scheduler {
         result.feasible_nodes = feasible.len();
 
         if feasible.is_empty() {
-            let preemption = default_preemption::preempt(fw, &state, &info, snapshot, &statuses, &skipped);
+            let preemption =
+                default_preemption::preempt(fw, &state, &info, snapshot, &statuses, &skipped, None);
             let post = match &preemption {
                 Ok(_) => None,
                 Err(message) => Some(format!("{NO_CLAIMS_TO_DEALLOCATE}, {message}")),
@@ -438,6 +440,11 @@ fn unschedulable(message: String, preemption: default_preemption::PreemptionOutc
         Ok(p) => Decision::Unschedulable { message, nominated_node: Some(p.node), victims: p.victims },
         Err(_) => Decision::Unschedulable { message, nominated_node: None, victims: Vec::new() },
     }
+}
+
+/// The Normal `Scheduled` event text.
+pub fn scheduled_event_message(namespace: &str, name: &str, node: &str) -> String {
+    format!("Successfully assigned {namespace}/{name} to {node}")
 }
 
 /// One cycle with a fresh default scheduler (search starts at the first node).

@@ -742,3 +742,29 @@ fn snapshot_updates_keep_requested_resources_incremental() {
     assert!(snap.remove_node("m0"));
     assert!(!snap.add_pod(&simple_pod("c", "1"), "m0"));
 }
+
+#[test]
+fn preemption_does_not_help_a_pod_whose_claim_is_missing() {
+    let nodes = vec![node("n1", "4", "8Gi").build()];
+    let classes = [priority_class("high", 1000)];
+    let snap = ClusterSnapshot::new(&nodes, &[bound(simple_pod("low", "1"), "n1")], &[], &[], &[], &classes);
+    let with_claim = pod(
+        "metadata: {name: db, namespace: default}\nspec:\n  priorityClassName: high\n  containers: [{name: c, image: x}]\n  volumes: [{name: d, persistentVolumeClaim: {claimName: data}}]\n",
+    );
+    let result = schedule_one(&with_claim, &snap, &mut SimRng::new(1));
+    assert_eq!(
+        result.decision,
+        Decision::Unschedulable {
+            message:
+                "0/1 nodes are available: persistentvolumeclaim \"data\" not found. preemption: 0/1 nodes \
+                      are available: 1 persistentvolumeclaim \"data\" not found."
+                    .to_string(),
+            nominated_node: None,
+            victims: Vec::new(),
+        }
+    );
+    assert_eq!(
+        super::schedule::scheduled_event_message("default", "web", "podlab-worker"),
+        "Successfully assigned default/web to podlab-worker"
+    );
+}

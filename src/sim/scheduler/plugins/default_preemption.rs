@@ -45,12 +45,17 @@ fn select_victims_on_node(
     node: &NodeInfo,
     snapshot: &ClusterSnapshot,
     skipped: &[&'static str],
+    pre_filter_failure: Option<&Status>,
 ) -> Result<Vec<Rc<PodInfo>>, Status> {
     let mut trial = node.clone();
     let mut potential: Vec<Rc<PodInfo>> =
         node.pods.iter().filter(|p| p.priority < pod.priority).cloned().collect();
     if potential.is_empty() {
         return Err(Status::unresolvable(NO_VICTIMS));
+    }
+    // Evicting pods cannot cure a pod-level PreFilter rejection (a missing claim, ...).
+    if let Some(failure) = pre_filter_failure {
+        return Err(failure.clone());
     }
     for victim in &potential {
         trial.remove_pod(&victim.namespace, &victim.name);
@@ -86,7 +91,8 @@ fn pick(candidates: &[Candidate]) -> Option<&Candidate> {
     })
 }
 
-/// Runs preemption for `pod`, given every node's filter status (index-aligned with the nodes).
+/// Runs preemption for `pod`, given every node's filter status (index-aligned with the nodes)
+/// and the PreFilter rejection if that is why no node fit.
 pub fn preempt(
     framework: &Framework,
     state: &CycleState,
@@ -94,6 +100,7 @@ pub fn preempt(
     snapshot: &ClusterSnapshot,
     statuses: &[Status],
     skipped: &[&'static str],
+    pre_filter_failure: Option<&Status>,
 ) -> PreemptionOutcome {
     if pod.preemption_never() {
         return Err(format!("preemption: {NEVER_POLICY}"));
@@ -105,7 +112,7 @@ pub fn preempt(
         if !helpful {
             continue;
         }
-        match select_victims_on_node(framework, state, pod, node, snapshot, skipped) {
+        match select_victims_on_node(framework, state, pod, node, snapshot, skipped, pre_filter_failure) {
             Ok(victims) if !victims.is_empty() => candidates.push(Candidate { node_index: index, victims }),
             Ok(_) => {
                 dry_run[index] = Some(Status::new(
