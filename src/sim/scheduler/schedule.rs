@@ -200,6 +200,39 @@ impl Framework {
     }
 }
 
+impl Framework {
+    /// Filters with the pods nominated to this node (of at least the pod's priority) counted
+    /// as present, then, if that passes, without them (`RunFilterPluginsWithNominatedPods`).
+    pub fn run_filters_with_nominated(
+        &self,
+        state: &CycleState,
+        pod: &PodInfo,
+        node: &NodeInfo,
+        snapshot: &ClusterSnapshot,
+        skipped: &[&'static str],
+        record: Option<&mut Vec<PluginVerdict>>,
+    ) -> Status {
+        let nominated =
+            snapshot.nominated.get(&node.name).into_iter().flatten().filter(|p| {
+                p.priority >= pod.priority && !(p.namespace == pod.namespace && p.name == pod.name)
+            });
+        let mut with_nominated: Option<NodeInfo> = None;
+        for other in nominated {
+            with_nominated.get_or_insert_with(|| node.clone()).add_pod(other.clone());
+        }
+        match with_nominated {
+            None => self.run_filters(state, pod, node, snapshot, skipped, record),
+            Some(crowded) => {
+                let status = self.run_filters(state, pod, &crowded, snapshot, skipped, record);
+                if !status.is_success() {
+                    return status;
+                }
+                self.run_filters(state, pod, node, snapshot, skipped, None)
+            }
+        }
+    }
+}
+
 /// `numFeasibleNodesToFind` with the default adaptive `percentageOfNodesToScore`.
 pub fn num_feasible_nodes_to_find(total_nodes: usize) -> usize {
     const MIN_FEASIBLE: usize = 100;
@@ -298,7 +331,7 @@ impl Scheduler {
             .and_then(|n| snapshot.node_index(n));
         if let Some(index) = nominated {
             if let Some(node) = snapshot.nodes.get(index) {
-                if fw.run_filters(&state, &info, node, snapshot, &skipped, None).is_success() {
+                if fw.run_filters_with_nominated(&state, &info, node, snapshot, &skipped, None).is_success() {
                     feasible.push(index);
                 }
             }
@@ -317,8 +350,9 @@ impl Scheduler {
                     continue;
                 };
                 let mut rows = Vec::new();
+                let recording = self.record.then_some(&mut rows);
                 let status =
-                    fw.run_filters(&state, &info, node, snapshot, &skipped, self.record.then_some(&mut rows));
+                    fw.run_filters_with_nominated(&state, &info, node, snapshot, &skipped, recording);
                 if status.is_success() {
                     feasible.push(index);
                 }

@@ -516,6 +516,9 @@ pub struct ClusterSnapshot {
     pub priority_classes: Vec<PriorityClass>,
     /// How many nodes hold each normalised image (ImageLocality's spread factor).
     pub image_node_counts: BTreeMap<String, usize>,
+    /// Pending pods nominated to a node by preemption (`status.nominatedNodeName`): filters
+    /// treat them as already there for pods of lower or equal priority.
+    pub nominated: BTreeMap<String, Vec<Rc<PodInfo>>>,
 }
 
 /// Whether a pod still holds node resources (not Succeeded/Failed).
@@ -566,12 +569,19 @@ impl ClusterSnapshot {
                 .collect(),
             priority_classes: priority_classes.to_vec(),
             image_node_counts,
+            nominated: BTreeMap::new(),
         };
         for pod in pods {
-            if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) {
-                if is_active(pod) {
+            let bound_to = pod.spec.as_ref().and_then(|s| s.node_name.clone()).filter(|n| !n.is_empty());
+            let nominated_to = pod.status.as_ref().and_then(|s| s.nominated_node_name.clone());
+            match (bound_to, nominated_to) {
+                (Some(node), _) if is_active(pod) => {
                     snapshot.add_pod(pod, &node);
                 }
+                (None, Some(node)) if !node.is_empty() && pod.metadata.deletion_timestamp.is_none() => {
+                    snapshot.nominate(pod, &node);
+                }
+                _ => {}
             }
         }
         snapshot
@@ -588,6 +598,9 @@ impl ClusterSnapshot {
     /// Accounts a pod to a node (after binding, or to assume it); false if the node is unknown.
     pub fn add_pod(&mut self, pod: &Pod, node_name: &str) -> bool {
         let info = Rc::new(PodInfo::new(pod, &self.priority_classes));
+        if !self.nominated.is_empty() {
+            self.clear_nomination(&info.namespace, &info.name);
+        }
         match self.node_index(node_name).and_then(|i| self.nodes.get_mut(i)) {
             Some(node) => {
                 node.add_pod(info);
@@ -630,6 +643,21 @@ impl ClusterSnapshot {
         self.nodes.retain(|n| n.name != name);
         self.reindex();
         self.nodes.len() != before
+    }
+
+    /// Records that `pod` waits for room on `node` (replacing any earlier nomination).
+    pub fn nominate(&mut self, pod: &Pod, node: &str) {
+        let info = Rc::new(PodInfo::new(pod, &self.priority_classes));
+        self.clear_nomination(&info.namespace, &info.name);
+        self.nominated.entry(node.to_string()).or_default().push(info);
+    }
+
+    /// Drops a pod's nomination (it was bound, deleted, or nominated elsewhere).
+    pub fn clear_nomination(&mut self, namespace: &str, name: &str) {
+        for pods in self.nominated.values_mut() {
+            pods.retain(|p| !(p.namespace == namespace && p.name == name));
+        }
+        self.nominated.retain(|_, pods| !pods.is_empty());
     }
 
     /// Adds or replaces a claim.

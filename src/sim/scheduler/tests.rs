@@ -768,3 +768,30 @@ fn preemption_does_not_help_a_pod_whose_claim_is_missing() {
         "Successfully assigned default/web to podlab-worker"
     );
 }
+
+#[test]
+fn room_freed_for_a_nominated_pod_is_kept_for_it() {
+    let nodes = vec![node("n1", "4", "8Gi").build(), node("n2", "4", "8Gi").build()];
+    let classes = [priority_class("high", 1000)];
+    let mut waiting = simple_pod("urgent", "3");
+    if let Some(s) = waiting.spec.as_mut() {
+        s.priority_class_name = Some("high".into());
+    }
+    waiting.status = Some(k8s_openapi::api::core::v1::PodStatus {
+        nominated_node_name: Some("n1".into()),
+        ..Default::default()
+    });
+    let busy = bound(simple_pod("busy", "3"), "n2");
+    let snap = ClusterSnapshot::new(&nodes, &[waiting.clone(), busy], &[], &[], &[], &classes);
+    // A lower-priority pod may not take the nominated room on n1, nor fit beside `busy` on n2.
+    assert_eq!(
+        message_for(&simple_pod("late", "2"), &snap),
+        "0/2 nodes are available: 2 Insufficient cpu. no new claims to deallocate, preemption: 0/2 nodes are \
+         available: 2 No preemption victims found for incoming pod."
+    );
+    // The nominated pod itself goes to its node.
+    assert_eq!(schedule_one(&waiting, &snap, &mut SimRng::new(1)).node(), Some("n1"));
+    let mut assumed = snap.clone();
+    assumed.add_pod(&waiting, "n1");
+    assert!(assumed.nominated.is_empty());
+}
