@@ -519,6 +519,34 @@ pub struct ClusterSnapshot {
     /// Pending pods nominated to a node by preemption (`status.nominatedNodeName`): filters
     /// treat them as already there for pods of lower or equal priority.
     pub nominated: BTreeMap<String, Vec<Rc<PodInfo>>>,
+    /// Spread counts kept up to date on every add/remove: for each group of identically
+    /// labelled pods, how many sit in each (topology key, value) domain.
+    pub domain_counts: BTreeMap<(String, Labels), BTreeMap<(String, String), i64>>,
+    /// How many nodes carry each label key (a spread constraint may use `domain_counts` only
+    /// when every node has its keys).
+    pub label_key_nodes: BTreeMap<String, usize>,
+}
+
+fn count_domains(
+    counts: &mut BTreeMap<(String, Labels), BTreeMap<(String, String), i64>>,
+    node: &NodeInfo,
+    pod: &PodInfo,
+    delta: i64,
+) {
+    if pod.terminating() {
+        return;
+    }
+    let domains = counts.entry((pod.namespace.clone(), pod.labels.clone())).or_default();
+    for (key, value) in node.labels() {
+        let slot = domains.entry((key.clone(), value.clone())).or_insert(0);
+        *slot += delta;
+        if *slot == 0 {
+            domains.remove(&(key.clone(), value.clone()));
+        }
+    }
+    if domains.is_empty() {
+        counts.remove(&(pod.namespace.clone(), pod.labels.clone()));
+    }
 }
 
 /// Whether a pod still holds node resources (not Succeeded/Failed).
@@ -570,7 +598,10 @@ impl ClusterSnapshot {
             priority_classes: priority_classes.to_vec(),
             image_node_counts,
             nominated: BTreeMap::new(),
+            domain_counts: BTreeMap::new(),
+            label_key_nodes: BTreeMap::new(),
         };
+        snapshot.reindex();
         for pod in pods {
             let bound_to = pod.spec.as_ref().and_then(|s| s.node_name.clone()).filter(|n| !n.is_empty());
             let nominated_to = pod.status.as_ref().and_then(|s| s.nominated_node_name.clone());
@@ -603,6 +634,7 @@ impl ClusterSnapshot {
         }
         match self.node_index(node_name).and_then(|i| self.nodes.get_mut(i)) {
             Some(node) => {
+                count_domains(&mut self.domain_counts, node, &info, 1);
                 node.add_pod(info);
                 true
             }
@@ -612,10 +644,16 @@ impl ClusterSnapshot {
 
     /// Forgets a pod (deleted, or finished); returns whether it was known.
     pub fn remove_pod(&mut self, namespace: &str, name: &str, node_name: &str) -> bool {
-        self.node_index(node_name)
-            .and_then(|i| self.nodes.get_mut(i))
-            .and_then(|n| n.remove_pod(namespace, name))
-            .is_some()
+        let Some(node) = self.node_index(node_name).and_then(|i| self.nodes.get_mut(i)) else {
+            return false;
+        };
+        match node.remove_pod(namespace, name) {
+            Some(pod) => {
+                count_domains(&mut self.domain_counts, node, &pod, -1);
+                true
+            }
+            None => false,
+        }
     }
 
     pub fn pod_count(&self) -> usize {
@@ -678,9 +716,17 @@ impl ClusterSnapshot {
         self.nodes.sort_by(|a, b| a.name.cmp(&b.name));
         self.node_index = self.nodes.iter().enumerate().map(|(i, n)| (n.name.clone(), i)).collect();
         self.image_node_counts.clear();
+        self.label_key_nodes.clear();
+        self.domain_counts.clear();
         for info in &self.nodes {
             for image in info.images.keys() {
                 *self.image_node_counts.entry(image.clone()).or_insert(0) += 1;
+            }
+            for key in info.labels().keys() {
+                *self.label_key_nodes.entry(key.clone()).or_insert(0) += 1;
+            }
+            for pod in &info.pods {
+                count_domains(&mut self.domain_counts, info, pod, 1);
             }
         }
     }

@@ -795,3 +795,21 @@ fn room_freed_for_a_nominated_pod_is_kept_for_it() {
     assumed.add_pod(&waiting, "n1");
     assert!(assumed.nominated.is_empty());
 }
+
+#[test]
+fn domain_counts_follow_pod_adds_and_removes() {
+    let nodes = vec![
+        node("a", "4", "8Gi").label("topology.kubernetes.io/zone", "z1").build(),
+        node("b", "4", "8Gi").label("topology.kubernetes.io/zone", "z1").build(),
+    ];
+    let mut snap = snapshot(&nodes, &[bound(replica("web-0", "{app: web}", ""), "a")]);
+    snap.add_pod(&replica("web-1", "{app: web}", ""), "b");
+    let group = ("default".to_string(), BTreeMap::from([("app".to_string(), "web".to_string())]));
+    let zone = ("topology.kubernetes.io/zone".to_string(), "z1".to_string());
+    assert_eq!(snap.domain_counts[&group][&zone], 2);
+    snap.remove_pod("default", "web-0", "a");
+    assert_eq!(snap.domain_counts[&group][&zone], 1);
+    snap.remove_pod("default", "web-1", "b");
+    assert!(!snap.domain_counts.contains_key(&group));
+    assert_eq!(snap.label_key_nodes.get("topology.kubernetes.io/zone"), Some(&2));
+}

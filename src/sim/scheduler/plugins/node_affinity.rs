@@ -11,6 +11,17 @@ pub const WEIGHT: i64 = 2;
 
 pub struct NodeAffinity;
 
+/// Whether the pod restricts nodes at all (nodeSelector or required node affinity).
+pub fn has_required_node_terms(pod: &PodInfo) -> bool {
+    let Some(spec) = pod.pod.spec.as_ref() else { return false };
+    spec.node_selector.as_ref().is_some_and(|s| !s.is_empty())
+        || spec
+            .affinity
+            .as_ref()
+            .and_then(|a| a.node_affinity.as_ref())
+            .is_some_and(|n| n.required_during_scheduling_ignored_during_execution.is_some())
+}
+
 /// Whether the node passes the pod's nodeSelector and required node affinity
 /// (also used by PodTopologySpread's `nodeAffinityPolicy: Honor`).
 pub fn required_matches(pod: &PodInfo, node: &NodeInfo) -> bool {

@@ -10,7 +10,7 @@ use crate::sim::scheduler::framework::{
     Code, CycleState, FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin, Status, MAX_NODE_SCORE,
 };
 use crate::sim::scheduler::labels::{tolerated_by_any, Selector};
-use crate::sim::scheduler::plugins::node_affinity::required_matches;
+use crate::sim::scheduler::plugins::node_affinity::{has_required_node_terms, required_matches};
 use crate::sim::scheduler::snapshot::{ClusterSnapshot, NodeInfo, PodInfo};
 
 pub const NAME: &str = "PodTopologySpread";
@@ -223,7 +223,23 @@ impl PreScorePlugin for PodTopologySpread {
                 }
             }
         }
+        let every_node_has_keys =
+            soft.iter().all(|c| snapshot.label_key_nodes.get(&c.topology_key) == Some(&snapshot.nodes.len()));
         for (i, c) in soft.iter().enumerate() {
+            let all_nodes_included =
+                !c.honor_taints && (!c.honor_node_affinity || !has_required_node_terms(pod));
+            if c.topology_key != HOSTNAME_KEY && every_node_has_keys && all_nodes_included {
+                // Fast path: the snapshot keeps per-domain counts for every label group.
+                for ((namespace, labels), domains) in &snapshot.domain_counts {
+                    if *namespace != pod.namespace || !c.selector.matches(labels) {
+                        continue;
+                    }
+                    for (value, slot) in counts[i].iter_mut() {
+                        *slot += domains.get(&(c.topology_key.clone(), value.clone())).copied().unwrap_or(0);
+                    }
+                }
+                continue;
+            }
             // A hostname domain holds only its own node, so only feasible nodes can count.
             let candidates: Box<dyn Iterator<Item = &NodeInfo>> = if c.topology_key == HOSTNAME_KEY {
                 Box::new(feasible.iter().filter_map(|&index| snapshot.nodes.get(index)))
