@@ -521,14 +521,17 @@ pub struct ClusterSnapshot {
     pub nominated: BTreeMap<String, Vec<Rc<PodInfo>>>,
     /// Spread counts kept up to date on every add/remove: for each group of identically
     /// labelled pods, how many sit in each (topology key, value) domain.
-    pub domain_counts: BTreeMap<(String, Labels), BTreeMap<(String, String), i64>>,
+    pub domain_counts: DomainCounts,
     /// How many nodes carry each label key (a spread constraint may use `domain_counts` only
     /// when every node has its keys).
     pub label_key_nodes: BTreeMap<String, usize>,
 }
 
+/// (namespace, pod labels) → (topology key, value) → number of such pods in that domain.
+pub type DomainCounts = BTreeMap<(String, Labels), BTreeMap<(String, String), i64>>;
+
 fn count_domains(
-    counts: &mut BTreeMap<(String, Labels), BTreeMap<(String, String), i64>>,
+    counts: &mut DomainCounts,
     node: &NodeInfo,
     pod: &PodInfo,
     delta: i64,
