@@ -4,6 +4,8 @@
 use std::any::Any;
 use std::collections::BTreeMap;
 
+use super::plugins::default_preemption::Preemption;
+use super::schedule::Framework;
 use super::snapshot::{ClusterSnapshot, NodeInfo, PodInfo};
 
 /// Outcome codes, as in upstream `framework.Code`.
@@ -111,6 +113,27 @@ pub trait FilterPlugin {
         node: &NodeInfo,
         snapshot: &ClusterSnapshot,
     ) -> Status;
+}
+
+/// What PostFilter plugins see when no node fit.
+pub struct PostFilterInput<'a> {
+    pub framework: &'a Framework,
+    pub state: &'a CycleState,
+    pub pod: &'a PodInfo,
+    pub snapshot: &'a ClusterSnapshot,
+    /// Every node's filter status, index-aligned with `snapshot.nodes`.
+    pub statuses: &'a [Status],
+    /// PreFilter plugins that returned Skip (their Filter is not run).
+    pub skipped: &'a [&'static str],
+    /// The PreFilter rejection, when that is why no node fit.
+    pub pre_filter_failure: Option<&'a Status>,
+}
+
+pub trait PostFilterPlugin {
+    fn name(&self) -> &'static str;
+    /// Success with a nomination makes the pod schedulable later; a rejection's message joins
+    /// the FailedScheduling text; Skip says nothing.
+    fn post_filter(&self, input: &PostFilterInput) -> (Option<Preemption>, Status);
 }
 
 pub trait PreScorePlugin {

@@ -3,6 +3,7 @@
 
 pub mod balanced_allocation;
 pub mod default_preemption;
+pub mod dynamic_resources;
 pub mod image_locality;
 pub mod inter_pod_affinity;
 pub mod node_affinity;
@@ -17,13 +18,8 @@ pub mod taint_toleration;
 pub mod volume_binding;
 pub mod volume_restrictions;
 
-use super::framework::{FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin};
+use super::framework::{FilterPlugin, PostFilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin};
 
-/// Upstream `DynamicResources` (on by default since v1.34); Podlab models no resource claims,
-/// so it only contributes its PostFilter message.
-pub const DYNAMIC_RESOURCES: &str = "DynamicResources";
-/// Its PostFilter message for a pod without resource claims.
-pub const NO_CLAIMS_TO_DEALLOCATE: &str = "no new claims to deallocate";
 pub const DEFAULT_BINDER: &str = "DefaultBinder";
 
 /// The default profile's plugins in MultiPoint order (v1.36, DRA enabled).
@@ -40,7 +36,7 @@ pub const DEFAULT_PLUGIN_ORDER: &[&str] = &[
     volume_binding::NAME,
     pod_topology_spread::NAME,
     inter_pod_affinity::NAME,
-    DYNAMIC_RESOURCES,
+    dynamic_resources::NAME,
     default_preemption::NAME,
     balanced_allocation::NAME,
     image_locality::NAME,
@@ -69,6 +65,10 @@ pub fn filter_plugins() -> Vec<Box<dyn FilterPlugin>> {
         Box::new(pod_topology_spread::PodTopologySpread),
         Box::new(inter_pod_affinity::InterPodAffinity),
     ]
+}
+
+pub fn post_filter_plugins() -> Vec<Box<dyn PostFilterPlugin>> {
+    vec![Box::new(dynamic_resources::DynamicResources), Box::new(default_preemption::DefaultPreemption)]
 }
 
 pub fn pre_score_plugins() -> Vec<Box<dyn PreScorePlugin>> {

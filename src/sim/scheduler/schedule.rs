@@ -9,9 +9,10 @@ use std::rc::Rc;
 use k8s_openapi::api::core::v1::Pod;
 
 use super::framework::{
-    Code, CycleState, FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin, Status,
+    Code, CycleState, FilterPlugin, PostFilterInput, PostFilterPlugin, PreFilterPlugin, PreScorePlugin,
+    ScorePlugin, Status,
 };
-use super::plugins::{self, default_preemption, NO_CLAIMS_TO_DEALLOCATE};
+use super::plugins::{self, default_preemption};
 use super::snapshot::{ClusterSnapshot, NodeInfo, PodInfo};
 use crate::sim::rng::SimRng;
 
@@ -145,6 +146,7 @@ impl ScheduleResult {
 pub struct Framework {
     pub pre_filter: Rc<Vec<Box<dyn PreFilterPlugin>>>,
     pub filter: Rc<Vec<Box<dyn FilterPlugin>>>,
+    pub post_filter: Rc<Vec<Box<dyn PostFilterPlugin>>>,
     pub pre_score: Rc<Vec<Box<dyn PreScorePlugin>>>,
     pub score: Rc<Vec<Box<dyn ScorePlugin>>>,
 }
@@ -155,6 +157,7 @@ impl std::fmt::Debug for Framework {
         f.debug_struct("Framework")
             .field("pre_filter", &names(self.pre_filter.iter().map(|p| p.name()).collect()))
             .field("filter", &names(self.filter.iter().map(|p| p.name()).collect()))
+            .field("post_filter", &names(self.post_filter.iter().map(|p| p.name()).collect()))
             .field("pre_score", &names(self.pre_score.iter().map(|p| p.name()).collect()))
             .field("score", &names(self.score.iter().map(|p| p.name()).collect()))
             .finish()
@@ -166,6 +169,7 @@ impl Default for Framework {
         Framework {
             pre_filter: Rc::new(plugins::pre_filter_plugins()),
             filter: Rc::new(plugins::filter_plugins()),
+            post_filter: Rc::new(plugins::post_filter_plugins()),
             pre_score: Rc::new(plugins::pre_score_plugins()),
             score: Rc::new(plugins::score_plugins()),
         }
@@ -201,6 +205,25 @@ impl Framework {
 }
 
 impl Framework {
+    /// Runs the PostFilter plugins in order (`RunPostFilterPlugins`): the first success wins;
+    /// otherwise the rejection messages are joined with ", ".
+    pub fn run_post_filter(
+        &self,
+        input: &PostFilterInput,
+    ) -> (Option<default_preemption::Preemption>, Option<String>) {
+        let mut messages = Vec::new();
+        for plugin in self.post_filter.iter() {
+            let (nomination, status) = plugin.post_filter(input);
+            match status.code {
+                Code::Success => return (nomination, None),
+                Code::Skip => {}
+                Code::UnschedulableAndUnresolvable => return (None, Some(status.message())),
+                _ => messages.push(status.message()),
+            }
+        }
+        (None, (!messages.is_empty()).then(|| messages.join(", ")))
+    }
+
     /// Filters with the pods nominated to this node (of at least the pod's priority) counted
     /// as present, then, if that passes, without them (`RunFilterPluginsWithNominatedPods`).
     pub fn run_filters_with_nominated(
@@ -310,14 +333,18 @@ impl Scheduler {
         }
         if let Some(failure) = pre_filter_failure {
             let statuses: Vec<Status> = vec![failure.clone(); total];
-            let preemption =
-                default_preemption::preempt(fw, &state, &info, snapshot, &statuses, &skipped, Some(&failure));
-            let post = match &preemption {
-                Ok(_) => None,
-                Err(message) => Some(message.as_str()),
+            let input = PostFilterInput {
+                framework: fw,
+                state: &state,
+                pod: &info,
+                snapshot,
+                statuses: &statuses,
+                skipped: &skipped,
+                pre_filter_failure: Some(&failure),
             };
-            let message = fit_error_message(total, Some(&failure.message()), &[], post);
-            result.decision = unschedulable(message, preemption);
+            let (nomination, post) = fw.run_post_filter(&input);
+            let message = fit_error_message(total, Some(&failure.message()), &[], post.as_deref());
+            result.decision = unschedulable(message, nomination);
             return result;
         }
 
@@ -374,15 +401,19 @@ impl Scheduler {
         result.feasible_nodes = feasible.len();
 
         if feasible.is_empty() {
-            let preemption =
-                default_preemption::preempt(fw, &state, &info, snapshot, &statuses, &skipped, None);
-            let post = match &preemption {
-                Ok(_) => None,
-                Err(message) => Some(format!("{NO_CLAIMS_TO_DEALLOCATE}, {message}")),
+            let input = PostFilterInput {
+                framework: fw,
+                state: &state,
+                pod: &info,
+                snapshot,
+                statuses: &statuses,
+                skipped: &skipped,
+                pre_filter_failure: None,
             };
+            let (nomination, post) = fw.run_post_filter(&input);
             let refs: Vec<&Status> = statuses.iter().collect();
             let message = fit_error_message(total, None, &refs, post.as_deref());
-            result.decision = unschedulable(message, preemption);
+            result.decision = unschedulable(message, nomination);
             return result;
         }
 
@@ -469,10 +500,10 @@ fn select_host(feasible: &[usize], totals: &[i64], rng: &mut SimRng) -> usize {
     best
 }
 
-fn unschedulable(message: String, preemption: default_preemption::PreemptionOutcome) -> Decision {
-    match preemption {
-        Ok(p) => Decision::Unschedulable { message, nominated_node: Some(p.node), victims: p.victims },
-        Err(_) => Decision::Unschedulable { message, nominated_node: None, victims: Vec::new() },
+fn unschedulable(message: String, nomination: Option<default_preemption::Preemption>) -> Decision {
+    match nomination {
+        Some(p) => Decision::Unschedulable { message, nominated_node: Some(p.node), victims: p.victims },
+        None => Decision::Unschedulable { message, nominated_node: None, victims: Vec::new() },
     }
 }
 

@@ -530,12 +530,7 @@ pub struct ClusterSnapshot {
 /// (namespace, pod labels) → (topology key, value) → number of such pods in that domain.
 pub type DomainCounts = BTreeMap<(String, Labels), BTreeMap<(String, String), i64>>;
 
-fn count_domains(
-    counts: &mut DomainCounts,
-    node: &NodeInfo,
-    pod: &PodInfo,
-    delta: i64,
-) {
+fn count_domains(counts: &mut DomainCounts, node: &NodeInfo, pod: &PodInfo, delta: i64) {
     if pod.terminating() {
         return;
     }

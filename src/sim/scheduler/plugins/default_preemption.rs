@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use crate::sim::scheduler::framework::{Code, CycleState, Status};
+use crate::sim::scheduler::framework::{Code, CycleState, PostFilterInput, PostFilterPlugin, Status};
 use crate::sim::scheduler::schedule::{fit_error_message, Framework};
 use crate::sim::scheduler::snapshot::{ClusterSnapshot, NodeInfo, PodInfo};
 
@@ -11,6 +11,29 @@ pub const NAME: &str = "DefaultPreemption";
 pub const NOT_HELPFUL: &str = "Preemption is not helpful for scheduling";
 pub const NO_VICTIMS: &str = "No preemption victims found for incoming pod";
 pub const NEVER_POLICY: &str = "not eligible due to preemptionPolicy=Never.";
+
+pub struct DefaultPreemption;
+
+impl PostFilterPlugin for DefaultPreemption {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn post_filter(&self, input: &PostFilterInput) -> (Option<Preemption>, Status) {
+        match preempt(
+            input.framework,
+            input.state,
+            input.pod,
+            input.snapshot,
+            input.statuses,
+            input.skipped,
+            input.pre_filter_failure,
+        ) {
+            Ok(nomination) => (Some(nomination), Status::success()),
+            Err(message) => (None, Status::unschedulable(message)),
+        }
+    }
+}
 
 /// A pod the scheduler will evict to make room.
 #[derive(Clone, Debug, PartialEq, Eq)]
