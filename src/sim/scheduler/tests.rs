@@ -813,3 +813,44 @@ fn domain_counts_follow_pod_adds_and_removes() {
     assert!(!snap.domain_counts.contains_key(&group));
     assert_eq!(snap.label_key_nodes.get("topology.kubernetes.io/zone"), Some(&2));
 }
+
+#[test]
+fn delayed_claims_are_provisioned_on_the_chosen_node_or_bound_to_the_smallest_volume() {
+    let claim = |name: &str, class: &str| -> PersistentVolumeClaim {
+        serde_yaml::from_str(&format!(
+            "metadata: {{name: {name}, namespace: default}}\nspec: {{storageClassName: {class}, accessModes: [ReadWriteOnce], resources: {{requests: {{storage: 1Gi}}}}}}\n"
+        ))
+        .expect("pvc")
+    };
+    let class = |name: &str, provisioner: &str| -> StorageClass {
+        serde_yaml::from_str(&format!(
+            "metadata: {{name: {name}}}\nprovisioner: {provisioner}\nvolumeBindingMode: WaitForFirstConsumer\n"
+        ))
+        .expect("class")
+    };
+    let volume = |name: &str, size: &str| -> k8s_openapi::api::core::v1::PersistentVolume {
+        serde_yaml::from_str(&format!(
+            "metadata: {{name: {name}}}\nspec: {{storageClassName: manual, capacity: {{storage: {size}}}, accessModes: [ReadWriteOnce]}}\n"
+        ))
+        .expect("pv")
+    };
+    let user = pod(
+        "metadata: {name: app, namespace: default}\nspec:\n  containers: [{name: c, image: x}]\n  volumes:\n  - {name: a, persistentVolumeClaim: {claimName: dynamic}}\n  - {name: b, persistentVolumeClaim: {claimName: static}}\n",
+    );
+    let snap = ClusterSnapshot::new(
+        &[node("n1", "4", "8Gi").build()],
+        &[],
+        &[claim("dynamic", "standard"), claim("static", "manual")],
+        &[volume("big", "10Gi"), volume("small", "2Gi"), volume("tiny", "500Mi")],
+        &[class("standard", "rancher.io/local-path"), class("manual", "kubernetes.io/no-provisioner")],
+        &[],
+    );
+    assert_eq!(schedule_one(&user, &snap, &mut SimRng::new(1)).node(), Some("n1"));
+    assert_eq!(
+        volume_binding::claim_bindings(&PodInfo::new(&user, &[]), "n1", &snap),
+        vec![
+            volume_binding::ClaimBinding::Provision { claim: "dynamic".into(), node: "n1".into() },
+            volume_binding::ClaimBinding::Static { claim: "static".into(), volume: "small".into() },
+        ]
+    );
+}

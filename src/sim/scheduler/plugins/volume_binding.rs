@@ -61,26 +61,77 @@ fn storage(
 }
 
 /// Whether an available static volume could be bound to `claim` on `node`.
+/// The smallest available static volume that `claim` could bind to on `node`.
+pub fn find_matching_volume<'a>(
+    claim: &PersistentVolumeClaim,
+    node: &NodeInfo,
+    snapshot: &'a ClusterSnapshot,
+) -> Option<&'a PersistentVolume> {
+    let spec = claim.spec.as_ref();
+    let wanted = storage(spec.and_then(|s| s.resources.as_ref()).and_then(|r| r.requests.as_ref()));
+    let modes = spec.and_then(|s| s.access_modes.clone()).unwrap_or_default();
+    let class = class_of(claim);
+    snapshot
+        .volumes
+        .values()
+        .filter(|pv| {
+            let Some(pv_spec) = pv.spec.as_ref() else { return false };
+            let free = pv_spec.claim_ref.is_none()
+                && pv.status.as_ref().and_then(|s| s.phase.as_deref()).is_none_or(|p| p == "Available");
+            free && pv_spec.storage_class_name.clone().unwrap_or_default() == class
+                && storage(pv_spec.capacity.as_ref()) >= wanted
+                && modes.iter().all(|m| pv_spec.access_modes.iter().flatten().any(|have| have == m))
+                && volume_fits_node(pv, node)
+        })
+        .min_by_key(|pv| storage(pv.spec.as_ref().and_then(|s| s.capacity.as_ref())))
+}
+
 fn static_volume_available(
     claim: &PersistentVolumeClaim,
     node: &NodeInfo,
     snapshot: &ClusterSnapshot,
 ) -> bool {
-    let spec = claim.spec.as_ref();
-    let wanted = storage(spec.and_then(|s| s.resources.as_ref()).and_then(|r| r.requests.as_ref()));
-    let modes = spec.and_then(|s| s.access_modes.clone()).unwrap_or_default();
-    let class = class_of(claim);
-    snapshot.volumes.values().any(|pv| {
-        let Some(pv_spec) = pv.spec.as_ref() else {
-            return false;
-        };
-        let free = pv_spec.claim_ref.is_none()
-            && pv.status.as_ref().and_then(|s| s.phase.as_deref()).is_none_or(|p| p == "Available");
-        free && pv_spec.storage_class_name.clone().unwrap_or_default() == class
-            && storage(pv_spec.capacity.as_ref()) >= wanted
-            && modes.iter().all(|m| pv_spec.access_modes.iter().flatten().any(|have| have == m))
-            && volume_fits_node(pv, node)
-    })
+    find_matching_volume(claim, node, snapshot).is_some()
+}
+
+/// The annotation VolumeBinding's PreBind puts on a delayed claim so its provisioner creates
+/// the volume where the pod landed.
+pub const SELECTED_NODE_ANNOTATION: &str = "volume.kubernetes.io/selected-node";
+
+/// What binding the pod to `node` asks of its delayed (`WaitForFirstConsumer`) claims.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClaimBinding {
+    /// Bind the claim to this existing volume.
+    Static { claim: String, volume: String },
+    /// Annotate the claim with the selected node; the provisioner creates the volume.
+    Provision { claim: String, node: String },
+}
+
+/// The claim bindings to carry out after a pod is scheduled to `node_name` (Reserve/PreBind).
+pub fn claim_bindings(pod: &PodInfo, node_name: &str, snapshot: &ClusterSnapshot) -> Vec<ClaimBinding> {
+    let Some(node) = snapshot.node(node_name) else { return Vec::new() };
+    let mut out = Vec::new();
+    for name in claim_names(pod) {
+        let Some(claim) = snapshot.claims.get(&(pod.namespace.clone(), name.clone())) else { continue };
+        if volume_name(claim).is_some() {
+            continue;
+        }
+        let class = snapshot.storage_classes.get(&class_of(claim));
+        if class.and_then(|c| c.volume_binding_mode.as_deref()) != Some("WaitForFirstConsumer") {
+            continue;
+        }
+        match find_matching_volume(claim, node, snapshot) {
+            Some(pv) => out.push(ClaimBinding::Static {
+                claim: name,
+                volume: pv.metadata.name.clone().unwrap_or_default(),
+            }),
+            None if class.is_some_and(|c| c.provisioner != NO_PROVISIONER) => {
+                out.push(ClaimBinding::Provision { claim: name, node: node_name.to_string() })
+            }
+            None => {}
+        }
+    }
+    out
 }
 
 impl PreFilterPlugin for VolumeBinding {
