@@ -96,6 +96,10 @@ impl FilterPlugin for InterPodAffinity {
             return Status::success();
         };
         if !pod.required_affinity.is_empty() {
+            // All topology labels must exist on the node, even for the first pod of a group.
+            if pod.required_affinity.iter().any(|t| domain(node, &t.topology_key).is_none()) {
+                return Status::unresolvable(AFFINITY_REASON);
+            }
             let pods_exist =
                 pod.required_affinity.iter().all(|t| count_at(&s.affinity, node, &t.topology_key) > 0);
             // The first pod of a group that selects itself may go anywhere.
