@@ -358,8 +358,21 @@ impl Scheduler {
             .and_then(|n| snapshot.node_index(n));
         if let Some(index) = nominated {
             if let Some(node) = snapshot.nodes.get(index) {
-                if fw.run_filters_with_nominated(&state, &info, node, snapshot, &skipped, None).is_success() {
+                let mut rows = Vec::new();
+                let recording = self.record.then_some(&mut rows);
+                if fw
+                    .run_filters_with_nominated(&state, &info, node, snapshot, &skipped, recording)
+                    .is_success()
+                {
                     feasible.push(index);
+                    if self.record {
+                        result.nodes.push(NodeEvaluation {
+                            node: node.name.clone(),
+                            filters: rows,
+                            scores: Vec::new(),
+                            total: None,
+                        });
+                    }
                 }
             }
         }
@@ -466,11 +479,11 @@ impl Scheduler {
             }
         }
         if self.record {
+            let positions: BTreeMap<String, usize> =
+                result.nodes.iter().enumerate().map(|(i, e)| (e.node.clone(), i)).collect();
             for ((&index, row), total) in feasible.iter().zip(table).zip(&totals) {
-                let Some(name) = snapshot.nodes.get(index).map(|n| &n.name) else {
-                    continue;
-                };
-                if let Some(evaluation) = result.nodes.iter_mut().find(|e| &e.node == name) {
+                let position = snapshot.nodes.get(index).and_then(|n| positions.get(&n.name));
+                if let Some(evaluation) = position.and_then(|&p| result.nodes.get_mut(p)) {
                     evaluation.scores = row;
                     evaluation.total = Some(*total);
                 }

@@ -854,3 +854,21 @@ fn delayed_claims_are_provisioned_on_the_chosen_node_or_bound_to_the_smallest_vo
         ]
     );
 }
+
+#[test]
+fn first_pod_of_a_self_affine_group_may_go_anywhere_with_the_topology_label() {
+    let nodes = vec![
+        node("a", "4", "8Gi").label("topology.kubernetes.io/zone", "z1").build(),
+        node("b", "4", "8Gi").build(),
+    ];
+    let grouped = pod(
+        "metadata: {name: cache-0, namespace: default, labels: {app: cache}}\nspec:\n  affinity:\n    podAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n      - {labelSelector: {matchLabels: {app: cache}}, topologyKey: topology.kubernetes.io/zone}\n  containers: [{name: c, image: x}]\n",
+    );
+    let result = schedule_one(&grouped, &snapshot(&nodes, &[]), &mut SimRng::new(1));
+    assert_eq!(result.node(), Some("a"));
+    let b = result.nodes.iter().find(|n| n.node == "b").expect("row");
+    assert_eq!(
+        b.filters.last().map(|f| f.status.reasons.clone()),
+        Some(vec![inter_pod_affinity::AFFINITY_REASON.to_string()])
+    );
+}
