@@ -153,6 +153,18 @@ fn pod_requests(pod: &Pod, non_zero_defaults: bool) -> Resource {
         init_peak.max_with(&step);
     }
     total.max_with(&init_peak);
+    // Pod-level requests (PodLevelResources, on by default since v1.34) replace the container
+    // sums for the resources they name.
+    let pod_level = spec.resources.as_ref().and_then(|r| r.requests.as_ref());
+    if let Some(requests) = pod_level {
+        let level = Resource::from_list(Some(requests));
+        if requests.contains_key("cpu") {
+            total.milli_cpu = level.milli_cpu;
+        }
+        if requests.contains_key("memory") {
+            total.memory = level.memory;
+        }
+    }
     if let Some(overhead) = spec.overhead.as_ref() {
         total.add(&Resource::from_list(Some(overhead)));
     }

@@ -872,3 +872,13 @@ fn first_pod_of_a_self_affine_group_may_go_anywhere_with_the_topology_label() {
         Some(vec![inter_pod_affinity::AFFINITY_REASON.to_string()])
     );
 }
+
+#[test]
+fn pod_level_requests_replace_container_sums() {
+    let p = pod(
+        "metadata: {name: p}\nspec:\n  resources: {requests: {cpu: '2'}}\n  containers: [{name: a, image: x, resources: {requests: {cpu: 100m, memory: 64Mi}}}]\n",
+    );
+    let info = PodInfo::new(&p, &[]);
+    assert_eq!((info.requests.milli_cpu, info.requests.memory), (2000, 64 * 1024 * 1024));
+    assert_eq!(info.non_zero_milli_cpu, 2000);
+}
