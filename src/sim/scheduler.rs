@@ -33,9 +33,11 @@ pub use bench::{bench_schedule, BenchStats};
 pub use framework::{Code, CycleState, Status};
 pub use plugins::default_preemption::{Preemption, Victim};
 pub use plugins::volume_binding::{claim_bindings, ClaimBinding, SELECTED_NODE_ANNOTATION};
-pub use queue::{responsible_for, ClusterEvent, QueueName, QueuedPod, SchedulingQueue, DEFAULT_SCHEDULER_NAME};
+pub use queue::{
+    responsible_for, ClusterEvent, QueueName, QueuedPod, SchedulingQueue, DEFAULT_SCHEDULER_NAME,
+};
 pub use schedule::{
-    fit_error_message, schedule_one, scheduled_event_message, Decision, Framework, NodeEvaluation, PluginScore,
-    PluginVerdict, ScheduleResult, Scheduler,
+    fit_error_message, schedule_one, scheduled_event_message, Decision, Framework, NodeEvaluation,
+    PluginScore, PluginVerdict, ScheduleResult, Scheduler,
 };
 pub use snapshot::{ClusterSnapshot, NodeInfo, PodInfo, Resource};

@@ -72,7 +72,11 @@ pub fn post_filter_plugins() -> Vec<Box<dyn PostFilterPlugin>> {
 }
 
 pub fn pre_score_plugins() -> Vec<Box<dyn PreScorePlugin>> {
-    vec![Box::new(pod_topology_spread::PodTopologySpread), Box::new(inter_pod_affinity::InterPodAffinity)]
+    vec![
+        Box::new(pod_topology_spread::PodTopologySpread),
+        Box::new(inter_pod_affinity::InterPodAffinity),
+        Box::new(balanced_allocation::BalancedAllocation),
+    ]
 }
 
 pub fn score_plugins() -> Vec<Box<dyn ScorePlugin>> {

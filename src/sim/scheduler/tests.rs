@@ -882,3 +882,13 @@ fn pod_level_requests_replace_container_sums() {
     assert_eq!((info.requests.milli_cpu, info.requests.memory), (2000, 64 * 1024 * 1024));
     assert_eq!(info.non_zero_milli_cpu, 2000);
 }
+
+#[test]
+fn balanced_allocation_skips_best_effort_pods() {
+    let nodes = vec![node("a", "4", "4Gi").build(), node("b", "4", "4Gi").build()];
+    let best_effort = pod("metadata: {name: p}\nspec:\n  containers: [{name: c, image: x}]\n");
+    let result = schedule_one(&best_effort, &snapshot(&nodes, &[]), &mut SimRng::new(1));
+    let row = result.nodes.iter().find(|n| n.node == "a").expect("row");
+    assert!(row.scores.iter().all(|s| s.plugin != balanced_allocation::NAME));
+    assert!(row.scores.iter().any(|s| s.plugin == node_resources_fit::NAME));
+}

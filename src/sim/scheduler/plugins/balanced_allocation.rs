@@ -1,7 +1,8 @@
 //! NodeResourcesBalancedAllocation: favours nodes whose cpu and memory would be used in equal
-//! proportion after placing the pod (weight 1).
+//! proportion after placing the pod (weight 1). It scores by actual requests, and skips
+//! best-effort pods (no cpu or memory requests) so they do not pile onto one node.
 
-use crate::sim::scheduler::framework::{CycleState, ScorePlugin, MAX_NODE_SCORE};
+use crate::sim::scheduler::framework::{CycleState, PreScorePlugin, ScorePlugin, Status, MAX_NODE_SCORE};
 use crate::sim::scheduler::snapshot::{ClusterSnapshot, NodeInfo, PodInfo};
 
 pub const NAME: &str = "NodeResourcesBalancedAllocation";
@@ -9,11 +10,23 @@ pub const WEIGHT: i64 = 1;
 
 pub struct BalancedAllocation;
 
-fn fraction(requested: i64, capacity: i64) -> f64 {
-    if capacity <= 0 {
-        return 1.0;
+impl PreScorePlugin for BalancedAllocation {
+    fn name(&self) -> &'static str {
+        NAME
     }
-    (requested as f64 / capacity as f64).min(1.0)
+
+    fn pre_score(&self, _: &mut CycleState, pod: &PodInfo, _: &ClusterSnapshot, _: &[usize]) -> Status {
+        if pod.requests.milli_cpu == 0 && pod.requests.memory == 0 {
+            Status::skip()
+        } else {
+            Status::success()
+        }
+    }
+}
+
+/// The used fraction, capped at 1; `None` for a resource the node does not have.
+fn fraction(requested: i64, capacity: i64) -> Option<f64> {
+    (capacity > 0).then(|| (requested as f64 / capacity as f64).min(1.0))
 }
 
 impl ScorePlugin for BalancedAllocation {
@@ -26,10 +39,13 @@ impl ScorePlugin for BalancedAllocation {
     }
 
     fn score(&self, _: &CycleState, pod: &PodInfo, node: &NodeInfo, _: &ClusterSnapshot) -> i64 {
-        let cpu = fraction(node.non_zero_milli_cpu + pod.non_zero_milli_cpu, node.allocatable.milli_cpu);
-        let memory = fraction(node.non_zero_memory + pod.non_zero_memory, node.allocatable.memory);
-        // With two resources the standard deviation is half their difference.
-        let std_dev = (cpu - memory).abs() / 2.0;
+        let cpu = fraction(node.requested.milli_cpu + pod.requests.milli_cpu, node.allocatable.milli_cpu);
+        let memory = fraction(node.requested.memory + pod.requests.memory, node.allocatable.memory);
+        // With two resources the standard deviation is half their difference; with one, zero.
+        let std_dev = match (cpu, memory) {
+            (Some(c), Some(m)) => (c - m).abs() / 2.0,
+            _ => 0.0,
+        };
         ((1.0 - std_dev) * MAX_NODE_SCORE as f64) as i64
     }
 }
