@@ -10,8 +10,10 @@
 //!    the same trace hash.
 
 pub mod api;
+pub mod quantity;
 pub mod queue;
 pub mod rng;
+pub mod scheduler;
 pub mod time;
 pub mod trace;
 
