@@ -14,6 +14,7 @@ pub mod quantity;
 pub mod queue;
 pub mod rng;
 pub mod scheduler;
+pub mod scheduling;
 pub mod time;
 pub mod trace;
 

@@ -217,6 +217,7 @@ impl Simulation {
             let offset = SimDuration::from_millis(sim.rng.below(NODE_LEASE_RENEW_INTERVAL.as_millis()));
             sim.queue.push(SimTime::ZERO + offset, Event::LeaseRenewal { node: index });
         }
+        super::scheduling::DefaultScheduler::install(&mut sim);
         sim
     }
 
@@ -365,6 +366,12 @@ impl Simulation {
     /// Records a Kubernetes Event (aggregating repeats).
     pub fn record_event(&mut self, record: EventRecord) -> Rc<Object> {
         self.write(|store, ctx| store.record_event(ctx, record))
+    }
+
+    /// The id the next [`Simulation::add_actor`] call will return, so an actor can know its own
+    /// id (for timers) before it is registered.
+    pub fn next_actor_id(&self) -> ActorId {
+        self.actors.len()
     }
 
     /// Registers an actor; it receives every watch event from now on.
