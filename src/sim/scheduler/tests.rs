@@ -892,3 +892,18 @@ fn balanced_allocation_skips_best_effort_pods() {
     assert!(row.scores.iter().all(|s| s.plugin != balanced_allocation::NAME));
     assert!(row.scores.iter().any(|s| s.plugin == node_resources_fit::NAME));
 }
+
+#[test]
+fn replicas_spread_over_nodes_without_zone_labels() {
+    // The default kind-like cluster has no zone labels; system defaults still spread by hostname.
+    let mut snap = snapshot(&kind_cluster(), &[]);
+    let mut scheduler = Scheduler::new();
+    let mut rng = SimRng::new(11);
+    for i in 0..6 {
+        let p = replica(&format!("web-{i}"), "{app: web}", "");
+        let node = scheduler.schedule_one(&p, &snap, &mut rng).node().expect("fits").to_string();
+        snap.add_pod(&p, &node);
+    }
+    let per_node: Vec<usize> = snap.nodes.iter().map(|n| n.pods.len()).collect();
+    assert_eq!(per_node, [0, 2, 2, 2]);
+}

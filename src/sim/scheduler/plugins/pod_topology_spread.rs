@@ -186,9 +186,19 @@ impl FilterPlugin for PodTopologySpread {
 struct ScoreState {
     constraints: Vec<Constraint>,
     weights: Vec<f64>,
+    /// Pods per domain value for non-hostname constraints (hostname counts are per node).
     counts: Vec<BTreeMap<String, i64>>,
     /// Aligned with the feasible nodes: nodes lacking a topology key score 0.
     ignored: Vec<bool>,
+}
+
+fn declares_constraints(pod: &PodInfo) -> bool {
+    pod.pod.spec.as_ref().and_then(|s| s.topology_spread_constraints.as_ref()).is_some_and(|c| !c.is_empty())
+}
+
+/// A node's domain for a constraint; without the label it is the empty value, as upstream.
+fn domain_of<'a>(node: &'a NodeInfo, key: &str) -> &'a str {
+    node.labels().get(key).map(String::as_str).unwrap_or("")
 }
 
 impl PreScorePlugin for PodTopologySpread {
@@ -204,31 +214,37 @@ impl PreScorePlugin for PodTopologySpread {
         feasible: &[usize],
     ) -> Status {
         let soft: Vec<Constraint> = constraints(pod).into_iter().filter(|c| !c.hard).collect();
-        if soft.is_empty() {
+        if soft.is_empty() || feasible.is_empty() {
             return Status::skip();
         }
-        // Domains are the values present on feasible nodes; pods elsewhere in those domains count.
+        // System defaults do not require every key: kind nodes have no zone label.
+        let require_all = declares_constraints(pod);
         let mut ignored = Vec::with_capacity(feasible.len());
         let mut counts: Vec<BTreeMap<String, i64>> = vec![BTreeMap::new(); soft.len()];
+        let mut hostname_domains = 0usize;
         for &index in feasible {
             let Some(node) = snapshot.nodes.get(index) else { continue };
-            let lacks = !has_all_keys(&soft, node);
+            let lacks = require_all && !has_all_keys(&soft, node);
             ignored.push(lacks);
             if lacks {
                 continue;
             }
+            hostname_domains += 1;
             for (i, c) in soft.iter().enumerate() {
-                if let Some(v) = node.labels().get(&c.topology_key) {
-                    counts[i].entry(v.clone()).or_insert(0);
+                if c.topology_key != HOSTNAME_KEY {
+                    counts[i].entry(domain_of(node, &c.topology_key).to_string()).or_insert(0);
                 }
             }
         }
         let every_node_has_keys =
             soft.iter().all(|c| snapshot.label_key_nodes.get(&c.topology_key) == Some(&snapshot.nodes.len()));
         for (i, c) in soft.iter().enumerate() {
+            if c.topology_key == HOSTNAME_KEY {
+                continue;
+            }
             let all_nodes_included =
                 !c.honor_taints && (!c.honor_node_affinity || !has_required_node_terms(pod));
-            if c.topology_key != HOSTNAME_KEY && every_node_has_keys && all_nodes_included {
+            if every_node_has_keys && all_nodes_included {
                 // Fast path: the snapshot keeps per-domain counts for every label group.
                 for ((namespace, labels), domains) in &snapshot.domain_counts {
                     if *namespace != pod.namespace || !c.selector.matches(labels) {
@@ -240,21 +256,24 @@ impl PreScorePlugin for PodTopologySpread {
                 }
                 continue;
             }
-            // A hostname domain holds only its own node, so only feasible nodes can count.
-            let candidates: Box<dyn Iterator<Item = &NodeInfo>> = if c.topology_key == HOSTNAME_KEY {
-                Box::new(feasible.iter().filter_map(|&index| snapshot.nodes.get(index)))
-            } else {
-                Box::new(snapshot.nodes.iter())
-            };
-            for node in candidates {
-                let Some(value) = node.labels().get(&c.topology_key) else { continue };
-                let Some(slot) = counts[i].get_mut(value) else { continue };
-                if has_all_keys(&soft, node) && node_included(c, pod, node) {
+            for node in &snapshot.nodes {
+                if require_all && !has_all_keys(&soft, node) {
+                    continue;
+                }
+                let Some(slot) = counts[i].get_mut(domain_of(node, &c.topology_key)) else { continue };
+                if node_included(c, pod, node) {
                     *slot += matching_pods(c, pod, node);
                 }
             }
         }
-        let weights = counts.iter().map(|d| ((d.len() + 2) as f64).ln()).collect();
+        let weights = soft
+            .iter()
+            .zip(&counts)
+            .map(|(c, domains)| {
+                let size = if c.topology_key == HOSTNAME_KEY { hostname_domains } else { domains.len() };
+                ((size + 2) as f64).ln()
+            })
+            .collect();
         state.write(NAME, ScoreState { constraints: soft, weights, counts, ignored });
         Status::success()
     }
@@ -269,24 +288,23 @@ impl ScorePlugin for PodTopologySpread {
         WEIGHT
     }
 
-    fn score(&self, state: &CycleState, _: &PodInfo, node: &NodeInfo, _: &ClusterSnapshot) -> i64 {
-        let Some(s) = state.read::<ScoreState>(NAME) else {
-            return 0;
-        };
+    fn score(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo, _: &ClusterSnapshot) -> i64 {
+        let Some(s) = state.read::<ScoreState>(NAME) else { return 0 };
         let mut total = 0.0;
         for (i, c) in s.constraints.iter().enumerate() {
-            if let Some(value) = node.labels().get(&c.topology_key) {
-                let count = s.counts[i].get(value).copied().unwrap_or(0) as f64;
-                total += count * s.weights[i] + (c.max_skew - 1) as f64;
-            }
+            let Some(value) = node.labels().get(&c.topology_key) else { continue };
+            let count = if c.topology_key == HOSTNAME_KEY {
+                matching_pods(c, pod, node)
+            } else {
+                s.counts[i].get(value).copied().unwrap_or(0)
+            };
+            total += count as f64 * s.weights[i] + (c.max_skew - 1) as f64;
         }
         total.round() as i64
     }
 
     fn normalize(&self, state: &CycleState, _: &PodInfo, scores: &mut [i64]) {
-        let Some(s) = state.read::<ScoreState>(NAME) else {
-            return;
-        };
+        let Some(s) = state.read::<ScoreState>(NAME) else { return };
         let considered = || scores.iter().zip(&s.ignored).filter(|(_, ignored)| !**ignored).map(|(v, _)| *v);
         let min = considered().min().unwrap_or(0);
         let max = considered().max().unwrap_or(0);
