@@ -1115,3 +1115,34 @@ fn replicas_spread_over_nodes_without_zone_labels() {
     let per_node: Vec<usize> = snap.nodes.iter().map(|n| n.pods.len()).collect();
     assert_eq!(per_node, [0, 2, 2, 2]);
 }
+
+#[test]
+fn zonal_volume_keeps_the_pod_in_its_zone() {
+    let claim: PersistentVolumeClaim = serde_yaml::from_str(
+        "metadata: {name: data, namespace: default}\nspec: {accessModes: [ReadWriteOnce], volumeName: disk-1, resources: {requests: {storage: 1Gi}}}\n",
+    )
+    .expect("pvc");
+    let volume: k8s_openapi::api::core::v1::PersistentVolume = serde_yaml::from_str(
+        "metadata: {name: disk-1, labels: {topology.kubernetes.io/zone: z2}}\nspec: {capacity: {storage: 1Gi}, accessModes: [ReadWriteOnce]}\n",
+    )
+    .expect("pv");
+    let user = pod(
+        "metadata: {name: db, namespace: default}\nspec:\n  containers: [{name: c, image: x}]\n  volumes: [{name: d, persistentVolumeClaim: {claimName: data}}]\n",
+    );
+    let nodes = vec![
+        node("a", "4", "8Gi")
+            .label("topology.kubernetes.io/zone", "z1")
+            .build(),
+        node("b", "4", "8Gi")
+            .label("topology.kubernetes.io/zone", "z2")
+            .build(),
+    ];
+    let snap = ClusterSnapshot::new(&nodes, &[], &[claim], &[volume], &[], &[]);
+    let result = schedule_one(&user, &snap, &mut SimRng::new(1));
+    assert_eq!(result.node(), Some("b"));
+    let a = result.nodes.iter().find(|n| n.node == "a").expect("row");
+    assert_eq!(
+        a.filters.last().map(|f| (f.plugin, f.status.reasons.clone())),
+        Some((volume_zone::NAME, vec![volume_zone::REASON.to_string()]))
+    );
+}
