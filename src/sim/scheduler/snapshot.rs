@@ -721,10 +721,15 @@ impl ClusterSnapshot {
         let mut info = NodeInfo::new(node);
         match self.node_index(&info.name).and_then(|i| self.nodes.get_mut(i)) {
             Some(existing) => {
+                // Status-only updates (heartbeats, conditions, taints) keep the indexes valid.
+                let same_topology = existing.labels() == info.labels() && existing.images == info.images;
                 for pod in std::mem::take(&mut existing.pods) {
                     info.add_pod(pod);
                 }
                 *existing = info;
+                if same_topology {
+                    return;
+                }
             }
             None => self.nodes.push(info),
         }
@@ -765,6 +770,20 @@ impl ClusterSnapshot {
             claim.metadata.name.clone().unwrap_or_default(),
         );
         self.claims.insert(key, claim.clone());
+    }
+
+    pub fn remove_claim(&mut self, namespace: &str, name: &str) {
+        self.claims.remove(&(namespace.to_string(), name.to_string()));
+    }
+
+    pub fn remove_volume(&mut self, name: &str) {
+        self.volumes.remove(name);
+    }
+
+    /// Adds or replaces a StorageClass.
+    pub fn set_storage_class(&mut self, class: &StorageClass) {
+        self.storage_classes
+            .insert(class.metadata.name.clone().unwrap_or_default(), class.clone());
     }
 
     /// Adds or replaces a volume.
