@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::core::v1::{Node, Pod};
 
 use super::plugins::scheduling_gates;
 use crate::sim::time::{SimDuration, SimTime};
@@ -68,6 +68,17 @@ pub enum ClusterEvent {
     PersistentVolumeChanged,
     PersistentVolumeClaimChanged,
     StorageClassChanged,
+}
+
+/// Whether a Node update can make a pending pod schedulable (the default plugins' queueing
+/// hints): labels, taints, `spec.unschedulable` or allocatable changed. Heartbeats and condition
+/// updates alone do not requeue pods.
+pub fn node_update_is_relevant(old: &Node, new: &Node) -> bool {
+    let spec = |n: &Node| n.spec.as_ref().map(|s| (s.taints.clone(), s.unschedulable));
+    let allocatable = |n: &Node| n.status.as_ref().and_then(|s| s.allocatable.clone());
+    old.metadata.labels != new.metadata.labels
+        || spec(old) != spec(new)
+        || allocatable(old) != allocatable(new)
 }
 
 /// Where a queued pod currently sits.
@@ -394,5 +405,30 @@ mod tests {
         let order: Vec<String> = std::iter::from_fn(|| q.pop(SimTime(20)).map(|p| p.key)).collect();
         assert_eq!(order, ["default/p1", "default/p2", "default/p4"]);
         assert!(q.is_empty());
+    }
+
+    #[test]
+    fn only_scheduling_relevant_node_updates_requeue() {
+        use k8s_openapi::api::core::v1::{NodeCondition, NodeSpec, NodeStatus};
+        let node = Node {
+            spec: Some(NodeSpec::default()),
+            ..Node::default()
+        };
+        let mut heartbeat = node.clone();
+        heartbeat.status = Some(NodeStatus {
+            conditions: Some(vec![NodeCondition {
+                type_: "Ready".into(),
+                status: "True".into(),
+                ..Default::default()
+            }]),
+            ..NodeStatus::default()
+        });
+        assert!(!node_update_is_relevant(&node, &heartbeat));
+        let mut cordoned = node.clone();
+        cordoned.spec = Some(NodeSpec {
+            unschedulable: Some(true),
+            ..NodeSpec::default()
+        });
+        assert!(node_update_is_relevant(&node, &cordoned));
     }
 }
