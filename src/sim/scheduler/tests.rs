@@ -1146,3 +1146,39 @@ fn zonal_volume_keeps_the_pod_in_its_zone() {
         Some((volume_zone::NAME, vec![volume_zone::REASON.to_string()]))
     );
 }
+
+#[test]
+fn four_three_cpu_replicas_fill_three_workers_and_the_fourth_waits() {
+    let mut snap = snapshot(&kind_cluster(), &[]);
+    let mut scheduler = Scheduler::new();
+    let mut rng = SimRng::new(5);
+    let crunch = |i: usize| {
+        let mut p = replica(&format!("crunch-{i}"), "{app: crunch}", "");
+        if let Some(c) = p.spec.as_mut().and_then(|s| s.containers.first_mut()) {
+            c.resources = serde_yaml::from_str("{requests: {cpu: '3', memory: 256Mi}}").ok();
+        }
+        p
+    };
+    let mut placed = Vec::new();
+    for i in 0..3 {
+        let p = crunch(i);
+        let node = scheduler
+            .schedule_one(&p, &snap, &mut rng)
+            .node()
+            .expect("fits")
+            .to_string();
+        snap.add_pod(&p, &node);
+        placed.push(node);
+    }
+    placed.sort();
+    assert_eq!(placed, ["podlab-worker", "podlab-worker2", "podlab-worker3"]);
+    let fourth = scheduler.schedule_one(&crunch(3), &snap, &mut rng);
+    assert_eq!(
+        fourth.message(),
+        Some(
+            "0/4 nodes are available: 1 node(s) had untolerated taint(s), 3 Insufficient cpu. no new claims to \
+             deallocate, preemption: 0/4 nodes are available: 1 Preemption is not helpful for scheduling, 3 No \
+             preemption victims found for incoming pod."
+        )
+    );
+}
