@@ -1182,3 +1182,27 @@ fn four_three_cpu_replicas_fill_three_workers_and_the_fourth_waits() {
         )
     );
 }
+
+#[test]
+fn a_preemptor_waits_for_its_terminating_victims() {
+    let nodes = vec![node("n1", "2", "4Gi").build()];
+    let mut victim = bound(simple_pod("low", "1500m"), "n1");
+    victim.metadata.deletion_timestamp = Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
+        k8s_openapi::jiff::Timestamp::UNIX_EPOCH,
+    ));
+    let classes = [priority_class("high", 1000)];
+    let snap = ClusterSnapshot::new(&nodes, &[victim], &[], &[], &[], &classes);
+    let mut urgent = simple_pod("urgent", "1");
+    if let Some(s) = urgent.spec.as_mut() {
+        s.priority_class_name = Some("high".into());
+    }
+    urgent.status = Some(k8s_openapi::api::core::v1::PodStatus {
+        nominated_node_name: Some("n1".into()),
+        ..Default::default()
+    });
+    assert_eq!(
+        message_for(&urgent, &snap),
+        "0/1 nodes are available: 1 Insufficient cpu. no new claims to deallocate, preemption: not eligible due \
+         to a terminating pod on the nominated node."
+    );
+}

@@ -11,6 +11,7 @@ pub const NAME: &str = "DefaultPreemption";
 pub const NOT_HELPFUL: &str = "Preemption is not helpful for scheduling";
 pub const NO_VICTIMS: &str = "No preemption victims found for incoming pod";
 pub const NEVER_POLICY: &str = "not eligible due to preemptionPolicy=Never.";
+pub const TERMINATING_VICTIM: &str = "not eligible due to a terminating pod on the nominated node.";
 
 pub struct DefaultPreemption;
 
@@ -152,6 +153,21 @@ pub fn preempt(
 ) -> PreemptionOutcome {
     if pod.preemption_never() {
         return Err(format!("preemption: {NEVER_POLICY}"));
+    }
+    // A pod that already preempted waits for its victims instead of preempting again.
+    let nominated = pod
+        .pod
+        .status
+        .as_ref()
+        .and_then(|s| s.nominated_node_name.as_deref());
+    if let Some(node) = nominated.and_then(|n| snapshot.node(n)) {
+        if node
+            .pods
+            .iter()
+            .any(|p| p.terminating() && p.priority < pod.priority)
+        {
+            return Err(format!("preemption: {TERMINATING_VICTIM}"));
+        }
     }
     let mut candidates = Vec::new();
     let mut dry_run: Vec<Option<Status>> = vec![None; snapshot.nodes.len()];
