@@ -34,7 +34,8 @@ pub use framework::{Code, CycleState, Status};
 pub use plugins::default_preemption::{Preemption, Victim};
 pub use plugins::volume_binding::{claim_bindings, ClaimBinding, SELECTED_NODE_ANNOTATION};
 pub use queue::{
-    responsible_for, ClusterEvent, QueueName, QueuedPod, SchedulingQueue, DEFAULT_SCHEDULER_NAME,
+    node_update_is_relevant, responsible_for, ClusterEvent, QueueName, QueuedPod, SchedulingQueue,
+    DEFAULT_SCHEDULER_NAME,
 };
 pub use schedule::{
     fit_error_message, schedule_one, scheduled_event_message, Decision, Framework, NodeEvaluation,

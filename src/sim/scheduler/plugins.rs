@@ -17,6 +17,7 @@ pub mod scheduling_gates;
 pub mod taint_toleration;
 pub mod volume_binding;
 pub mod volume_restrictions;
+pub mod volume_zone;
 
 use super::framework::{FilterPlugin, PostFilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin};
 
@@ -34,6 +35,7 @@ pub const DEFAULT_PLUGIN_ORDER: &[&str] = &[
     node_resources_fit::NAME,
     volume_restrictions::NAME,
     volume_binding::NAME,
+    volume_zone::NAME,
     pod_topology_spread::NAME,
     inter_pod_affinity::NAME,
     dynamic_resources::NAME,
@@ -48,6 +50,7 @@ pub fn pre_filter_plugins() -> Vec<Box<dyn PreFilterPlugin>> {
         Box::new(scheduling_gates::SchedulingGates),
         Box::new(volume_restrictions::VolumeRestrictions),
         Box::new(volume_binding::VolumeBinding),
+        Box::new(volume_zone::VolumeZone),
         Box::new(pod_topology_spread::PodTopologySpread),
         Box::new(inter_pod_affinity::InterPodAffinity),
     ]
@@ -62,13 +65,17 @@ pub fn filter_plugins() -> Vec<Box<dyn FilterPlugin>> {
         Box::new(node_ports::NodePorts),
         Box::new(node_resources_fit::NodeResourcesFit),
         Box::new(volume_binding::VolumeBinding),
+        Box::new(volume_zone::VolumeZone),
         Box::new(pod_topology_spread::PodTopologySpread),
         Box::new(inter_pod_affinity::InterPodAffinity),
     ]
 }
 
 pub fn post_filter_plugins() -> Vec<Box<dyn PostFilterPlugin>> {
-    vec![Box::new(dynamic_resources::DynamicResources), Box::new(default_preemption::DefaultPreemption)]
+    vec![
+        Box::new(dynamic_resources::DynamicResources),
+        Box::new(default_preemption::DefaultPreemption),
+    ]
 }
 
 pub fn pre_score_plugins() -> Vec<Box<dyn PreScorePlugin>> {

@@ -13,7 +13,9 @@ pub struct NodeAffinity;
 
 /// Whether the pod restricts nodes at all (nodeSelector or required node affinity).
 pub fn has_required_node_terms(pod: &PodInfo) -> bool {
-    let Some(spec) = pod.pod.spec.as_ref() else { return false };
+    let Some(spec) = pod.pod.spec.as_ref() else {
+        return false;
+    };
     spec.node_selector.as_ref().is_some_and(|s| !s.is_empty())
         || spec
             .affinity
@@ -29,7 +31,11 @@ pub fn required_matches(pod: &PodInfo, node: &NodeInfo) -> bool {
         return true;
     };
     let labels = node.labels();
-    let selector_ok = spec.node_selector.iter().flatten().all(|(k, v)| labels.get(k) == Some(v));
+    let selector_ok = spec
+        .node_selector
+        .iter()
+        .flatten()
+        .all(|(k, v)| labels.get(k) == Some(v));
     let required = spec
         .affinity
         .as_ref()

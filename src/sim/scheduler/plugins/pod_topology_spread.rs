@@ -37,14 +37,21 @@ pub struct Constraint {
 fn owned_by_workload(pod: &PodInfo) -> bool {
     pod.pod.metadata.owner_references.iter().flatten().any(|o| {
         o.controller == Some(true)
-            && matches!(o.kind.as_str(), "ReplicaSet" | "StatefulSet" | "ReplicationController")
+            && matches!(
+                o.kind.as_str(),
+                "ReplicaSet" | "StatefulSet" | "ReplicationController"
+            )
     })
 }
 
 /// The pod's constraints, or the system defaults when it has none and belongs to a workload
 /// (selector: the pod's own labels, standing in for its owner's selector).
 pub fn constraints(pod: &PodInfo) -> Vec<Constraint> {
-    let declared = pod.pod.spec.as_ref().and_then(|s| s.topology_spread_constraints.as_ref());
+    let declared = pod
+        .pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.topology_spread_constraints.as_ref());
     match declared {
         Some(list) if !list.is_empty() => list
             .iter()
@@ -87,8 +94,18 @@ fn node_included(c: &Constraint, pod: &PodInfo, node: &NodeInfo) -> bool {
         return false;
     }
     if c.honor_taints {
-        let tolerations = pod.pod.spec.as_ref().and_then(|s| s.tolerations.as_deref()).unwrap_or(&[]);
-        let taints = node.node.spec.as_ref().and_then(|s| s.taints.as_deref()).unwrap_or(&[]);
+        let tolerations = pod
+            .pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.tolerations.as_deref())
+            .unwrap_or(&[]);
+        let taints = node
+            .node
+            .spec
+            .as_ref()
+            .and_then(|s| s.taints.as_deref())
+            .unwrap_or(&[]);
         if taints.iter().any(|t| {
             (t.effect == "NoSchedule" || t.effect == "NoExecute") && !tolerated_by_any(tolerations, t)
         }) {
@@ -99,7 +116,9 @@ fn node_included(c: &Constraint, pod: &PodInfo, node: &NodeInfo) -> bool {
 }
 
 fn has_all_keys(constraints: &[Constraint], node: &NodeInfo) -> bool {
-    constraints.iter().all(|c| node.labels().contains_key(&c.topology_key))
+    constraints
+        .iter()
+        .all(|c| node.labels().contains_key(&c.topology_key))
 }
 
 fn matching_pods(c: &Constraint, pod: &PodInfo, node: &NodeInfo) -> i64 {
@@ -154,7 +173,14 @@ impl PreFilterPlugin for PodTopologySpread {
                 }
             })
             .collect();
-        state.write(NAME, FilterState { constraints: hard, counts, minimums });
+        state.write(
+            NAME,
+            FilterState {
+                constraints: hard,
+                counts,
+                minimums,
+            },
+        );
         Status::success()
     }
 }
@@ -186,9 +212,23 @@ impl FilterPlugin for PodTopologySpread {
 struct ScoreState {
     constraints: Vec<Constraint>,
     weights: Vec<f64>,
+    /// Pods per domain value for non-hostname constraints (hostname counts are per node).
     counts: Vec<BTreeMap<String, i64>>,
     /// Aligned with the feasible nodes: nodes lacking a topology key score 0.
     ignored: Vec<bool>,
+}
+
+fn declares_constraints(pod: &PodInfo) -> bool {
+    pod.pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.topology_spread_constraints.as_ref())
+        .is_some_and(|c| !c.is_empty())
+}
+
+/// A node's domain for a constraint; without the label it is the empty value, as upstream.
+fn domain_of<'a>(node: &'a NodeInfo, key: &str) -> &'a str {
+    node.labels().get(key).map(String::as_str).unwrap_or("")
 }
 
 impl PreScorePlugin for PodTopologySpread {
@@ -204,58 +244,89 @@ impl PreScorePlugin for PodTopologySpread {
         feasible: &[usize],
     ) -> Status {
         let soft: Vec<Constraint> = constraints(pod).into_iter().filter(|c| !c.hard).collect();
-        if soft.is_empty() {
+        if soft.is_empty() || feasible.is_empty() {
             return Status::skip();
         }
-        // Domains are the values present on feasible nodes; pods elsewhere in those domains count.
+        // System defaults do not require every key: kind nodes have no zone label.
+        let require_all = declares_constraints(pod);
         let mut ignored = Vec::with_capacity(feasible.len());
         let mut counts: Vec<BTreeMap<String, i64>> = vec![BTreeMap::new(); soft.len()];
+        let mut hostname_domains = 0usize;
         for &index in feasible {
-            let Some(node) = snapshot.nodes.get(index) else { continue };
-            let lacks = !has_all_keys(&soft, node);
+            let Some(node) = snapshot.nodes.get(index) else {
+                continue;
+            };
+            let lacks = require_all && !has_all_keys(&soft, node);
             ignored.push(lacks);
             if lacks {
                 continue;
             }
+            hostname_domains += 1;
             for (i, c) in soft.iter().enumerate() {
-                if let Some(v) = node.labels().get(&c.topology_key) {
-                    counts[i].entry(v.clone()).or_insert(0);
+                if c.topology_key != HOSTNAME_KEY {
+                    counts[i]
+                        .entry(domain_of(node, &c.topology_key).to_string())
+                        .or_insert(0);
                 }
             }
         }
-        let every_node_has_keys =
-            soft.iter().all(|c| snapshot.label_key_nodes.get(&c.topology_key) == Some(&snapshot.nodes.len()));
+        let every_node_has_keys = soft
+            .iter()
+            .all(|c| snapshot.label_key_nodes.get(&c.topology_key) == Some(&snapshot.nodes.len()));
         for (i, c) in soft.iter().enumerate() {
+            if c.topology_key == HOSTNAME_KEY {
+                continue;
+            }
             let all_nodes_included =
                 !c.honor_taints && (!c.honor_node_affinity || !has_required_node_terms(pod));
-            if c.topology_key != HOSTNAME_KEY && every_node_has_keys && all_nodes_included {
+            if every_node_has_keys && all_nodes_included {
                 // Fast path: the snapshot keeps per-domain counts for every label group.
                 for ((namespace, labels), domains) in &snapshot.domain_counts {
                     if *namespace != pod.namespace || !c.selector.matches(labels) {
                         continue;
                     }
                     for (value, slot) in counts[i].iter_mut() {
-                        *slot += domains.get(&(c.topology_key.clone(), value.clone())).copied().unwrap_or(0);
+                        *slot += domains
+                            .get(&(c.topology_key.clone(), value.clone()))
+                            .copied()
+                            .unwrap_or(0);
                     }
                 }
                 continue;
             }
-            // A hostname domain holds only its own node, so only feasible nodes can count.
-            let candidates: Box<dyn Iterator<Item = &NodeInfo>> = if c.topology_key == HOSTNAME_KEY {
-                Box::new(feasible.iter().filter_map(|&index| snapshot.nodes.get(index)))
-            } else {
-                Box::new(snapshot.nodes.iter())
-            };
-            for node in candidates {
-                let Some(value) = node.labels().get(&c.topology_key) else { continue };
-                let Some(slot) = counts[i].get_mut(value) else { continue };
-                if has_all_keys(&soft, node) && node_included(c, pod, node) {
+            for node in &snapshot.nodes {
+                if require_all && !has_all_keys(&soft, node) {
+                    continue;
+                }
+                let Some(slot) = counts[i].get_mut(domain_of(node, &c.topology_key)) else {
+                    continue;
+                };
+                if node_included(c, pod, node) {
                     *slot += matching_pods(c, pod, node);
                 }
             }
         }
-        let weights = counts.iter().map(|d| ((d.len() + 2) as f64).ln()).collect();
-        state.write(NAME, ScoreState { constraints: soft, weights, counts, ignored });
+        let weights = soft
+            .iter()
+            .zip(&counts)
+            .map(|(c, domains)| {
+                let size = if c.topology_key == HOSTNAME_KEY {
+                    hostname_domains
+                } else {
+                    domains.len()
+                };
+                ((size + 2) as f64).ln()
+            })
+            .collect();
+        state.write(
+            NAME,
+            ScoreState {
+                constraints: soft,
+                weights,
+                counts,
+                ignored,
+            },
+        );
         Status::success()
     }
 }
@@ -269,16 +340,21 @@ impl ScorePlugin for PodTopologySpread {
         WEIGHT
     }
 
-    fn score(&self, state: &CycleState, _: &PodInfo, node: &NodeInfo, _: &ClusterSnapshot) -> i64 {
+    fn score(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo, _: &ClusterSnapshot) -> i64 {
         let Some(s) = state.read::<ScoreState>(NAME) else {
             return 0;
         };
         let mut total = 0.0;
         for (i, c) in s.constraints.iter().enumerate() {
-            if let Some(value) = node.labels().get(&c.topology_key) {
-                let count = s.counts[i].get(value).copied().unwrap_or(0) as f64;
-                total += count * s.weights[i] + (c.max_skew - 1) as f64;
-            }
+            let Some(value) = node.labels().get(&c.topology_key) else {
+                continue;
+            };
+            let count = if c.topology_key == HOSTNAME_KEY {
+                matching_pods(c, pod, node)
+            } else {
+                s.counts[i].get(value).copied().unwrap_or(0)
+            };
+            total += count as f64 * s.weights[i] + (c.max_skew - 1) as f64;
         }
         total.round() as i64
     }
@@ -287,7 +363,13 @@ impl ScorePlugin for PodTopologySpread {
         let Some(s) = state.read::<ScoreState>(NAME) else {
             return;
         };
-        let considered = || scores.iter().zip(&s.ignored).filter(|(_, ignored)| !**ignored).map(|(v, _)| *v);
+        let considered = || {
+            scores
+                .iter()
+                .zip(&s.ignored)
+                .filter(|(_, ignored)| !**ignored)
+                .map(|(v, _)| *v)
+        };
         let min = considered().min().unwrap_or(0);
         let max = considered().max().unwrap_or(0);
         for (score, ignored) in scores.iter_mut().zip(&s.ignored) {

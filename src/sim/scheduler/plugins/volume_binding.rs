@@ -38,16 +38,27 @@ pub fn claim_names(pod: &PodInfo) -> Vec<String> {
 }
 
 fn class_of(claim: &PersistentVolumeClaim) -> String {
-    claim.spec.as_ref().and_then(|s| s.storage_class_name.clone()).unwrap_or_default()
+    claim
+        .spec
+        .as_ref()
+        .and_then(|s| s.storage_class_name.clone())
+        .unwrap_or_default()
 }
 
 fn volume_name(claim: &PersistentVolumeClaim) -> Option<&str> {
-    claim.spec.as_ref().and_then(|s| s.volume_name.as_deref()).filter(|n| !n.is_empty())
+    claim
+        .spec
+        .as_ref()
+        .and_then(|s| s.volume_name.as_deref())
+        .filter(|n| !n.is_empty())
 }
 
 fn volume_fits_node(volume: &PersistentVolume, node: &NodeInfo) -> bool {
-    let required =
-        volume.spec.as_ref().and_then(|s| s.node_affinity.as_ref()).and_then(|a| a.required.as_ref());
+    let required = volume
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_affinity.as_ref())
+        .and_then(|a| a.required.as_ref());
     required.is_none_or(|r| any_term_matches(&r.node_selector_terms, &node.node))
 }
 
@@ -68,19 +79,30 @@ pub fn find_matching_volume<'a>(
     snapshot: &'a ClusterSnapshot,
 ) -> Option<&'a PersistentVolume> {
     let spec = claim.spec.as_ref();
-    let wanted = storage(spec.and_then(|s| s.resources.as_ref()).and_then(|r| r.requests.as_ref()));
+    let wanted = storage(
+        spec.and_then(|s| s.resources.as_ref())
+            .and_then(|r| r.requests.as_ref()),
+    );
     let modes = spec.and_then(|s| s.access_modes.clone()).unwrap_or_default();
     let class = class_of(claim);
     snapshot
         .volumes
         .values()
         .filter(|pv| {
-            let Some(pv_spec) = pv.spec.as_ref() else { return false };
+            let Some(pv_spec) = pv.spec.as_ref() else {
+                return false;
+            };
             let free = pv_spec.claim_ref.is_none()
-                && pv.status.as_ref().and_then(|s| s.phase.as_deref()).is_none_or(|p| p == "Available");
+                && pv
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.phase.as_deref())
+                    .is_none_or(|p| p == "Available");
             free && pv_spec.storage_class_name.clone().unwrap_or_default() == class
                 && storage(pv_spec.capacity.as_ref()) >= wanted
-                && modes.iter().all(|m| pv_spec.access_modes.iter().flatten().any(|have| have == m))
+                && modes
+                    .iter()
+                    .all(|m| pv_spec.access_modes.iter().flatten().any(|have| have == m))
                 && volume_fits_node(pv, node)
         })
         .min_by_key(|pv| storage(pv.spec.as_ref().and_then(|s| s.capacity.as_ref())))
@@ -109,10 +131,14 @@ pub enum ClaimBinding {
 
 /// The claim bindings to carry out after a pod is scheduled to `node_name` (Reserve/PreBind).
 pub fn claim_bindings(pod: &PodInfo, node_name: &str, snapshot: &ClusterSnapshot) -> Vec<ClaimBinding> {
-    let Some(node) = snapshot.node(node_name) else { return Vec::new() };
+    let Some(node) = snapshot.node(node_name) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for name in claim_names(pod) {
-        let Some(claim) = snapshot.claims.get(&(pod.namespace.clone(), name.clone())) else { continue };
+        let Some(claim) = snapshot.claims.get(&(pod.namespace.clone(), name.clone())) else {
+            continue;
+        };
         if volume_name(claim).is_some() {
             continue;
         }
@@ -126,7 +152,10 @@ pub fn claim_bindings(pod: &PodInfo, node_name: &str, snapshot: &ClusterSnapshot
                 volume: pv.metadata.name.clone().unwrap_or_default(),
             }),
             None if class.is_some_and(|c| c.provisioner != NO_PROVISIONER) => {
-                out.push(ClaimBinding::Provision { claim: name, node: node_name.to_string() })
+                out.push(ClaimBinding::Provision {
+                    claim: name,
+                    node: node_name.to_string(),
+                })
             }
             None => {}
         }
@@ -157,9 +186,11 @@ impl PreFilterPlugin for VolumeBinding {
                 claims.bound.push(claim.clone());
                 continue;
             }
-            let wait_for_consumer =
-                snapshot.storage_classes.get(&class_of(claim)).and_then(|c| c.volume_binding_mode.as_deref())
-                    == Some("WaitForFirstConsumer");
+            let wait_for_consumer = snapshot
+                .storage_classes
+                .get(&class_of(claim))
+                .and_then(|c| c.volume_binding_mode.as_deref())
+                == Some("WaitForFirstConsumer");
             if wait_for_consumer {
                 claims.delayed.push(claim.clone());
             } else {
@@ -195,7 +226,10 @@ impl FilterPlugin for VolumeBinding {
             }
         }
         for claim in &claims.delayed {
-            let provisioner = snapshot.storage_classes.get(&class_of(claim)).map(|c| c.provisioner.as_str());
+            let provisioner = snapshot
+                .storage_classes
+                .get(&class_of(claim))
+                .map(|c| c.provisioner.as_str());
             let dynamic = provisioner.is_some_and(|p| p != NO_PROVISIONER);
             if !dynamic && !static_volume_available(claim, node, snapshot) {
                 reasons.push(BIND_CONFLICT.to_string());
