@@ -1,6 +1,8 @@
 //! kubectl in the page: parses command lines with kubectl's grammar and prints what kubectl
 //! prints.
 
+pub mod printers;
+
 use crate::console::Output;
 use crate::sim::Simulation;
 
