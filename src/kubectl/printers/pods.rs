@@ -213,3 +213,163 @@ fn later(a: Option<i64>, b: Option<i64>) -> Option<i64> {
         (None, y) => y,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kubectl::printers::{render_table, TableOptions};
+    use serde_json::json;
+
+    const T0: i64 = crate::sim::time::DEFAULT_EPOCH_UNIX;
+
+    fn ts(offset: i64) -> String {
+        crate::sim::time::rfc3339(T0 + offset)
+    }
+
+    fn pod(value: serde_json::Value) -> Pod {
+        serde_json::from_value(value).expect("test pod")
+    }
+
+    fn summary(value: serde_json::Value, now: i64) -> (String, String, String) {
+        let s = pod_summary(&pod(value), T0 + now);
+        (s.ready, s.status, s.restarts)
+    }
+
+    fn triple(a: &str, b: &str, c: &str) -> (String, String, String) {
+        (a.into(), b.into(), c.into())
+    }
+
+    #[test]
+    fn running_ready_pod() {
+        let p = json!({"metadata": {"name": "web"}, "spec": {"containers": [{"name": "app"}]},
+            "status": {"phase": "Running", "containerStatuses": [{"name": "app", "ready": true, "restartCount": 0, "image": "nginx", "imageID": "",
+                "state": {"running": {"startedAt": ts(2)}}}]}});
+        assert_eq!(summary(p, 40), triple("1/1", "Running", "0"));
+    }
+
+    #[test]
+    fn pending_and_container_creating() {
+        let p = json!({"metadata": {"name": "p"}, "spec": {"containers": [{"name": "app"}]}, "status": {"phase": "Pending"}});
+        assert_eq!(summary(p, 1), triple("0/1", "Pending", "0"));
+        let p = json!({"metadata": {"name": "p"}, "spec": {"containers": [{"name": "app"}]},
+            "status": {"phase": "Pending", "containerStatuses": [{"name": "app", "ready": false, "restartCount": 0, "image": "nginx", "imageID": "",
+                "state": {"waiting": {"reason": "ContainerCreating"}}}]}});
+        assert_eq!(summary(p, 1), triple("0/1", "ContainerCreating", "0"));
+    }
+
+    #[test]
+    fn crash_loop_shows_restarts_with_last_restart_age() {
+        let p = json!({"metadata": {"name": "crash"}, "spec": {"containers": [{"name": "app"}]},
+            "status": {"phase": "Running", "containerStatuses": [{"name": "app", "ready": false, "restartCount": 4, "image": "busybox", "imageID": "",
+                "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+                "lastState": {"terminated": {"exitCode": 1, "reason": "Error", "finishedAt": ts(120)}}}]}});
+        assert_eq!(summary(p, 182), triple("0/1", "CrashLoopBackOff", "4 (62s ago)"));
+    }
+
+    #[test]
+    fn terminated_containers_give_completed_error_oomkilled_and_exit_codes() {
+        for (term, expected) in [
+            (json!({"exitCode": 0, "reason": "Completed"}), "Completed"),
+            (json!({"exitCode": 3, "reason": "Error"}), "Error"),
+            (json!({"exitCode": 137, "reason": "OOMKilled"}), "OOMKilled"),
+            (json!({"exitCode": 2}), "ExitCode:2"),
+            (json!({"exitCode": 137, "signal": 9}), "Signal:9"),
+        ] {
+            let p = json!({"metadata": {"name": "t"}, "spec": {"containers": [{"name": "app"}]},
+                "status": {"phase": "Failed", "containerStatuses": [{"name": "app", "ready": false, "restartCount": 0, "image": "b", "imageID": "",
+                    "state": {"terminated": term}}]}});
+            assert_eq!(summary(p, 5).1, expected);
+        }
+    }
+
+    fn init_pod(init_states: serde_json::Value, initialized: bool) -> serde_json::Value {
+        json!({"metadata": {"name": "init"},
+            "spec": {"initContainers": [{"name": "a"}, {"name": "b"}], "containers": [{"name": "app"}]},
+            "status": {"phase": "Pending",
+                "conditions": [{"type": "Initialized", "status": if initialized { "True" } else { "False" }}],
+                "initContainerStatuses": init_states,
+                "containerStatuses": [{"name": "app", "ready": false, "restartCount": 0, "image": "x", "imageID": "",
+                    "state": {"waiting": {"reason": "PodInitializing"}}}]}})
+    }
+
+    fn cs(name: &str, state: serde_json::Value, restarts: i32) -> serde_json::Value {
+        json!({"name": name, "ready": false, "restartCount": restarts, "image": "x", "imageID": "", "state": state})
+    }
+
+    #[test]
+    fn init_container_progress_and_failures() {
+        let running = json!({"running": {"startedAt": ts(1)}});
+        let done = json!({"terminated": {"exitCode": 0, "reason": "Completed"}});
+        let waiting = json!({"waiting": {"reason": "PodInitializing"}});
+        let p = init_pod(json!([cs("a", running.clone(), 0), cs("b", waiting.clone(), 0)]), false);
+        assert_eq!(summary(p, 5), triple("0/1", "Init:0/2", "0"));
+        let p = init_pod(json!([cs("a", done.clone(), 0), cs("b", running, 0)]), false);
+        assert_eq!(summary(p, 5), triple("0/1", "Init:1/2", "0"));
+        let p = init_pod(json!([cs("a", json!({"waiting": {"reason": "CrashLoopBackOff"}}), 2), cs("b", waiting.clone(), 0)]), false);
+        assert_eq!(summary(p, 5), triple("0/1", "Init:CrashLoopBackOff", "2"));
+        let p = init_pod(json!([cs("a", json!({"terminated": {"exitCode": 1, "reason": "Error"}}), 0), cs("b", waiting, 0)]), false);
+        assert_eq!(summary(p, 5).1, "Init:Error");
+        let p = init_pod(json!([cs("a", done.clone(), 0), cs("b", done, 0)]), true);
+        assert_eq!(summary(p, 5), triple("0/1", "PodInitializing", "0"));
+    }
+
+    #[test]
+    fn sidecar_counts_in_ready_and_total() {
+        let p = json!({"metadata": {"name": "orders"},
+            "spec": {"initContainers": [{"name": "log", "restartPolicy": "Always"}], "containers": [{"name": "app"}]},
+            "status": {"phase": "Running", "conditions": [{"type": "Initialized", "status": "True"}, {"type": "Ready", "status": "True"}],
+                "initContainerStatuses": [{"name": "log", "ready": true, "started": true, "restartCount": 1, "image": "x", "imageID": "",
+                    "state": {"running": {"startedAt": ts(10)}}, "lastState": {"terminated": {"exitCode": 1, "finishedAt": ts(9)}}}],
+                "containerStatuses": [{"name": "app", "ready": true, "restartCount": 0, "image": "x", "imageID": "",
+                    "state": {"running": {"startedAt": ts(3)}}}]}});
+        assert_eq!(summary(p, 30), triple("2/2", "Running", "1 (21s ago)"));
+    }
+
+    #[test]
+    fn completed_with_running_sibling_is_running_or_not_ready() {
+        let make = |ready: &str| {
+            json!({"metadata": {"name": "two"}, "spec": {"containers": [{"name": "a"}, {"name": "b"}]},
+                "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": ready}],
+                    "containerStatuses": [
+                        {"name": "a", "ready": true, "restartCount": 0, "image": "x", "imageID": "", "state": {"running": {}}},
+                        {"name": "b", "ready": false, "restartCount": 0, "image": "x", "imageID": "", "state": {"terminated": {"exitCode": 0, "reason": "Completed"}}}]}})
+        };
+        assert_eq!(summary(make("True"), 5), triple("1/2", "Running", "0"));
+        assert_eq!(summary(make("False"), 5), triple("1/2", "NotReady", "0"));
+    }
+
+    #[test]
+    fn terminating_gated_and_node_lost() {
+        let p = json!({"metadata": {"name": "t", "deletionTimestamp": ts(3)}, "spec": {"containers": [{"name": "app"}]},
+            "status": {"phase": "Running", "containerStatuses": [{"name": "app", "ready": true, "restartCount": 0, "image": "x", "imageID": "", "state": {"running": {}}}]}});
+        assert_eq!(summary(p, 5), triple("1/1", "Terminating", "0"));
+        let p = json!({"metadata": {"name": "t", "deletionTimestamp": ts(3)}, "spec": {"containers": [{"name": "app"}]},
+            "status": {"phase": "Running", "reason": "NodeLost"}});
+        assert_eq!(summary(p, 5).1, "Unknown");
+        let p = json!({"metadata": {"name": "g"}, "spec": {"containers": [{"name": "app"}]},
+            "status": {"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False", "reason": "SchedulingGated"}]}});
+        assert_eq!(summary(p, 5).1, "SchedulingGated");
+    }
+
+    #[test]
+    fn wide_table_matches_kubectl() {
+        let web = pod(json!({"metadata": {"name": "web-7c5ddbdf54-x2x7k", "creationTimestamp": ts(0)},
+            "spec": {"nodeName": "kind-worker", "containers": [{"name": "app"}]},
+            "status": {"phase": "Running", "podIPs": [{"ip": "10.244.1.2"}],
+                "containerStatuses": [{"name": "app", "ready": true, "restartCount": 0, "image": "x", "imageID": "", "state": {"running": {}}}]}}));
+        let crash = pod(json!({"metadata": {"name": "crash-5d59d67564-b8kq9", "creationTimestamp": ts(-142)},
+            "spec": {"nodeName": "kind-worker2", "containers": [{"name": "app"}]},
+            "status": {"phase": "Running", "podIPs": [{"ip": "10.244.2.5"}],
+                "containerStatuses": [{"name": "app", "ready": false, "restartCount": 4, "image": "x", "imageID": "",
+                    "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+                    "lastState": {"terminated": {"exitCode": 1, "finishedAt": ts(-22)}}}]}}));
+        let table = pods_table(&[web, crash], T0 + 40);
+        let wide = TableOptions { wide: true, ..Default::default() };
+        assert_eq!(
+            render_table(&table, &wide),
+            "NAME                     READY   STATUS             RESTARTS      AGE    IP           NODE           NOMINATED NODE   READINESS GATES\n\
+             web-7c5ddbdf54-x2x7k     1/1     Running            0             40s    10.244.1.2   kind-worker    <none>           <none>\n\
+             crash-5d59d67564-b8kq9   0/1     CrashLoopBackOff   4 (62s ago)   3m2s   10.244.2.5   kind-worker2   <none>           <none>\n"
+        );
+    }
+}
