@@ -1,1 +1,41 @@
-//! `kubectl describe` layouts.
+//! `kubectl describe` layouts. Each describer writes tab-separated lines through [`Writer`]
+//! (kubectl's `PrefixWriter`: two spaces per level) and the text is aligned by the describe
+//! tabwriter (padding 2), so columns line up exactly as kubectl's do.
+
+pub mod common;
+pub mod pod;
+pub mod workloads;
+pub mod cluster;
+
+
+pub use pod::describe_pod;
+
+
+use super::tabwriter::DESCRIBE;
+
+/// Collects describe lines; `finish` aligns them.
+#[derive(Default)]
+pub struct Writer {
+    text: String,
+}
+
+impl Writer {
+    /// Writes `text` indented by `level` (two spaces per level), without a newline.
+    pub fn write(&mut self, level: usize, text: &str) {
+        for _ in 0..level {
+            self.text.push_str("  ");
+        }
+        self.text.push_str(text);
+    }
+
+    /// Writes one indented line.
+    pub fn line(&mut self, level: usize, text: &str) {
+        self.write(level, text);
+        self.text.push('\n');
+    }
+
+    /// The aligned text.
+    pub fn finish(self) -> String {
+        DESCRIBE.format(&self.text)
+    }
+}

@@ -1,0 +1,1 @@
+//! `kubectl describe` for services, nodes, namespaces, storage and config kinds.
