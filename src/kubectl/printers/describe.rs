@@ -7,9 +7,11 @@ pub mod pod;
 pub mod workloads;
 pub mod cluster;
 
-
-pub use pod::describe_pod;
-
+pub use cluster::{describe_configmap, describe_generic, describe_namespace, describe_node, describe_pvc, describe_service};
+pub use pod::{describe_pod, qos_class};
+pub use workloads::{
+    describe_cronjob, describe_daemonset, describe_deployment, describe_job, describe_replicaset, describe_statefulset,
+};
 
 use super::tabwriter::DESCRIBE;
 
