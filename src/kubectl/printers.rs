@@ -13,6 +13,9 @@ pub mod services;
 pub mod tabwriter;
 pub mod workloads;
 
+#[cfg(test)]
+mod golden_tests;
+
 use std::collections::BTreeMap;
 
 /// One column of a server-side table.

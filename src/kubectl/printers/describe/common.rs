@@ -442,6 +442,9 @@ pub fn pod_template_block(w: &mut Writer, template: Option<&PodTemplateSpec>) {
     }
     containers_block(w, "Containers", &spec.containers, &[], None, "  ");
     volumes_block(w, spec.volumes.as_deref().unwrap_or_default(), "  ");
+    if let Some(class) = spec.priority_class_name.as_ref().filter(|c| !c.is_empty()) {
+        w.line(1, &format!("Priority Class Name:\t{class}"));
+    }
     labels_multiline(w, 0, "  Node-Selectors", spec.node_selector.as_ref());
     tolerations_multiline(w, "  Tolerations", spec.tolerations.as_deref().unwrap_or_default());
 }
