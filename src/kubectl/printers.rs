@@ -134,6 +134,48 @@ pub(crate) fn name_of(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Obj
     meta.name.clone().unwrap_or_default()
 }
 
+/// Deserializes every item as `T`, or `None` if one does not fit the typed model.
+fn typed<T: serde::de::DeserializeOwned>(items: &[serde_json::Value]) -> Option<Vec<T>> {
+    items.iter().map(|item| serde_json::from_value(item.clone()).ok()).collect()
+}
+
+/// The `kubectl get` table of `kind` (the API kind, e.g. `Pod`, `Deployment`) for objects given
+/// as JSON. Kinds without a dedicated printer, and objects the typed model rejects, get the
+/// NAME/AGE table. `wide` is needed beyond column selection by services (address shortening).
+pub fn table_for_kind(kind: &str, items: &[serde_json::Value], now_unix: i64, wide: bool) -> Table {
+    let table = match kind {
+        "Pod" => typed(items).map(|v| pods::pods_table(&v, now_unix)),
+        "Node" => typed(items).map(|v| cluster::nodes_table(&v, now_unix)),
+        "Namespace" => typed(items).map(|v| cluster::namespaces_table(&v, now_unix)),
+        "Service" => typed(items).map(|v| services::services_table(&v, now_unix, wide)),
+        "Endpoints" => typed(items).map(|v| services::endpoints_table(&v, now_unix)),
+        "EndpointSlice" => typed(items).map(|v| services::endpointslices_table(&v, now_unix)),
+        "Ingress" => typed(items).map(|v| services::ingresses_table(&v, now_unix)),
+        "ConfigMap" => typed(items).map(|v| cluster::configmaps_table(&v, now_unix)),
+        "Secret" => typed(items).map(|v| cluster::secrets_table(&v, now_unix)),
+        "ReplicaSet" => typed(items).map(|v| workloads::replicasets_table(&v, now_unix)),
+        "ReplicationController" => typed(items).map(|v| workloads::replicationcontrollers_table(&v, now_unix)),
+        "Deployment" => typed(items).map(|v| workloads::deployments_table(&v, now_unix)),
+        "DaemonSet" => typed(items).map(|v| workloads::daemonsets_table(&v, now_unix)),
+        "StatefulSet" => typed(items).map(|v| workloads::statefulsets_table(&v, now_unix)),
+        "Job" => typed(items).map(|v| workloads::jobs_table(&v, now_unix)),
+        "CronJob" => typed(items).map(|v| workloads::cronjobs_table(&v, now_unix)),
+        "HorizontalPodAutoscaler" => typed(items).map(|v| workloads::hpas_table(&v, now_unix)),
+        "PersistentVolumeClaim" => typed(items).map(|v| cluster::pvcs_table(&v, now_unix)),
+        "PersistentVolume" => typed(items).map(|v| cluster::pvs_table(&v, now_unix)),
+        "StorageClass" => typed(items).map(|v| cluster::storageclasses_table(&v, now_unix)),
+        "Event" => typed(items).map(|v| cluster::events_table(&v, now_unix)),
+        "PodDisruptionBudget" => typed(items).map(|v| cluster::pdbs_table(&v, now_unix)),
+        "ResourceQuota" => typed(items).map(|v| cluster::resourcequotas_table(&v, now_unix)),
+        "LimitRange" => typed(items).map(|v| cluster::limitranges_table(&v)),
+        "PriorityClass" => typed(items).map(|v| cluster::priorityclasses_table(&v, now_unix)),
+        "ServiceAccount" => typed(items).map(|v| cluster::serviceaccounts_table(&v, now_unix)),
+        "Lease" => typed(items).map(|v| cluster::leases_table(&v, now_unix)),
+        _ => None,
+    };
+    table.unwrap_or_else(|| cluster::generic_table(items, now_unix))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +215,15 @@ mod tests {
             "NAMESPACE   NAME   AGE   TIER   APP   LABELS\n\
              default     web    5s           web   app=web,tier=front\n"
         );
+    }
+
+    #[test]
+    fn table_for_kind_picks_the_kind_printer_and_falls_back_to_name_age() {
+        let pod = serde_json::json!({"metadata": {"name": "web"}, "spec": {"containers": [{"name": "app"}]}, "status": {"phase": "Pending"}});
+        let t = table_for_kind("Pod", std::slice::from_ref(&pod), 0, false);
+        assert_eq!(render_table(&t, &TableOptions::default()), "NAME   READY   STATUS    RESTARTS   AGE\nweb    0/1     Pending   0          <unknown>\n");
+        let t = table_for_kind("CronTab", &[pod], 0, false);
+        assert_eq!(render_table(&t, &TableOptions::default()), "NAME   AGE\nweb    <unknown>\n");
     }
 
     #[test]

@@ -212,3 +212,52 @@ fn or_unset(text: String) -> String {
         text
     }
 }
+
+/// `kubectl get ingress`.
+pub fn ingresses_table(items: &[k8s_openapi::api::networking::v1::Ingress], now_unix: i64) -> Table {
+    let columns = vec![
+        Column::normal("Name"),
+        Column::normal("Class"),
+        Column::normal("Hosts"),
+        Column::normal("Address"),
+        Column::normal("Ports"),
+        Column::normal("Age"),
+    ];
+    let rows = items
+        .iter()
+        .map(|ing| {
+            let spec = ing.spec.clone().unwrap_or_default();
+            let rules = spec.rules.clone().unwrap_or_default();
+            let hosts: Vec<String> = rules.iter().filter_map(|r| r.host.clone()).filter(|h| !h.is_empty()).collect();
+            let hosts_text = if hosts.is_empty() {
+                "*".to_string()
+            } else if rules.len() > 3 {
+                format!("{} + {} more...", hosts.iter().take(3).cloned().collect::<Vec<_>>().join(","), rules.len() - 3)
+            } else {
+                hosts.join(",")
+            };
+            let address: Vec<String> = ing
+                .status
+                .as_ref()
+                .and_then(|s| s.load_balancer.as_ref())
+                .and_then(|lb| lb.ingress.as_ref())
+                .into_iter()
+                .flatten()
+                .filter_map(|i| i.ip.clone().filter(|ip| !ip.is_empty()).or_else(|| i.hostname.clone()))
+                .collect();
+            let ports = if spec.tls.as_ref().is_some_and(|t| !t.is_empty()) { "80, 443" } else { "80" };
+            row_for(
+                &ing.metadata,
+                vec![
+                    name_of(&ing.metadata),
+                    spec.ingress_class_name.clone().unwrap_or_else(|| "<none>".to_string()),
+                    hosts_text,
+                    address.join(","),
+                    ports.to_string(),
+                    age(ing.metadata.creation_timestamp.as_ref(), now_unix),
+                ],
+            )
+        })
+        .collect();
+    Table { columns, rows }
+}
