@@ -77,8 +77,9 @@ pub fn render_table(table: &Table, options: &TableOptions) -> String {
     if table.rows.is_empty() {
         return String::new();
     }
-    let shown: Vec<usize> =
-        (0..table.columns.len()).filter(|&i| options.wide || !table.columns[i].wide).collect();
+    let shown: Vec<usize> = (0..table.columns.len())
+        .filter(|&i| options.wide || !table.columns[i].wide)
+        .collect();
     let mut text = String::new();
     if !options.no_headers {
         let mut headers: Vec<String> = Vec::new();
@@ -97,8 +98,17 @@ pub fn render_table(table: &Table, options: &TableOptions) -> String {
         if options.namespace_column {
             cells.push(row.namespace.clone());
         }
-        cells.extend(shown.iter().map(|&i| row.cells.get(i).cloned().unwrap_or_default()));
-        cells.extend(options.label_columns.iter().map(|key| row.labels.get(key).cloned().unwrap_or_default()));
+        cells.extend(
+            shown
+                .iter()
+                .map(|&i| row.cells.get(i).cloned().unwrap_or_default()),
+        );
+        cells.extend(
+            options
+                .label_columns
+                .iter()
+                .map(|key| row.labels.get(key).cloned().unwrap_or_default()),
+        );
         if options.show_labels {
             cells.push(cells::format_labels(&row.labels));
         }
@@ -136,7 +146,10 @@ pub(crate) fn name_of(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Obj
 
 /// Deserializes every item as `T`, or `None` if one does not fit the typed model.
 fn typed<T: serde::de::DeserializeOwned>(items: &[serde_json::Value]) -> Option<Vec<T>> {
-    items.iter().map(|item| serde_json::from_value(item.clone()).ok()).collect()
+    items
+        .iter()
+        .map(|item| serde_json::from_value(item.clone()).ok())
+        .collect()
 }
 
 /// The `kubectl get` table of `kind` (the API kind, e.g. `Pod`, `Deployment`) for objects given
@@ -154,7 +167,9 @@ pub fn table_for_kind(kind: &str, items: &[serde_json::Value], now_unix: i64, wi
         "ConfigMap" => typed(items).map(|v| cluster::configmaps_table(&v, now_unix)),
         "Secret" => typed(items).map(|v| cluster::secrets_table(&v, now_unix)),
         "ReplicaSet" => typed(items).map(|v| workloads::replicasets_table(&v, now_unix)),
-        "ReplicationController" => typed(items).map(|v| workloads::replicationcontrollers_table(&v, now_unix)),
+        "ReplicationController" => {
+            typed(items).map(|v| workloads::replicationcontrollers_table(&v, now_unix))
+        }
         "Deployment" => typed(items).map(|v| workloads::deployments_table(&v, now_unix)),
         "DaemonSet" => typed(items).map(|v| workloads::daemonsets_table(&v, now_unix)),
         "StatefulSet" => typed(items).map(|v| workloads::statefulsets_table(&v, now_unix)),
@@ -185,7 +200,11 @@ mod tests {
         labels.insert("app".to_string(), "web".to_string());
         labels.insert("tier".to_string(), "front".to_string());
         Table {
-            columns: vec![Column::normal("Name"), Column::normal("Age"), Column::wide("Node")],
+            columns: vec![
+                Column::normal("Name"),
+                Column::normal("Age"),
+                Column::wide("Node"),
+            ],
             rows: vec![Row {
                 namespace: "default".into(),
                 labels,
@@ -197,9 +216,18 @@ mod tests {
     #[test]
     fn wide_columns_only_with_wide() {
         let t = sample();
-        assert_eq!(render_table(&t, &TableOptions::default()), "NAME   AGE\nweb    5s\n");
-        let wide = TableOptions { wide: true, ..Default::default() };
-        assert_eq!(render_table(&t, &wide), "NAME   AGE   NODE\nweb    5s    podlab-worker\n");
+        assert_eq!(
+            render_table(&t, &TableOptions::default()),
+            "NAME   AGE\nweb    5s\n"
+        );
+        let wide = TableOptions {
+            wide: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            render_table(&t, &wide),
+            "NAME   AGE   NODE\nweb    5s    podlab-worker\n"
+        );
     }
 
     #[test]
@@ -221,14 +249,23 @@ mod tests {
     fn table_for_kind_picks_the_kind_printer_and_falls_back_to_name_age() {
         let pod = serde_json::json!({"metadata": {"name": "web"}, "spec": {"containers": [{"name": "app"}]}, "status": {"phase": "Pending"}});
         let t = table_for_kind("Pod", std::slice::from_ref(&pod), 0, false);
-        assert_eq!(render_table(&t, &TableOptions::default()), "NAME   READY   STATUS    RESTARTS   AGE\nweb    0/1     Pending   0          <unknown>\n");
+        assert_eq!(
+            render_table(&t, &TableOptions::default()),
+            "NAME   READY   STATUS    RESTARTS   AGE\nweb    0/1     Pending   0          <unknown>\n"
+        );
         let t = table_for_kind("CronTab", &[pod], 0, false);
-        assert_eq!(render_table(&t, &TableOptions::default()), "NAME   AGE\nweb    <unknown>\n");
+        assert_eq!(
+            render_table(&t, &TableOptions::default()),
+            "NAME   AGE\nweb    <unknown>\n"
+        );
     }
 
     #[test]
     fn empty_table_prints_nothing() {
-        let t = Table { columns: vec![Column::normal("Name")], rows: vec![] };
+        let t = Table {
+            columns: vec![Column::normal("Name")],
+            rows: vec![],
+        };
         assert_eq!(render_table(&t, &TableOptions::default()), "");
     }
 }

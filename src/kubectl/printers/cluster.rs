@@ -4,8 +4,8 @@
 
 use k8s_openapi::api::coordination::v1::Lease;
 use k8s_openapi::api::core::v1::{
-    ConfigMap, Event, LimitRange, Namespace, Node, PersistentVolume, PersistentVolumeClaim, ResourceQuota, Secret,
-    ServiceAccount,
+    ConfigMap, Event, LimitRange, Namespace, Node, PersistentVolume, PersistentVolumeClaim, ResourceQuota,
+    Secret, ServiceAccount,
 };
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::scheduling::v1::PriorityClass;
@@ -38,10 +38,18 @@ pub fn node_roles(node: &Node) -> Vec<String> {
 
 /// The STATUS cell of a node: `Ready`, `NotReady`, `Unknown`, `,SchedulingDisabled` appended.
 pub fn node_status(node: &Node) -> String {
-    let conditions = node.status.as_ref().and_then(|s| s.conditions.as_deref()).unwrap_or_default();
+    let conditions = node
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_deref())
+        .unwrap_or_default();
     let mut status: Vec<&str> = Vec::new();
     if let Some(ready) = conditions.iter().find(|c| c.type_ == "Ready") {
-        status.push(if ready.status == "True" { "Ready" } else { "NotReady" });
+        status.push(if ready.status == "True" {
+            "Ready"
+        } else {
+            "NotReady"
+        });
     } else {
         status.push("Unknown");
     }
@@ -76,8 +84,18 @@ pub fn nodes_table(items: &[Node], now_unix: i64) -> Table {
     let rows = items
         .iter()
         .map(|node| {
-            let info = node.status.as_ref().and_then(|s| s.node_info.clone()).unwrap_or_default();
-            let unknown = |v: &str| if v.is_empty() { "<unknown>".to_string() } else { v.to_string() };
+            let info = node
+                .status
+                .as_ref()
+                .and_then(|s| s.node_info.clone())
+                .unwrap_or_default();
+            let unknown = |v: &str| {
+                if v.is_empty() {
+                    "<unknown>".to_string()
+                } else {
+                    v.to_string()
+                }
+            };
             let roles = node_roles(node).join(",");
             row_for(
                 &node.metadata,
@@ -101,12 +119,27 @@ pub fn nodes_table(items: &[Node], now_unix: i64) -> Table {
 
 /// `kubectl get namespaces`.
 pub fn namespaces_table(items: &[Namespace], now_unix: i64) -> Table {
-    let columns = vec![Column::normal("Name"), Column::normal("Status"), Column::normal("Age")];
+    let columns = vec![
+        Column::normal("Name"),
+        Column::normal("Status"),
+        Column::normal("Age"),
+    ];
     let rows = items
         .iter()
         .map(|ns| {
-            let phase = ns.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_else(|| "Active".to_string());
-            row_for(&ns.metadata, vec![name_of(&ns.metadata), phase, age(ns.metadata.creation_timestamp.as_ref(), now_unix)])
+            let phase = ns
+                .status
+                .as_ref()
+                .and_then(|s| s.phase.clone())
+                .unwrap_or_else(|| "Active".to_string());
+            row_for(
+                &ns.metadata,
+                vec![
+                    name_of(&ns.metadata),
+                    phase,
+                    age(ns.metadata.creation_timestamp.as_ref(), now_unix),
+                ],
+            )
         })
         .collect();
     Table { columns, rows }
@@ -120,10 +153,16 @@ pub fn event_times(event: &Event, now_unix: i64) -> (String, String, i32) {
         (None, Some(t)) => human_secs(now_unix - unix_of_micro(t)),
         (None, None) => "<unknown>".to_string(),
     };
-    let mut last = event.last_timestamp.as_ref().map_or_else(|| first.clone(), |t| human_secs(now_unix - unix_of(t)));
+    let mut last = event
+        .last_timestamp
+        .as_ref()
+        .map_or_else(|| first.clone(), |t| human_secs(now_unix - unix_of(t)));
     let mut count = event.count.unwrap_or(0);
     if let Some(series) = event.series.as_ref() {
-        last = series.last_observed_time.as_ref().map_or_else(|| first.clone(), |t| human_secs(now_unix - unix_of_micro(t)));
+        last = series
+            .last_observed_time
+            .as_ref()
+            .map_or_else(|| first.clone(), |t| human_secs(now_unix - unix_of_micro(t)));
         count = series.count.unwrap_or(0);
     } else if count == 0 {
         count = 1;
@@ -134,8 +173,16 @@ pub fn event_times(event: &Event, now_unix: i64) -> (String, String, i32) {
 /// `component, host` of an event (the wide SOURCE column).
 pub fn event_source(event: &Event) -> String {
     let source = event.source.clone().unwrap_or_default();
-    let component = source.component.filter(|c| !c.is_empty()).or_else(|| event.reporting_component.clone()).unwrap_or_default();
-    let host = source.host.filter(|h| !h.is_empty()).or_else(|| event.reporting_instance.clone()).unwrap_or_default();
+    let component = source
+        .component
+        .filter(|c| !c.is_empty())
+        .or_else(|| event.reporting_component.clone())
+        .unwrap_or_default();
+    let host = source
+        .host
+        .filter(|h| !h.is_empty())
+        .or_else(|| event.reporting_instance.clone())
+        .unwrap_or_default();
     if host.is_empty() {
         component
     } else {
@@ -189,12 +236,24 @@ pub fn events_table(items: &[Event], now_unix: i64) -> Table {
 
 /// `kubectl get configmaps`.
 pub fn configmaps_table(items: &[ConfigMap], now_unix: i64) -> Table {
-    let columns = vec![Column::normal("Name"), Column::normal("Data"), Column::normal("Age")];
+    let columns = vec![
+        Column::normal("Name"),
+        Column::normal("Data"),
+        Column::normal("Age"),
+    ];
     let rows = items
         .iter()
         .map(|cm| {
-            let count = cm.data.as_ref().map_or(0, |d| d.len()) + cm.binary_data.as_ref().map_or(0, |d| d.len());
-            row_for(&cm.metadata, vec![name_of(&cm.metadata), count.to_string(), age(cm.metadata.creation_timestamp.as_ref(), now_unix)])
+            let count =
+                cm.data.as_ref().map_or(0, |d| d.len()) + cm.binary_data.as_ref().map_or(0, |d| d.len());
+            row_for(
+                &cm.metadata,
+                vec![
+                    name_of(&cm.metadata),
+                    count.to_string(),
+                    age(cm.metadata.creation_timestamp.as_ref(), now_unix),
+                ],
+            )
         })
         .collect();
     Table { columns, rows }
@@ -202,7 +261,12 @@ pub fn configmaps_table(items: &[ConfigMap], now_unix: i64) -> Table {
 
 /// `kubectl get secrets`.
 pub fn secrets_table(items: &[Secret], now_unix: i64) -> Table {
-    let columns = vec![Column::normal("Name"), Column::normal("Type"), Column::normal("Data"), Column::normal("Age")];
+    let columns = vec![
+        Column::normal("Name"),
+        Column::normal("Type"),
+        Column::normal("Data"),
+        Column::normal("Age"),
+    ];
     let rows = items
         .iter()
         .map(|s| {
@@ -250,7 +314,12 @@ pub fn pvcs_table(items: &[PersistentVolumeClaim], now_unix: i64) -> Table {
             let (capacity, modes) = if volume.is_empty() {
                 (String::new(), String::new())
             } else {
-                let capacity = status.capacity.as_ref().and_then(|c| c.get("storage")).map(|q| q.0.clone()).unwrap_or_default();
+                let capacity = status
+                    .capacity
+                    .as_ref()
+                    .and_then(|c| c.get("storage"))
+                    .map(|q| q.0.clone())
+                    .unwrap_or_default();
                 (capacity, access_modes(status.access_modes.as_ref()))
             };
             let class = pvc
@@ -308,7 +377,13 @@ pub fn pvs_table(items: &[PersistentVolume], now_unix: i64) -> Table {
             let claim = spec
                 .claim_ref
                 .as_ref()
-                .map(|c| format!("{}/{}", c.namespace.clone().unwrap_or_default(), c.name.clone().unwrap_or_default()))
+                .map(|c| {
+                    format!(
+                        "{}/{}",
+                        c.namespace.clone().unwrap_or_default(),
+                        c.name.clone().unwrap_or_default()
+                    )
+                })
                 .unwrap_or_default();
             let mut phase = status.phase.clone().unwrap_or_default();
             if pv.metadata.deletion_timestamp.is_some() {
@@ -318,13 +393,20 @@ pub fn pvs_table(items: &[PersistentVolume], now_unix: i64) -> Table {
                 &pv.metadata,
                 vec![
                     name_of(&pv.metadata),
-                    spec.capacity.as_ref().and_then(|c| c.get("storage")).map(|q| q.0.clone()).unwrap_or_else(|| "0".into()),
+                    spec.capacity
+                        .as_ref()
+                        .and_then(|c| c.get("storage"))
+                        .map(|q| q.0.clone())
+                        .unwrap_or_else(|| "0".into()),
                     access_modes(spec.access_modes.as_ref()),
                     spec.persistent_volume_reclaim_policy.clone().unwrap_or_default(),
                     phase,
                     claim,
                     spec.storage_class_name.clone().unwrap_or_default(),
-                    spec.volume_attributes_class_name.clone().filter(|v| !v.is_empty()).unwrap_or_else(|| "<unset>".into()),
+                    spec.volume_attributes_class_name
+                        .clone()
+                        .filter(|v| !v.is_empty())
+                        .unwrap_or_else(|| "<unset>".into()),
                     status.reason.clone().unwrap_or_default(),
                     age(pv.metadata.creation_timestamp.as_ref(), now_unix),
                     spec.volume_mode.clone().unwrap_or_else(|| "<unset>".to_string()),
@@ -349,9 +431,12 @@ pub fn storageclasses_table(items: &[StorageClass], now_unix: i64) -> Table {
         .iter()
         .map(|sc| {
             let annotations = sc.metadata.annotations.clone().unwrap_or_default();
-            let is_default = ["storageclass.kubernetes.io/is-default-class", "storageclass.beta.kubernetes.io/is-default-class"]
-                .iter()
-                .any(|k| annotations.get(*k).map(String::as_str) == Some("true"));
+            let is_default = [
+                "storageclass.kubernetes.io/is-default-class",
+                "storageclass.beta.kubernetes.io/is-default-class",
+            ]
+            .iter()
+            .any(|k| annotations.get(*k).map(String::as_str) == Some("true"));
             let mut name = name_of(&sc.metadata);
             if is_default {
                 name.push_str(" (default)");
@@ -362,7 +447,9 @@ pub fn storageclasses_table(items: &[StorageClass], now_unix: i64) -> Table {
                     name,
                     sc.provisioner.clone(),
                     sc.reclaim_policy.clone().unwrap_or_else(|| "Delete".to_string()),
-                    sc.volume_binding_mode.clone().unwrap_or_else(|| "Immediate".to_string()),
+                    sc.volume_binding_mode
+                        .clone()
+                        .unwrap_or_else(|| "Immediate".to_string()),
                     sc.allow_volume_expansion.unwrap_or(false).to_string(),
                     age(sc.metadata.creation_timestamp.as_ref(), now_unix),
                 ],
@@ -399,7 +486,11 @@ pub fn pdbs_table(items: &[PodDisruptionBudget], now_unix: i64) -> Table {
                     name_of(&pdb.metadata),
                     int_or_string(spec.min_available.as_ref()),
                     int_or_string(spec.max_unavailable.as_ref()),
-                    pdb.status.as_ref().and_then(|s| s.disruptions_allowed).unwrap_or(0).to_string(),
+                    pdb.status
+                        .as_ref()
+                        .and_then(|s| s.disruptions_allowed)
+                        .unwrap_or(0)
+                        .to_string(),
                     age(pdb.metadata.creation_timestamp.as_ref(), now_unix),
                 ],
             )
@@ -410,7 +501,12 @@ pub fn pdbs_table(items: &[PodDisruptionBudget], now_unix: i64) -> Table {
 
 /// `kubectl get resourcequotas`: REQUEST and LIMIT list `name: used/hard`, sorted by name.
 pub fn resourcequotas_table(items: &[ResourceQuota], now_unix: i64) -> Table {
-    let columns = vec![Column::normal("Name"), Column::normal("Age"), Column::normal("Request"), Column::normal("Limit")];
+    let columns = vec![
+        Column::normal("Name"),
+        Column::normal("Age"),
+        Column::normal("Request"),
+        Column::normal("Limit"),
+    ];
     let rows = items
         .iter()
         .map(|quota| {
@@ -448,7 +544,12 @@ pub fn limitranges_table(items: &[LimitRange]) -> Table {
     let rows = items
         .iter()
         .map(|lr| {
-            let created = lr.metadata.creation_timestamp.as_ref().map(|t| rfc3339(unix_of(t))).unwrap_or_default();
+            let created = lr
+                .metadata
+                .creation_timestamp
+                .as_ref()
+                .map(|t| rfc3339(unix_of(t)))
+                .unwrap_or_default();
             row_for(&lr.metadata, vec![name_of(&lr.metadata), created])
         })
         .collect();
@@ -474,7 +575,9 @@ pub fn priorityclasses_table(items: &[PriorityClass], now_unix: i64) -> Table {
                     pc.value.unwrap_or(0).to_string(),
                     pc.global_default.unwrap_or(false).to_string(),
                     age(pc.metadata.creation_timestamp.as_ref(), now_unix),
-                    pc.preemption_policy.clone().unwrap_or_else(|| "PreemptLowerPriority".to_string()),
+                    pc.preemption_policy
+                        .clone()
+                        .unwrap_or_else(|| "PreemptLowerPriority".to_string()),
                 ],
             )
         })
@@ -484,7 +587,11 @@ pub fn priorityclasses_table(items: &[PriorityClass], now_unix: i64) -> Table {
 
 /// `kubectl get serviceaccounts`.
 pub fn serviceaccounts_table(items: &[ServiceAccount], now_unix: i64) -> Table {
-    let columns = vec![Column::normal("Name"), Column::normal("Secrets"), Column::normal("Age")];
+    let columns = vec![
+        Column::normal("Name"),
+        Column::normal("Secrets"),
+        Column::normal("Age"),
+    ];
     let rows = items
         .iter()
         .map(|sa| {
@@ -503,12 +610,27 @@ pub fn serviceaccounts_table(items: &[ServiceAccount], now_unix: i64) -> Table {
 
 /// `kubectl get leases`.
 pub fn leases_table(items: &[Lease], now_unix: i64) -> Table {
-    let columns = vec![Column::normal("Name"), Column::normal("Holder"), Column::normal("Age")];
+    let columns = vec![
+        Column::normal("Name"),
+        Column::normal("Holder"),
+        Column::normal("Age"),
+    ];
     let rows = items
         .iter()
         .map(|lease| {
-            let holder = lease.spec.as_ref().and_then(|s| s.holder_identity.clone()).unwrap_or_default();
-            row_for(&lease.metadata, vec![name_of(&lease.metadata), holder, age(lease.metadata.creation_timestamp.as_ref(), now_unix)])
+            let holder = lease
+                .spec
+                .as_ref()
+                .and_then(|s| s.holder_identity.clone())
+                .unwrap_or_default();
+            row_for(
+                &lease.metadata,
+                vec![
+                    name_of(&lease.metadata),
+                    holder,
+                    age(lease.metadata.creation_timestamp.as_ref(), now_unix),
+                ],
+            )
         })
         .collect();
     Table { columns, rows }
@@ -523,13 +645,19 @@ pub fn generic_table(items: &[serde_json::Value], now_unix: i64) -> Table {
         .map(|item| {
             let meta = &item["metadata"];
             let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
-            let created = meta["creationTimestamp"].as_str().and_then(crate::sim::time::parse_rfc3339);
+            let created = meta["creationTimestamp"]
+                .as_str()
+                .and_then(crate::sim::time::parse_rfc3339);
             let age = created.map_or_else(|| "<unknown>".to_string(), |t| human_secs(now_unix - t));
             let labels = meta["labels"]
                 .as_object()
                 .map(|m| m.iter().map(|(k, v)| (k.clone(), text(v))).collect())
                 .unwrap_or_default();
-            Row { namespace: text(&meta["namespace"]), labels, cells: vec![text(&meta["name"]), age] }
+            Row {
+                namespace: text(&meta["namespace"]),
+                labels,
+                cells: vec![text(&meta["name"]), age],
+            }
         })
         .collect();
     Table { columns, rows }

@@ -2,15 +2,18 @@
 //! (kubectl's `PrefixWriter`: two spaces per level) and the text is aligned by the describe
 //! tabwriter (padding 2), so columns line up exactly as kubectl's do.
 
+pub mod cluster;
 pub mod common;
 pub mod pod;
 pub mod workloads;
-pub mod cluster;
 
-pub use cluster::{describe_configmap, describe_generic, describe_namespace, describe_node, describe_pvc, describe_service};
+pub use cluster::{
+    describe_configmap, describe_generic, describe_namespace, describe_node, describe_pvc, describe_service,
+};
 pub use pod::{describe_pod, qos_class};
 pub use workloads::{
-    describe_cronjob, describe_daemonset, describe_deployment, describe_job, describe_replicaset, describe_statefulset,
+    describe_cronjob, describe_daemonset, describe_deployment, describe_job, describe_replicaset,
+    describe_statefulset,
 };
 
 use super::tabwriter::DESCRIBE;

@@ -27,28 +27,34 @@ fn nginx_template() -> Value {
 }
 
 fn deployment() -> k8s_openapi::api::apps::v1::Deployment {
-    obj(json!({"metadata": {"name": "nginx-deployment", "namespace": "default", "creationTimestamp": ts(0),
+    obj(
+        json!({"metadata": {"name": "nginx-deployment", "namespace": "default", "creationTimestamp": ts(0),
             "labels": {"app": "nginx"}, "annotations": {"deployment.kubernetes.io/revision": "2"}},
         "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "nginx"}}, "template": nginx_template(),
             "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}}},
         "status": {"replicas": 3, "updatedReplicas": 3, "readyReplicas": 3, "availableReplicas": 3,
             "conditions": [
                 {"type": "Available", "status": "True", "reason": "MinimumReplicasAvailable"},
-                {"type": "Progressing", "status": "True", "reason": "NewReplicaSetAvailable"}]}}))
+                {"type": "Progressing", "status": "True", "reason": "NewReplicaSetAvailable"}]}}),
+    )
 }
 
 fn replica_set(name: &str, replicas: i32) -> k8s_openapi::api::apps::v1::ReplicaSet {
-    obj(json!({"metadata": {"name": name, "namespace": "default", "creationTimestamp": ts(0), "labels": {"app": "nginx"},
+    obj(
+        json!({"metadata": {"name": name, "namespace": "default", "creationTimestamp": ts(0), "labels": {"app": "nginx"},
             "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "nginx-deployment", "uid": "u1", "controller": true}]},
         "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": "nginx"}}, "template": nginx_template()},
-        "status": {"replicas": replicas, "readyReplicas": replicas}}))
+        "status": {"replicas": replicas, "readyReplicas": replicas}}),
+    )
 }
 
 fn scaling_event(message: &str, at: i64) -> k8s_openapi::api::core::v1::Event {
-    obj(json!({"metadata": {"name": format!("nginx-deployment.{at}"), "namespace": "default"},
+    obj(
+        json!({"metadata": {"name": format!("nginx-deployment.{at}"), "namespace": "default"},
         "involvedObject": {"kind": "Deployment", "name": "nginx-deployment", "namespace": "default"},
         "reason": "ScalingReplicaSet", "type": "Normal", "message": message,
-        "source": {"component": "deployment-controller"}, "firstTimestamp": ts(at), "lastTimestamp": ts(at), "count": 1}))
+        "source": {"component": "deployment-controller"}, "firstTimestamp": ts(at), "lastTimestamp": ts(at), "count": 1}),
+    )
 }
 
 #[test]
@@ -58,14 +64,20 @@ fn deployments_and_replica_sets_tables() {
         render_table(&t, &plain()),
         "NAME               READY   UP-TO-DATE   AVAILABLE   AGE\nnginx-deployment   3/3     3            3           40s\n"
     );
-    let wide = TableOptions { wide: true, ..plain() };
+    let wide = TableOptions {
+        wide: true,
+        ..plain()
+    };
     assert_eq!(
         render_table(&t, &wide),
         "NAME               READY   UP-TO-DATE   AVAILABLE   AGE   CONTAINERS   IMAGES         SELECTOR\n\
          nginx-deployment   3/3     3            3           40s   nginx        nginx:1.16.1   app=nginx\n"
     );
     let rs = workloads::replicasets_table(&[replica_set("frontend", 3)], T0 + 6);
-    assert_eq!(render_table(&rs, &plain()), "NAME       DESIRED   CURRENT   READY   AGE\nfrontend   3         3         3       6s\n");
+    assert_eq!(
+        render_table(&rs, &plain()),
+        "NAME       DESIRED   CURRENT   READY   AGE\nfrontend   3         3         3       6s\n"
+    );
 }
 
 #[test]
@@ -118,11 +130,15 @@ Events:
 
 #[test]
 fn describe_replica_set_counts_pods() {
-    let pods: Vec<k8s_openapi::api::core::v1::Pod> =
-        (0..3).map(|i| obj(json!({"metadata": {"name": format!("frontend-{i}")}, "status": {"phase": "Running"}}))).collect();
+    let pods: Vec<k8s_openapi::api::core::v1::Pod> = (0..3)
+        .map(|i| obj(json!({"metadata": {"name": format!("frontend-{i}")}, "status": {"phase": "Running"}})))
+        .collect();
     let text = describe::describe_replicaset(&replica_set("frontend", 3), &pods, &[], T0 + 10);
     assert!(text.contains("\nReplicas:       3 current / 3 desired\nPods Status:    3 Running / 0 Waiting / 0 Succeeded / 0 Failed\n"), "{text}");
-    assert!(text.contains("\nControlled By:  Deployment/nginx-deployment\n"), "{text}");
+    assert!(
+        text.contains("\nControlled By:  Deployment/nginx-deployment\n"),
+        "{text}"
+    );
 }
 
 fn pi_job(done: bool) -> k8s_openapi::api::batch::v1::Job {
@@ -131,14 +147,16 @@ fn pi_job(done: bool) -> k8s_openapi::api::batch::v1::Job {
         status = json!({"startTime": ts(0), "completionTime": ts(9), "succeeded": 1, "ready": 0,
             "conditions": [{"type": "SuccessCriteriaMet", "status": "True"}, {"type": "Complete", "status": "True"}]});
     }
-    obj(json!({"metadata": {"name": "pi", "namespace": "default", "creationTimestamp": ts(0),
+    obj(
+        json!({"metadata": {"name": "pi", "namespace": "default", "creationTimestamp": ts(0),
             "labels": {"batch.kubernetes.io/job-name": "pi"}},
         "spec": {"parallelism": 1, "completions": 1, "backoffLimit": 4, "completionMode": "NonIndexed", "suspend": false,
             "selector": {"matchLabels": {"batch.kubernetes.io/controller-uid": "c9948307"}},
             "template": {"metadata": {"labels": {"batch.kubernetes.io/job-name": "pi"}},
                 "spec": {"restartPolicy": "Never", "containers": [{"name": "pi", "image": "perl:5.34.0",
                     "command": ["perl", "-Mbignum=bpi", "-wle", "print bpi(2000)"]}]}}},
-        "status": status}))
+        "status": status}),
+    )
 }
 
 #[test]
@@ -197,9 +215,11 @@ Events:            <none>
 
 #[test]
 fn cronjobs_table() {
-    let cj: k8s_openapi::api::batch::v1::CronJob = obj(json!({"metadata": {"name": "hello", "creationTimestamp": ts(0)},
+    let cj: k8s_openapi::api::batch::v1::CronJob = obj(
+        json!({"metadata": {"name": "hello", "creationTimestamp": ts(0)},
         "spec": {"schedule": "* * * * *", "suspend": false, "jobTemplate": {"spec": {"template": {"spec": {"containers": [{"name": "hello", "image": "busybox:1.28"}]}}}}},
-        "status": {"lastScheduleTime": ts(150)}}));
+        "status": {"lastScheduleTime": ts(150)}}),
+    );
     assert_eq!(
         render_table(&workloads::cronjobs_table(&[cj], T0 + 182), &plain()),
         "NAME    SCHEDULE    TIMEZONE   SUSPEND   ACTIVE   LAST SCHEDULE   AGE\nhello   * * * * *   <none>     False     0        32s             3m2s\n"
@@ -208,26 +228,43 @@ fn cronjobs_table() {
 
 #[test]
 fn services_and_endpoints_tables() {
-    let kubernetes: k8s_openapi::api::core::v1::Service = obj(json!({"metadata": {"name": "kubernetes", "creationTimestamp": ts(-864_000)},
-        "spec": {"type": "ClusterIP", "clusterIP": "10.96.0.1", "clusterIPs": ["10.96.0.1"], "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]}}));
-    let web: k8s_openapi::api::core::v1::Service = obj(json!({"metadata": {"name": "web", "creationTimestamp": ts(-5)},
-        "spec": {"type": "NodePort", "clusterIPs": ["10.96.45.120"], "selector": {"app": "web"}, "ports": [{"port": 80, "protocol": "TCP", "nodePort": 30080}]}}));
-    let lb: k8s_openapi::api::core::v1::Service = obj(json!({"metadata": {"name": "lb", "creationTimestamp": ts(-5)},
-        "spec": {"type": "LoadBalancer", "clusterIPs": ["10.96.7.7"], "ports": [{"port": 80, "protocol": "TCP", "nodePort": 31000}]}}));
+    let kubernetes: k8s_openapi::api::core::v1::Service = obj(
+        json!({"metadata": {"name": "kubernetes", "creationTimestamp": ts(-864_000)},
+        "spec": {"type": "ClusterIP", "clusterIP": "10.96.0.1", "clusterIPs": ["10.96.0.1"], "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]}}),
+    );
+    let web: k8s_openapi::api::core::v1::Service = obj(
+        json!({"metadata": {"name": "web", "creationTimestamp": ts(-5)},
+        "spec": {"type": "NodePort", "clusterIPs": ["10.96.45.120"], "selector": {"app": "web"}, "ports": [{"port": 80, "protocol": "TCP", "nodePort": 30080}]}}),
+    );
+    let lb: k8s_openapi::api::core::v1::Service = obj(
+        json!({"metadata": {"name": "lb", "creationTimestamp": ts(-5)},
+        "spec": {"type": "LoadBalancer", "clusterIPs": ["10.96.7.7"], "ports": [{"port": 80, "protocol": "TCP", "nodePort": 31000}]}}),
+    );
     assert_eq!(
-        render_table(&services::services_table(&[kubernetes, web, lb], T0, false), &plain()),
+        render_table(
+            &services::services_table(&[kubernetes, web, lb], T0, false),
+            &plain()
+        ),
         "NAME         TYPE           CLUSTER-IP     EXTERNAL-IP   PORT(S)        AGE\n\
          kubernetes   ClusterIP      10.96.0.1      <none>        443/TCP        10d\n\
          web          NodePort       10.96.45.120   <none>        80:30080/TCP   5s\n\
          lb           LoadBalancer   10.96.7.7      <pending>     80:31000/TCP   5s\n"
     );
-    let many: k8s_openapi::api::core::v1::Endpoints = obj(json!({"metadata": {"name": "web", "creationTimestamp": ts(0)},
-        "subsets": [{"addresses": [{"ip": "10.244.1.2"}, {"ip": "10.244.2.3"}, {"ip": "10.244.1.4"}, {"ip": "10.244.2.5"}], "ports": [{"port": 80}]}]}));
-    let none: k8s_openapi::api::core::v1::Endpoints = obj(json!({"metadata": {"name": "idle", "creationTimestamp": ts(0)}}));
-    let unready: k8s_openapi::api::core::v1::Endpoints = obj(json!({"metadata": {"name": "warming", "creationTimestamp": ts(0)},
-        "subsets": [{"notReadyAddresses": [{"ip": "10.244.1.9"}], "ports": [{"port": 80}]}]}));
+    let many: k8s_openapi::api::core::v1::Endpoints = obj(
+        json!({"metadata": {"name": "web", "creationTimestamp": ts(0)},
+        "subsets": [{"addresses": [{"ip": "10.244.1.2"}, {"ip": "10.244.2.3"}, {"ip": "10.244.1.4"}, {"ip": "10.244.2.5"}], "ports": [{"port": 80}]}]}),
+    );
+    let none: k8s_openapi::api::core::v1::Endpoints =
+        obj(json!({"metadata": {"name": "idle", "creationTimestamp": ts(0)}}));
+    let unready: k8s_openapi::api::core::v1::Endpoints = obj(
+        json!({"metadata": {"name": "warming", "creationTimestamp": ts(0)},
+        "subsets": [{"notReadyAddresses": [{"ip": "10.244.1.9"}], "ports": [{"port": 80}]}]}),
+    );
     assert_eq!(
-        render_table(&services::endpoints_table(&[many, none, unready], T0 + 7), &plain()),
+        render_table(
+            &services::endpoints_table(&[many, none, unready], T0 + 7),
+            &plain()
+        ),
         "NAME      ENDPOINTS                                               AGE\n\
          web       10.244.1.2:80,10.244.2.3:80,10.244.1.4:80 + 1 more...   7s\n\
          idle      <none>                                                  7s\n\
@@ -237,18 +274,24 @@ fn services_and_endpoints_tables() {
 
 #[test]
 fn nodes_table_status_and_roles() {
-    let node = |name: &str, role: Option<&str>, ready: &str, unschedulable: bool| -> k8s_openapi::api::core::v1::Node {
+    let node = |name: &str,
+                role: Option<&str>,
+                ready: &str,
+                unschedulable: bool|
+     -> k8s_openapi::api::core::v1::Node {
         let mut labels = json!({"kubernetes.io/hostname": name});
         if let Some(role) = role {
             labels[format!("node-role.kubernetes.io/{role}")] = json!("");
         }
-        obj(json!({"metadata": {"name": name, "creationTimestamp": ts(-864_000), "labels": labels},
+        obj(
+            json!({"metadata": {"name": name, "creationTimestamp": ts(-864_000), "labels": labels},
             "spec": {"unschedulable": unschedulable},
             "status": {"conditions": [{"type": "Ready", "status": ready}],
                 "addresses": [{"type": "InternalIP", "address": "172.18.0.2"}],
                 "nodeInfo": {"kubeletVersion": "v1.36.0", "osImage": "Debian GNU/Linux 12 (bookworm)", "kernelVersion": "6.8.0",
                     "containerRuntimeVersion": "containerd://2.1.1", "machineID": "", "systemUUID": "", "bootID": "",
-                    "kubeProxyVersion": "", "operatingSystem": "linux", "architecture": "amd64"}}}))
+                    "kubeProxyVersion": "", "operatingSystem": "linux", "architecture": "amd64"}}}),
+        )
     };
     let nodes = [
         node("kind-control-plane", Some("control-plane"), "True", false),
@@ -262,7 +305,10 @@ fn nodes_table_status_and_roles() {
          kind-worker          Ready,SchedulingDisabled   <none>          10d   v1.36.0\n\
          kind-worker2         NotReady                   <none>          10d   v1.36.0\n"
     );
-    let wide = TableOptions { wide: true, ..plain() };
+    let wide = TableOptions {
+        wide: true,
+        ..plain()
+    };
     let text = render_table(&cluster::nodes_table(&nodes[..1], T0), &wide);
     assert_eq!(
         text,
@@ -273,39 +319,60 @@ fn nodes_table_status_and_roles() {
 
 #[test]
 fn events_table_narrow_and_wide() {
-    let e: k8s_openapi::api::core::v1::Event = obj(json!({"metadata": {"name": "web-7c5ddbdf54-x2x7k.18a2b", "namespace": "default"},
+    let e: k8s_openapi::api::core::v1::Event = obj(
+        json!({"metadata": {"name": "web-7c5ddbdf54-x2x7k.18a2b", "namespace": "default"},
         "involvedObject": {"kind": "Pod", "name": "web-7c5ddbdf54-x2x7k", "fieldPath": "spec.containers{app}"},
         "reason": "Pulled", "type": "Normal", "message": "Container image \"nginx:1.27\" already present on machine",
-        "source": {"component": "kubelet", "host": "kind-worker"}, "firstTimestamp": ts(0), "lastTimestamp": ts(0), "count": 1}));
+        "source": {"component": "kubelet", "host": "kind-worker"}, "firstTimestamp": ts(0), "lastTimestamp": ts(0), "count": 1}),
+    );
     let t = cluster::events_table(&[e], T0 + 12);
     assert_eq!(
         render_table(&t, &plain()),
         "LAST SEEN   TYPE     REASON   OBJECT                     MESSAGE\n\
          12s         Normal   Pulled   pod/web-7c5ddbdf54-x2x7k   Container image \"nginx:1.27\" already present on machine\n"
     );
-    let wide = render_table(&t, &TableOptions { wide: true, ..plain() });
+    let wide = render_table(
+        &t,
+        &TableOptions {
+            wide: true,
+            ..plain()
+        },
+    );
     assert!(wide.starts_with("LAST SEEN   TYPE     REASON   OBJECT                     SUBOBJECT              SOURCE                 MESSAGE"), "{wide}");
-    assert!(wide.contains("spec.containers{app}   kubelet, kind-worker   Container image"), "{wide}");
-    assert!(wide.trim_end().ends_with("12s          1       web-7c5ddbdf54-x2x7k.18a2b"), "{wide}");
+    assert!(
+        wide.contains("spec.containers{app}   kubelet, kind-worker   Container image"),
+        "{wide}"
+    );
+    assert!(
+        wide.trim_end()
+            .ends_with("12s          1       web-7c5ddbdf54-x2x7k.18a2b"),
+        "{wide}"
+    );
 }
 
 #[test]
 fn storage_tables() {
-    let pvc: k8s_openapi::api::core::v1::PersistentVolumeClaim = obj(json!({"metadata": {"name": "www-web-0", "creationTimestamp": ts(0)},
+    let pvc: k8s_openapi::api::core::v1::PersistentVolumeClaim = obj(
+        json!({"metadata": {"name": "www-web-0", "creationTimestamp": ts(0)},
         "spec": {"volumeName": "pvc-3f1a6c2e-8d7b-4c1e-9a55-0b6f2d9e1c44", "storageClassName": "standard", "accessModes": ["ReadWriteOnce"]},
-        "status": {"phase": "Bound", "accessModes": ["ReadWriteOnce"], "capacity": {"storage": "1Gi"}}}));
-    let pending: k8s_openapi::api::core::v1::PersistentVolumeClaim = obj(json!({"metadata": {"name": "notes", "creationTimestamp": ts(100)},
+        "status": {"phase": "Bound", "accessModes": ["ReadWriteOnce"], "capacity": {"storage": "1Gi"}}}),
+    );
+    let pending: k8s_openapi::api::core::v1::PersistentVolumeClaim = obj(
+        json!({"metadata": {"name": "notes", "creationTimestamp": ts(100)},
         "spec": {"storageClassName": "standard", "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}},
-        "status": {"phase": "Pending"}}));
+        "status": {"phase": "Pending"}}),
+    );
     assert_eq!(
         render_table(&cluster::pvcs_table(&[pvc, pending], T0 + 120), &plain()),
         "NAME        STATUS    VOLUME                                     CAPACITY   ACCESS MODES   STORAGECLASS   VOLUMEATTRIBUTESCLASS   AGE\n\
          www-web-0   Bound     pvc-3f1a6c2e-8d7b-4c1e-9a55-0b6f2d9e1c44   1Gi        RWO            standard       <unset>                 2m\n\
          notes       Pending                                                                        standard       <unset>                 20s\n"
     );
-    let sc: k8s_openapi::api::storage::v1::StorageClass = obj(json!({"metadata": {"name": "standard", "creationTimestamp": ts(0),
+    let sc: k8s_openapi::api::storage::v1::StorageClass = obj(
+        json!({"metadata": {"name": "standard", "creationTimestamp": ts(0),
             "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
-        "provisioner": "rancher.io/local-path", "reclaimPolicy": "Delete", "volumeBindingMode": "WaitForFirstConsumer"}));
+        "provisioner": "rancher.io/local-path", "reclaimPolicy": "Delete", "volumeBindingMode": "WaitForFirstConsumer"}),
+    );
     assert_eq!(
         render_table(&cluster::storageclasses_table(&[sc], T0 + 864_000), &plain()),
         "NAME                 PROVISIONER             RECLAIMPOLICY   VOLUMEBINDINGMODE      ALLOWVOLUMEEXPANSION   AGE\n\
@@ -315,13 +382,15 @@ fn storage_tables() {
 
 #[test]
 fn hpa_targets_formats() {
-    let hpa: k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler = obj(json!({"metadata": {"name": "web", "creationTimestamp": ts(0)},
+    let hpa: k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler = obj(
+        json!({"metadata": {"name": "web", "creationTimestamp": ts(0)},
         "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"}, "minReplicas": 1, "maxReplicas": 10,
             "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 50}}}]},
         "status": {"currentReplicas": 1, "desiredReplicas": 1,
-            "currentMetrics": [{"type": "Resource", "resource": {"name": "cpu", "current": {"averageUtilization": 12, "averageValue": "12m"}}}]}}));
+            "currentMetrics": [{"type": "Resource", "resource": {"name": "cpu", "current": {"averageUtilization": 12, "averageValue": "12m"}}}]}}),
+    );
     assert_eq!(
-        render_table(&workloads::hpas_table(&[hpa.clone()], T0 + 120), &plain()),
+        render_table(&workloads::hpas_table(std::slice::from_ref(&hpa), T0 + 120), &plain()),
         "NAME   REFERENCE        TARGETS        MINPODS   MAXPODS   REPLICAS   AGE\nweb    Deployment/web   cpu: 12%/50%   1         10        1          2m\n"
     );
     let mut no_metrics = hpa;
@@ -332,14 +401,18 @@ fn hpa_targets_formats() {
 
 #[test]
 fn describe_service_ports_and_endpoints() {
-    let svc: k8s_openapi::api::core::v1::Service = obj(json!({"metadata": {"name": "web", "namespace": "default"},
+    let svc: k8s_openapi::api::core::v1::Service = obj(
+        json!({"metadata": {"name": "web", "namespace": "default"},
         "spec": {"type": "NodePort", "clusterIP": "10.96.45.120", "clusterIPs": ["10.96.45.120"], "ipFamilies": ["IPv4"],
             "ipFamilyPolicy": "SingleStack", "selector": {"app": "web"}, "sessionAffinity": "None",
             "externalTrafficPolicy": "Cluster", "internalTrafficPolicy": "Cluster",
-            "ports": [{"port": 80, "protocol": "TCP", "targetPort": 8080, "nodePort": 30080}]}}));
-    let slice: k8s_openapi::api::discovery::v1::EndpointSlice = obj(json!({"metadata": {"name": "web-abcde"}, "addressType": "IPv4",
+            "ports": [{"port": 80, "protocol": "TCP", "targetPort": 8080, "nodePort": 30080}]}}),
+    );
+    let slice: k8s_openapi::api::discovery::v1::EndpointSlice = obj(
+        json!({"metadata": {"name": "web-abcde"}, "addressType": "IPv4",
         "ports": [{"name": "", "port": 8080, "protocol": "TCP"}],
-        "endpoints": [{"addresses": ["10.244.1.2"], "conditions": {"ready": true}}, {"addresses": ["10.244.2.3"], "conditions": {"ready": false}}]}));
+        "endpoints": [{"addresses": ["10.244.1.2"], "conditions": {"ready": true}}, {"addresses": ["10.244.2.3"], "conditions": {"ready": false}}]}),
+    );
     let text = describe::describe_service(&svc, &[slice], &[], T0);
     let expected = "\
 Name:                     web
@@ -370,7 +443,10 @@ fn generic_table_and_describe_for_custom_resources() {
         "metadata": {"name": "my-new-cron-object", "namespace": "default", "creationTimestamp": ts(0)},
         "spec": {"cronSpec": "* * * * */5", "image": "my-awesome-cron-image"}});
     assert_eq!(
-        render_table(&cluster::generic_table(std::slice::from_ref(&cr), T0 + 30), &plain()),
+        render_table(
+            &cluster::generic_table(std::slice::from_ref(&cr), T0 + 30),
+            &plain()
+        ),
         "NAME                 AGE\nmy-new-cron-object   30s\n"
     );
     let text = describe::describe_generic(&cr, &[], T0);

@@ -60,7 +60,9 @@ impl Template {
                     let inner_start = start + 1;
                     let end = find_action_end(&rest[inner_start..])
                         .ok_or_else(|| format!("error parsing jsonpath {text}, unclosed action"))?;
-                    tokens.push(Token::Action(rest[inner_start..inner_start + end].trim().to_string()));
+                    tokens.push(Token::Action(
+                        rest[inner_start..inner_start + end].trim().to_string(),
+                    ));
                     rest = &rest[inner_start + end + 1..];
                 }
             }
@@ -118,7 +120,12 @@ fn find_action_end(text: &str) -> Option<usize> {
     None
 }
 
-fn build_nodes(tokens: &[Token], position: &mut usize, text: &str, in_range: bool) -> Result<Vec<Node>, String> {
+fn build_nodes(
+    tokens: &[Token],
+    position: &mut usize,
+    text: &str,
+    in_range: bool,
+) -> Result<Vec<Node>, String> {
     let mut nodes = Vec::new();
     while *position < tokens.len() {
         let token = &tokens[*position];
@@ -130,7 +137,9 @@ fn build_nodes(tokens: &[Token], position: &mut usize, text: &str, in_range: boo
                     if in_range {
                         return Ok(nodes);
                     }
-                    return Err(format!("error parsing jsonpath {text}, not in range, nothing to end"));
+                    return Err(format!(
+                        "error parsing jsonpath {text}, not in range, nothing to end"
+                    ));
                 }
                 if let Some(path) = action.strip_prefix("range ") {
                     let steps = parse_path(path.trim(), text)?;
@@ -193,7 +202,11 @@ fn parse_path(path: &str, text: &str) -> Result<Vec<Step>, String> {
                 let (name, next) = read_field(&chars, i);
                 i = next;
                 if recursive {
-                    steps.push(Step::Recursive(if name.is_empty() || name == "*" { None } else { Some(name) }));
+                    steps.push(Step::Recursive(if name.is_empty() || name == "*" {
+                        None
+                    } else {
+                        Some(name)
+                    }));
                 } else if name == "*" {
                     steps.push(Step::Wildcard);
                 } else if !name.is_empty() {
@@ -212,7 +225,10 @@ fn parse_path(path: &str, text: &str) -> Result<Vec<Step>, String> {
                 // A path without a leading dot (`metadata.name`).
                 let (name, next) = read_field(&chars, i);
                 if name.is_empty() {
-                    return Err(format!("error parsing jsonpath {text}, unrecognized character in action: {}", chars[i]));
+                    return Err(format!(
+                        "error parsing jsonpath {text}, unrecognized character in action: {}",
+                        chars[i]
+                    ));
                 }
                 steps.push(Step::Field(name));
                 i = next;
@@ -272,7 +288,8 @@ fn parse_bracket(inner: &str, text: &str) -> Result<Step, String> {
     if let Some(filter) = inner.strip_prefix("?(").and_then(|f| f.strip_suffix(')')) {
         return Ok(Step::Filter(Box::new(parse_filter(filter.trim(), text)?)));
     }
-    if (inner.starts_with('\'') && inner.ends_with('\'')) || (inner.starts_with('"') && inner.ends_with('"')) {
+    if (inner.starts_with('\'') && inner.ends_with('\'')) || (inner.starts_with('"') && inner.ends_with('"'))
+    {
         return Ok(Step::Field(unquote(inner)));
     }
     if let Some((from, to)) = inner.split_once(':') {
@@ -281,7 +298,9 @@ fn parse_bracket(inner: &str, text: &str) -> Result<Step, String> {
             if s.is_empty() {
                 return Ok(None);
             }
-            s.parse().map(Some).map_err(|_| format!("error parsing jsonpath {text}, invalid array index {s}"))
+            s.parse()
+                .map(Some)
+                .map_err(|_| format!("error parsing jsonpath {text}, invalid array index {s}"))
         };
         let to = to.split(':').next().unwrap_or("");
         return Ok(Step::Slice(bound(from)?, bound(to)?));
@@ -301,7 +320,10 @@ fn parse_filter(filter: &str, text: &str) -> Result<Filter, String> {
             });
         }
     }
-    Ok(Filter { left: parse_operand(filter, text)?, comparison: None })
+    Ok(Filter {
+        left: parse_operand(filter, text)?,
+        comparison: None,
+    })
 }
 
 fn split_outside_quotes<'a>(text: &'a str, op: &str) -> Option<(&'a str, &'a str)> {
@@ -335,7 +357,9 @@ fn parse_operand(text: &str, full: &str) -> Result<Operand, String> {
     match text {
         "true" => Ok(Operand::Literal(Value::Bool(true))),
         "false" => Ok(Operand::Literal(Value::Bool(false))),
-        _ => Err(format!("error parsing jsonpath {full}, unrecognized filter operand {text}")),
+        _ => Err(format!(
+            "error parsing jsonpath {full}, unrecognized filter operand {text}"
+        )),
     }
 }
 
@@ -495,7 +519,10 @@ pub fn relaxed(expression: &str) -> Result<String, String> {
         return Ok(trimmed.to_string());
     }
     if trimmed.is_empty() {
-        return Err(format!("unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{{name1.name2}}' or '{{.name1.name2}}'"));
+        return Err(
+            "unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'"
+                .to_string(),
+        );
     }
     let body = trimmed.strip_prefix('.').unwrap_or(trimmed);
     Ok(format!("{{.{body}}}"))
@@ -526,7 +553,10 @@ mod tests {
     #[test]
     fn range_with_literals() {
         assert_eq!(
-            run("{range .items[*]}{.metadata.name}{\"\\t\"}{.status.podIP}{\"\\n\"}{end}", &pods()),
+            run(
+                "{range .items[*]}{.metadata.name}{\"\\t\"}{.status.podIP}{\"\\n\"}{end}",
+                &pods()
+            ),
             "pi-5rwd7\t10.244.1.2\nweb-x2x7k\t10.244.2.3\n"
         );
     }
@@ -534,11 +564,23 @@ mod tests {
     #[test]
     fn filters_indexes_and_escaped_dots() {
         let data = pods();
-        assert_eq!(run("{.items[0].status.conditions[?(@.type==\"Ready\")].status}", &data), "False");
+        assert_eq!(
+            run(
+                "{.items[0].status.conditions[?(@.type==\"Ready\")].status}",
+                &data
+            ),
+            "False"
+        );
         assert_eq!(run("{.items[-1].metadata.name}", &data), "web-x2x7k");
-        assert_eq!(run("{.items[0].metadata.labels.app\\.kubernetes\\.io/name}", &data), "pi");
+        assert_eq!(
+            run("{.items[0].metadata.labels.app\\.kubernetes\\.io/name}", &data),
+            "pi"
+        );
         assert_eq!(run("{..podIP}", &data), "10.244.1.2 10.244.2.3");
-        assert_eq!(run("name: {.items[1].metadata}", &data), "name: {\"name\":\"web-x2x7k\"}");
+        assert_eq!(
+            run("name: {.items[1].metadata}", &data),
+            "name: {\"name\":\"web-x2x7k\"}"
+        );
         assert_eq!(run("{.items[0].missing}", &data), "");
     }
 

@@ -6,7 +6,10 @@ use k8s_openapi::api::autoscaling::v2::{HorizontalPodAutoscaler, MetricSpec, Met
 use k8s_openapi::api::batch::v1::{CronJob, Job, JobCondition};
 use k8s_openapi::api::core::v1::ReplicationController;
 
-use super::cells::{age, containers_and_images, format_label_selector, format_labels, format_selector_map, human_secs, unix_of};
+use super::cells::{
+    age, containers_and_images, format_label_selector, format_labels, format_selector_map, human_secs,
+    unix_of,
+};
 use super::{name_of, row_for, Column, Table};
 
 const CONTAINERS: Column = Column::wide("Containers");
@@ -31,8 +34,7 @@ pub fn deployments_table(items: &[Deployment], now_unix: i64) -> Table {
             let spec = d.spec.as_ref();
             let status = d.status.clone().unwrap_or_default();
             let desired = spec.and_then(|s| s.replicas).unwrap_or(1);
-            let (containers, images) =
-                containers_and_images(spec.and_then(|s| s.template.spec.as_ref()));
+            let (containers, images) = containers_and_images(spec.and_then(|s| s.template.spec.as_ref()));
             row_for(
                 &d.metadata,
                 vec![
@@ -71,8 +73,10 @@ pub fn replicasets_table(items: &[ReplicaSet], now_unix: i64) -> Table {
         .map(|rs| {
             let spec = rs.spec.as_ref();
             let status = rs.status.clone().unwrap_or_default();
-            let (containers, images) =
-                containers_and_images(spec.and_then(|s| s.template.as_ref()).and_then(|t| t.spec.as_ref()));
+            let (containers, images) = containers_and_images(
+                spec.and_then(|s| s.template.as_ref())
+                    .and_then(|t| t.spec.as_ref()),
+            );
             row_for(
                 &rs.metadata,
                 vec![
@@ -88,7 +92,10 @@ pub fn replicasets_table(items: &[ReplicaSet], now_unix: i64) -> Table {
             )
         })
         .collect();
-    Table { columns: replica_columns(), rows }
+    Table {
+        columns: replica_columns(),
+        rows,
+    }
 }
 
 /// `kubectl get replicationcontrollers`.
@@ -98,8 +105,10 @@ pub fn replicationcontrollers_table(items: &[ReplicationController], now_unix: i
         .map(|rc| {
             let spec = rc.spec.as_ref();
             let status = rc.status.clone().unwrap_or_default();
-            let (containers, images) =
-                containers_and_images(spec.and_then(|s| s.template.as_ref()).and_then(|t| t.spec.as_ref()));
+            let (containers, images) = containers_and_images(
+                spec.and_then(|s| s.template.as_ref())
+                    .and_then(|t| t.spec.as_ref()),
+            );
             row_for(
                 &rc.metadata,
                 vec![
@@ -115,7 +124,10 @@ pub fn replicationcontrollers_table(items: &[ReplicationController], now_unix: i
             )
         })
         .collect();
-    Table { columns: replica_columns(), rows }
+    Table {
+        columns: replica_columns(),
+        rows,
+    }
 }
 
 /// `kubectl get daemonsets`.
@@ -164,7 +176,13 @@ pub fn daemonsets_table(items: &[DaemonSet], now_unix: i64) -> Table {
 
 /// `kubectl get statefulsets`.
 pub fn statefulsets_table(items: &[StatefulSet], now_unix: i64) -> Table {
-    let columns = vec![Column::normal("Name"), Column::normal("Ready"), Column::normal("Age"), CONTAINERS, IMAGES];
+    let columns = vec![
+        Column::normal("Name"),
+        Column::normal("Ready"),
+        Column::normal("Age"),
+        CONTAINERS,
+        IMAGES,
+    ];
     let rows = items
         .iter()
         .map(|sts| {
@@ -175,7 +193,11 @@ pub fn statefulsets_table(items: &[StatefulSet], now_unix: i64) -> Table {
                 &sts.metadata,
                 vec![
                     name_of(&sts.metadata),
-                    format!("{}/{}", status.ready_replicas.unwrap_or(0), spec.and_then(|s| s.replicas).unwrap_or(1)),
+                    format!(
+                        "{}/{}",
+                        status.ready_replicas.unwrap_or(0),
+                        spec.and_then(|s| s.replicas).unwrap_or(1)
+                    ),
                     age(sts.metadata.creation_timestamp.as_ref(), now_unix),
                     containers,
                     images,
@@ -192,7 +214,11 @@ fn has_job_condition(conditions: &[JobCondition], type_: &str) -> bool {
 
 /// The STATUS cell of a job, by the priority kubectl applies.
 pub fn job_status(job: &Job) -> &'static str {
-    let conditions = job.status.as_ref().and_then(|s| s.conditions.as_deref()).unwrap_or_default();
+    let conditions = job
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_deref())
+        .unwrap_or_default();
     if has_job_condition(conditions, "Complete") {
         "Complete"
     } else if has_job_condition(conditions, "Failed") {
@@ -305,9 +331,13 @@ pub fn cronjobs_table(items: &[CronJob], now_unix: i64) -> Table {
                 vec![
                     name_of(&cj.metadata),
                     spec.map(|s| s.schedule.clone()).unwrap_or_default(),
-                    spec.and_then(|s| s.time_zone.clone()).unwrap_or_else(|| "<none>".to_string()),
+                    spec.and_then(|s| s.time_zone.clone())
+                        .unwrap_or_else(|| "<none>".to_string()),
                     suspend.to_string(),
-                    status.and_then(|s| s.active.as_ref()).map_or(0, Vec::len).to_string(),
+                    status
+                        .and_then(|s| s.active.as_ref())
+                        .map_or(0, Vec::len)
+                        .to_string(),
                     last_schedule,
                     age(cj.metadata.creation_timestamp.as_ref(), now_unix),
                     containers,
@@ -344,7 +374,8 @@ pub fn hpas_table(items: &[HorizontalPodAutoscaler], now_unix: i64) -> Table {
                     name_of(&hpa.metadata),
                     format!("{}/{}", spec.scale_target_ref.kind, spec.scale_target_ref.name),
                     hpa_targets(&metrics, &current),
-                    spec.min_replicas.map_or_else(|| "<unset>".to_string(), |m| m.to_string()),
+                    spec.min_replicas
+                        .map_or_else(|| "<unset>".to_string(), |m| m.to_string()),
                     spec.max_replicas.to_string(),
                     status.current_replicas.unwrap_or(0).to_string(),
                     age(hpa.metadata.creation_timestamp.as_ref(), now_unix),
@@ -374,7 +405,9 @@ pub fn hpa_targets(specs: &[MetricSpec], statuses: &[MetricStatus]) -> String {
             },
             "ContainerResource" => match spec.container_resource.as_ref() {
                 Some(r) => {
-                    let current = status.and_then(|s| s.container_resource.as_ref()).map(|s| &s.current);
+                    let current = status
+                        .and_then(|s| s.container_resource.as_ref())
+                        .map(|s| &s.current);
                     format!("{}: {}", r.name, target_text(&r.target, current))
                 }
                 None => "<unknown type>".to_string(),
@@ -419,14 +452,22 @@ fn target_text(
 ) -> String {
     let unknown = "<unknown>".to_string();
     if let Some(avg) = target.average_value.as_ref() {
-        let cur = current.and_then(|c| c.average_value.as_ref()).map_or(unknown, |q| q.0.clone());
+        let cur = current
+            .and_then(|c| c.average_value.as_ref())
+            .map_or(unknown, |q| q.0.clone());
         return format!("{cur}/{}", avg.0);
     }
     if let Some(value) = target.value.as_ref() {
-        let cur = current.and_then(|c| c.value.as_ref()).map_or(unknown, |q| q.0.clone());
+        let cur = current
+            .and_then(|c| c.value.as_ref())
+            .map_or(unknown, |q| q.0.clone());
         return format!("{cur}/{}", value.0);
     }
-    let cur = current.and_then(|c| c.average_utilization).map_or(unknown, |u| format!("{u}%"));
-    let goal = target.average_utilization.map_or_else(|| "<auto>".to_string(), |u| format!("{u}%"));
+    let cur = current
+        .and_then(|c| c.average_utilization)
+        .map_or(unknown, |u| format!("{u}%"));
+    let goal = target
+        .average_utilization
+        .map_or_else(|| "<auto>".to_string(), |u| format!("{u}%"));
     format!("{cur}/{goal}")
 }

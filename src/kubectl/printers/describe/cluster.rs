@@ -8,7 +8,9 @@ use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::Value;
 
-use super::common::{annotations_multiline, events_block, labels_multiline, name_namespace_labels_annotations};
+use super::common::{
+    annotations_multiline, events_block, labels_multiline, name_namespace_labels_annotations,
+};
 use super::Writer;
 use crate::kubectl::printers::cells::{access_modes, format_labels, human_secs, or_none, rfc1123z, unix_of};
 use crate::kubectl::printers::cluster::node_roles;
@@ -50,28 +52,69 @@ pub fn describe_service(svc: &Service, slices: &[EndpointSlice], events: &[Event
     let spec = svc.spec.clone().unwrap_or_default();
     name_namespace_labels_annotations(&mut w, &svc.metadata);
     w.line(0, &format!("Selector:\t{}", or_none_map(spec.selector.as_ref())));
-    w.line(0, &format!("Type:\t{}", spec.type_.clone().unwrap_or_else(|| "ClusterIP".to_string())));
+    w.line(
+        0,
+        &format!(
+            "Type:\t{}",
+            spec.type_.clone().unwrap_or_else(|| "ClusterIP".to_string())
+        ),
+    );
     if let Some(policy) = spec.ip_family_policy.as_ref() {
         w.line(0, &format!("IP Family Policy:\t{policy}"));
     }
     let families = spec.ip_families.clone().unwrap_or_default();
-    w.line(0, &format!("IP Families:\t{}", if families.is_empty() { "<none>".to_string() } else { families.join(",") }));
-    w.line(0, &format!("IP:\t{}", spec.cluster_ip.clone().unwrap_or_default()));
+    w.line(
+        0,
+        &format!(
+            "IP Families:\t{}",
+            if families.is_empty() {
+                "<none>".to_string()
+            } else {
+                families.join(",")
+            }
+        ),
+    );
+    w.line(
+        0,
+        &format!("IP:\t{}", spec.cluster_ip.clone().unwrap_or_default()),
+    );
     let ips = spec.cluster_ips.clone().unwrap_or_default();
-    w.line(0, &format!("IPs:\t{}", if ips.is_empty() { "<none>".to_string() } else { ips.join(",") }));
+    w.line(
+        0,
+        &format!(
+            "IPs:\t{}",
+            if ips.is_empty() {
+                "<none>".to_string()
+            } else {
+                ips.join(",")
+            }
+        ),
+    );
     if let Some(external) = spec.external_ips.as_ref().filter(|e| !e.is_empty()) {
         w.line(0, &format!("External IPs:\t{}", external.join(",")));
     }
     if let Some(name) = spec.external_name.as_ref().filter(|n| !n.is_empty()) {
         w.line(0, &format!("External Name:\t{name}"));
     }
-    let ingress = svc.status.as_ref().and_then(|s| s.load_balancer.as_ref()).and_then(|lb| lb.ingress.clone()).unwrap_or_default();
+    let ingress = svc
+        .status
+        .as_ref()
+        .and_then(|s| s.load_balancer.as_ref())
+        .and_then(|lb| lb.ingress.clone())
+        .unwrap_or_default();
     if !ingress.is_empty() {
-        let list: Vec<String> = ingress.iter().filter_map(|i| i.ip.clone().or_else(|| i.hostname.clone())).collect();
+        let list: Vec<String> = ingress
+            .iter()
+            .filter_map(|i| i.ip.clone().or_else(|| i.hostname.clone()))
+            .collect();
         w.line(0, &format!("LoadBalancer Ingress:\t{}", list.join(", ")));
     }
     for port in spec.ports.iter().flatten() {
-        let name = port.name.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| "<unset>".to_string());
+        let name = port
+            .name
+            .clone()
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "<unset>".to_string());
         let protocol = port.protocol.clone().unwrap_or_else(|| "TCP".to_string());
         w.line(0, &format!("Port:\t{name}\t{}/{protocol}", port.port));
         let target = match port.target_port.as_ref() {
@@ -83,9 +126,23 @@ pub fn describe_service(svc: &Service, slices: &[EndpointSlice], events: &[Event
         if let Some(node_port) = port.node_port.filter(|n| *n != 0) {
             w.line(0, &format!("NodePort:\t{name}\t{node_port}/{protocol}"));
         }
-        w.line(0, &format!("Endpoints:\t{}", slice_endpoints(slices, port.name.as_deref().unwrap_or(""))));
+        w.line(
+            0,
+            &format!(
+                "Endpoints:\t{}",
+                slice_endpoints(slices, port.name.as_deref().unwrap_or(""))
+            ),
+        );
     }
-    w.line(0, &format!("Session Affinity:\t{}", spec.session_affinity.clone().unwrap_or_else(|| "None".to_string())));
+    w.line(
+        0,
+        &format!(
+            "Session Affinity:\t{}",
+            spec.session_affinity
+                .clone()
+                .unwrap_or_else(|| "None".to_string())
+        ),
+    );
     if let Some(policy) = spec.external_traffic_policy.as_ref().filter(|p| !p.is_empty()) {
         w.line(0, &format!("External Traffic Policy:\t{policy}"));
     }
@@ -103,7 +160,9 @@ fn or_none_map(map: Option<&BTreeMap<String, String>>) -> String {
 /// A quantity in base units (cores × 1000 for cpu, bytes for memory); `None` if unparsable.
 fn quantity_base(text: &str, cpu: bool) -> Option<i128> {
     let text = text.trim();
-    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
     let (number, suffix) = text.split_at(split);
     let number: f64 = number.parse().ok()?;
     let factor: f64 = match suffix {
@@ -129,7 +188,11 @@ fn format_quantity(base: i128, cpu: bool) -> String {
         return "0".to_string();
     }
     if cpu {
-        return if base % 1000 == 0 { (base / 1000).to_string() } else { format!("{base}m") };
+        return if base % 1000 == 0 {
+            (base / 1000).to_string()
+        } else {
+            format!("{base}m")
+        };
     }
     for (suffix, size) in [("Gi", 1i128 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)] {
         if base % size == 0 {
@@ -144,14 +207,22 @@ pub fn describe_node(node: &Node, pods: &[Pod], events: &[Event], now_unix: i64)
     let mut w = Writer::default();
     let spec = node.spec.clone().unwrap_or_default();
     let status = node.status.clone().unwrap_or_default();
-    w.line(0, &format!("Name:\t{}", node.metadata.name.clone().unwrap_or_default()));
+    w.line(
+        0,
+        &format!("Name:\t{}", node.metadata.name.clone().unwrap_or_default()),
+    );
     w.line(0, &format!("Roles:\t{}", or_none(&node_roles(node).join(","))));
     labels_multiline(&mut w, 0, "Labels", node.metadata.labels.as_ref());
     annotations_multiline(&mut w, 0, "Annotations", node.metadata.annotations.as_ref());
-    let created = node.metadata.creation_timestamp.as_ref().map(|t| rfc1123z(unix_of(t))).unwrap_or_default();
+    let created = node
+        .metadata
+        .creation_timestamp
+        .as_ref()
+        .map(|t| rfc1123z(unix_of(t)))
+        .unwrap_or_default();
     w.line(0, &format!("CreationTimestamp:\t{created}"));
     let mut taints = spec.taints.clone().unwrap_or_default();
-    taints.sort_by(|a, b| (a.effect.clone(), a.key.clone()).cmp(&(b.effect.clone(), b.key.clone())));
+    taints.sort_by_key(|t| (t.effect.clone(), t.key.clone()));
     w.write(0, "Taints:\t");
     if taints.is_empty() {
         w.line(0, "<none>");
@@ -160,17 +231,32 @@ pub fn describe_node(node: &Node, pods: &[Pod], events: &[Event], now_unix: i64)
         if i != 0 {
             w.write(0, "\t");
         }
-        let value = t.value.clone().filter(|v| !v.is_empty()).map(|v| format!("={v}")).unwrap_or_default();
+        let value = t
+            .value
+            .clone()
+            .filter(|v| !v.is_empty())
+            .map(|v| format!("={v}"))
+            .unwrap_or_default();
         w.line(0, &format!("{}{value}:{}", t.key, t.effect));
     }
-    w.line(0, &format!("Unschedulable:\t{}", spec.unschedulable.unwrap_or(false)));
+    w.line(
+        0,
+        &format!("Unschedulable:\t{}", spec.unschedulable.unwrap_or(false)),
+    );
     let conditions = status.conditions.clone().unwrap_or_default();
     if !conditions.is_empty() {
         w.line(0, "Conditions:");
-        w.line(1, "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage");
-        w.line(1, "----\t------\t-----------------\t------------------\t------\t-------");
+        w.line(
+            1,
+            "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage",
+        );
+        w.line(
+            1,
+            "----\t------\t-----------------\t------------------\t------\t-------",
+        );
         let time = |t: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::Time>| {
-            t.map(|t| rfc1123z(unix_of(t))).unwrap_or_else(|| "Mon, 01 Jan 0001 00:00:00 +0000".to_string())
+            t.map(|t| rfc1123z(unix_of(t)))
+                .unwrap_or_else(|| "Mon, 01 Jan 0001 00:00:00 +0000".to_string())
         };
         for c in &conditions {
             w.line(
@@ -191,7 +277,10 @@ pub fn describe_node(node: &Node, pods: &[Pod], events: &[Event], now_unix: i64)
     for a in status.addresses.iter().flatten() {
         w.line(1, &format!("{}:\t{}", a.type_, a.address));
     }
-    for (title, list) in [("Capacity", &status.capacity), ("Allocatable", &status.allocatable)] {
+    for (title, list) in [
+        ("Capacity", &status.capacity),
+        ("Allocatable", &status.allocatable),
+    ] {
         if let Some(list) = list.as_ref().filter(|l| !l.is_empty()) {
             w.line(0, &format!("{title}:"));
             for (name, q) in list {
@@ -229,28 +318,57 @@ pub fn describe_node(node: &Node, pods: &[Pod], events: &[Event], now_unix: i64)
     w.finish()
 }
 
-fn node_pods_block(w: &mut Writer, status: &k8s_openapi::api::core::v1::NodeStatus, pods: &[Pod], now_unix: i64) {
+fn node_pods_block(
+    w: &mut Writer,
+    status: &k8s_openapi::api::core::v1::NodeStatus,
+    pods: &[Pod],
+    now_unix: i64,
+) {
     let running: Vec<&Pod> = pods
         .iter()
-        .filter(|p| !matches!(p.status.as_ref().and_then(|s| s.phase.as_deref()), Some("Succeeded" | "Failed")))
+        .filter(|p| {
+            !matches!(
+                p.status.as_ref().and_then(|s| s.phase.as_deref()),
+                Some("Succeeded" | "Failed")
+            )
+        })
         .collect();
     let allocatable = status.allocatable.clone().unwrap_or_default();
-    let alloc = |name: &str, cpu: bool| allocatable.get(name).and_then(|q| quantity_base(&q.0, cpu)).unwrap_or(0);
+    let alloc = |name: &str, cpu: bool| {
+        allocatable
+            .get(name)
+            .and_then(|q| quantity_base(&q.0, cpu))
+            .unwrap_or(0)
+    };
     let percent = |value: i128, total: i128| if total == 0 { 0 } else { value * 100 / total };
     let sum = |pod: &Pod, kind: &str, name: &str, cpu: bool| -> i128 {
         pod.spec
             .iter()
             .flat_map(|s| s.containers.iter())
             .filter_map(|c| c.resources.as_ref())
-            .filter_map(|r| if kind == "requests" { r.requests.as_ref() } else { r.limits.as_ref() })
+            .filter_map(|r| {
+                if kind == "requests" {
+                    r.requests.as_ref()
+                } else {
+                    r.limits.as_ref()
+                }
+            })
             .filter_map(|list| list.get(name))
             .filter_map(|q| quantity_base(&q.0, cpu))
             .sum()
     };
-    let cell = |value: i128, total: i128, cpu: bool| format!("{} ({}%)", format_quantity(value, cpu), percent(value, total));
+    let cell = |value: i128, total: i128, cpu: bool| {
+        format!("{} ({}%)", format_quantity(value, cpu), percent(value, total))
+    };
     w.line(0, &format!("Non-terminated Pods:\t({} in total)", running.len()));
-    w.line(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge");
-    w.line(1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t---");
+    w.line(
+        1,
+        "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge",
+    );
+    w.line(
+        1,
+        "---------\t----\t\t------------\t----------\t---------------\t-------------\t---",
+    );
     let (cpu_total, mem_total) = (alloc("cpu", true), alloc("memory", false));
     let mut totals = [0i128; 4];
     for pod in &running {
@@ -263,7 +381,11 @@ fn node_pods_block(w: &mut Writer, status: &k8s_openapi::api::core::v1::NodeStat
         for (t, v) in totals.iter_mut().zip(values) {
             *t += v;
         }
-        let created = pod.metadata.creation_timestamp.as_ref().map_or_else(|| "<unknown>".to_string(), |t| human_secs(now_unix - unix_of(t)));
+        let created = pod
+            .metadata
+            .creation_timestamp
+            .as_ref()
+            .map_or_else(|| "<unknown>".to_string(), |t| human_secs(now_unix - unix_of(t)));
         w.line(
             1,
             &format!(
@@ -281,18 +403,39 @@ fn node_pods_block(w: &mut Writer, status: &k8s_openapi::api::core::v1::NodeStat
     w.line(1, "(Total limits may be over 100 percent, i.e., overcommitted.)");
     w.line(1, "Resource\tRequests\tLimits");
     w.line(1, "--------\t--------\t------");
-    w.line(1, &format!("cpu\t{}\t{}", cell(totals[0], cpu_total, true), cell(totals[1], cpu_total, true)));
-    w.line(1, &format!("memory\t{}\t{}", cell(totals[2], mem_total, false), cell(totals[3], mem_total, false)));
+    w.line(
+        1,
+        &format!(
+            "cpu\t{}\t{}",
+            cell(totals[0], cpu_total, true),
+            cell(totals[1], cpu_total, true)
+        ),
+    );
+    w.line(
+        1,
+        &format!(
+            "memory\t{}\t{}",
+            cell(totals[2], mem_total, false),
+            cell(totals[3], mem_total, false)
+        ),
+    );
     w.line(1, "ephemeral-storage\t0 (0%)\t0 (0%)");
 }
 
 /// `kubectl describe namespace`.
 pub fn describe_namespace(ns: &Namespace) -> String {
     let mut w = Writer::default();
-    w.line(0, &format!("Name:\t{}", ns.metadata.name.clone().unwrap_or_default()));
+    w.line(
+        0,
+        &format!("Name:\t{}", ns.metadata.name.clone().unwrap_or_default()),
+    );
     labels_multiline(&mut w, 0, "Labels", ns.metadata.labels.as_ref());
     annotations_multiline(&mut w, 0, "Annotations", ns.metadata.annotations.as_ref());
-    let phase = ns.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_else(|| "Active".to_string());
+    let phase = ns
+        .status
+        .as_ref()
+        .and_then(|s| s.phase.clone())
+        .unwrap_or_else(|| "Active".to_string());
     w.line(0, &format!("Status:\t{phase}"));
     w.line(0, "");
     w.line(0, "No resource quota.");
@@ -326,13 +469,33 @@ pub fn describe_configmap(cm: &ConfigMap, events: &[Event], now_unix: i64) -> St
 }
 
 /// `kubectl describe pvc`, with the pods that mount it.
-pub fn describe_pvc(pvc: &PersistentVolumeClaim, used_by: &[String], events: &[Event], now_unix: i64) -> String {
+pub fn describe_pvc(
+    pvc: &PersistentVolumeClaim,
+    used_by: &[String],
+    events: &[Event],
+    now_unix: i64,
+) -> String {
     let mut w = Writer::default();
     let spec = pvc.spec.clone().unwrap_or_default();
     let status = pvc.status.clone().unwrap_or_default();
-    w.line(0, &format!("Name:\t{}", pvc.metadata.name.clone().unwrap_or_default()));
-    w.line(0, &format!("Namespace:\t{}", pvc.metadata.namespace.clone().unwrap_or_default()));
-    w.line(0, &format!("StorageClass:\t{}", spec.storage_class_name.clone().unwrap_or_default()));
+    w.line(
+        0,
+        &format!("Name:\t{}", pvc.metadata.name.clone().unwrap_or_default()),
+    );
+    w.line(
+        0,
+        &format!(
+            "Namespace:\t{}",
+            pvc.metadata.namespace.clone().unwrap_or_default()
+        ),
+    );
+    w.line(
+        0,
+        &format!(
+            "StorageClass:\t{}",
+            spec.storage_class_name.clone().unwrap_or_default()
+        ),
+    );
     let phase = if pvc.metadata.deletion_timestamp.is_some() {
         "Terminating".to_string()
     } else {
@@ -343,11 +506,22 @@ pub fn describe_pvc(pvc: &PersistentVolumeClaim, used_by: &[String], events: &[E
     w.line(0, &format!("Volume:\t{volume}"));
     labels_multiline(&mut w, 0, "Labels", pvc.metadata.labels.as_ref());
     annotations_multiline(&mut w, 0, "Annotations", pvc.metadata.annotations.as_ref());
-    w.line(0, &format!("Finalizers:\t[{}]", pvc.metadata.finalizers.clone().unwrap_or_default().join(" ")));
+    w.line(
+        0,
+        &format!(
+            "Finalizers:\t[{}]",
+            pvc.metadata.finalizers.clone().unwrap_or_default().join(" ")
+        ),
+    );
     let (capacity, modes) = if volume.is_empty() {
         (String::new(), String::new())
     } else {
-        let capacity = status.capacity.as_ref().and_then(|c| c.get("storage")).map(|q| q.0.clone()).unwrap_or_default();
+        let capacity = status
+            .capacity
+            .as_ref()
+            .and_then(|c| c.get("storage"))
+            .map(|q| q.0.clone())
+            .unwrap_or_default();
         (capacity, access_modes(status.access_modes.as_ref()))
     };
     w.line(0, &format!("Capacity:\t{capacity}"));
@@ -372,7 +546,9 @@ pub fn describe_pvc(pvc: &PersistentVolumeClaim, used_by: &[String], events: &[E
 /// kubectl's `smartLabelFor`: `apiVersion` → `API Version`, `creationTimestamp` →
 /// `Creation Timestamp`.
 fn smart_label(field: &str) -> String {
-    const ACRONYMS: [&str; 10] = ["api", "ip", "url", "uid", "id", "http", "https", "cpu", "tls", "dns"];
+    const ACRONYMS: [&str; 10] = [
+        "api", "ip", "url", "uid", "id", "http", "https", "cpu", "tls", "dns",
+    ];
     let mut words: Vec<String> = Vec::new();
     let mut current = String::new();
     for c in field.chars() {
@@ -392,14 +568,23 @@ fn smart_label(field: &str) -> String {
                 lower.to_uppercase()
             } else {
                 let mut chars = w.chars();
-                chars.next().map(|f| f.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
+                chars
+                    .next()
+                    .map(|f| f.to_uppercase().collect::<String>() + chars.as_str())
+                    .unwrap_or_default()
             }
         })
         .collect::<Vec<_>>()
         .join(" ")
 }
 
-fn unstructured(w: &mut Writer, level: usize, content: &serde_json::Map<String, Value>, prefix: &str, skip: &[&str]) {
+fn unstructured(
+    w: &mut Writer,
+    level: usize,
+    content: &serde_json::Map<String, Value>,
+    prefix: &str,
+    skip: &[&str],
+) {
     let mut fields: Vec<&String> = content.keys().collect();
     fields.sort();
     for field in fields {
@@ -422,7 +607,14 @@ fn unstructured(w: &mut Writer, level: usize, content: &serde_json::Map<String, 
                 }
             }
             Value::Null => w.line(level, &format!("{}:\t<nil>", smart_label(field))),
-            other => w.line(level, &format!("{}:\t{}", smart_label(field), crate::kubectl::printers::jsonpath::value_text(other))),
+            other => w.line(
+                level,
+                &format!(
+                    "{}:\t{}",
+                    smart_label(field),
+                    crate::kubectl::printers::jsonpath::value_text(other)
+                ),
+            ),
         }
     }
 }
@@ -436,12 +628,20 @@ pub fn describe_generic(object: &Value, events: &[Event], now_unix: i64) -> Stri
     w.line(0, &format!("Name:\t{}", text(&meta["name"])));
     w.line(0, &format!("Namespace:\t{}", text(&meta["namespace"])));
     let to_map = |v: &Value| -> BTreeMap<String, String> {
-        v.as_object().map(|m| m.iter().map(|(k, v)| (k.clone(), text(v))).collect()).unwrap_or_default()
+        v.as_object()
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), text(v))).collect())
+            .unwrap_or_default()
     };
     labels_multiline(&mut w, 0, "Labels", Some(&to_map(&meta["labels"])));
     annotations_multiline(&mut w, 0, "Annotations", Some(&to_map(&meta["annotations"])));
     if let Value::Object(map) = object {
-        let skip = [".metadata.managedFields", ".metadata.name", ".metadata.namespace", ".metadata.labels", ".metadata.annotations"];
+        let skip = [
+            ".metadata.managedFields",
+            ".metadata.name",
+            ".metadata.namespace",
+            ".metadata.labels",
+            ".metadata.annotations",
+        ];
         unstructured(&mut w, 0, map, "", &skip);
     }
     events_block(&mut w, 0, events, now_unix);

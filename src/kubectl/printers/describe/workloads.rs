@@ -16,16 +16,28 @@ fn name_line(w: &mut Writer, meta: &ObjectMeta) {
 }
 
 fn namespace_line(w: &mut Writer, meta: &ObjectMeta) {
-    w.line(0, &format!("Namespace:\t{}", meta.namespace.clone().unwrap_or_default()));
+    w.line(
+        0,
+        &format!("Namespace:\t{}", meta.namespace.clone().unwrap_or_default()),
+    );
 }
 
 fn creation_line(w: &mut Writer, meta: &ObjectMeta) {
-    let created = meta.creation_timestamp.as_ref().map(|t| rfc1123z(unix_of(t))).unwrap_or_default();
+    let created = meta
+        .creation_timestamp
+        .as_ref()
+        .map(|t| rfc1123z(unix_of(t)))
+        .unwrap_or_default();
     w.line(0, &format!("CreationTimestamp:\t{created}"));
 }
 
 fn controlled_by_line(w: &mut Writer, meta: &ObjectMeta) {
-    if let Some(owner) = meta.owner_references.iter().flatten().find(|o| o.controller == Some(true)) {
+    if let Some(owner) = meta
+        .owner_references
+        .iter()
+        .flatten()
+        .find(|o| o.controller == Some(true))
+    {
         w.line(0, &format!("Controlled By:\t{}/{}", owner.kind, owner.name));
     }
 }
@@ -51,7 +63,9 @@ fn int_or_percent(value: Option<&IntOrString>, default: &str) -> String {
 /// `N Running / N Waiting / N Succeeded / N Failed` of the given pods.
 fn pods_status(pods: &[Pod]) -> String {
     let count = |phase: &str| {
-        pods.iter().filter(|p| p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some(phase)).count()
+        pods.iter()
+            .filter(|p| p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some(phase))
+            .count()
     };
     format!(
         "{} Running / {} Waiting / {} Succeeded / {} Failed",
@@ -110,9 +124,15 @@ pub fn describe_deployment(
         ),
     );
     let strategy = spec.strategy.clone().unwrap_or_default();
-    let strategy_type = strategy.type_.clone().unwrap_or_else(|| "RollingUpdate".to_string());
+    let strategy_type = strategy
+        .type_
+        .clone()
+        .unwrap_or_else(|| "RollingUpdate".to_string());
     w.line(0, &format!("StrategyType:\t{strategy_type}"));
-    w.line(0, &format!("MinReadySeconds:\t{}", spec.min_ready_seconds.unwrap_or(0)));
+    w.line(
+        0,
+        &format!("MinReadySeconds:\t{}", spec.min_ready_seconds.unwrap_or(0)),
+    );
     if strategy_type == "RollingUpdate" {
         let ru = strategy.rolling_update.clone().unwrap_or_default();
         w.line(
@@ -131,11 +151,25 @@ pub fn describe_deployment(
         w.line(1, "Type\tStatus\tReason");
         w.line(1, "----\t------\t------");
         for c in &conditions {
-            w.line(1, &format!("{} \t{}\t{}", c.type_, c.status, c.reason.clone().unwrap_or_default()));
+            w.line(
+                1,
+                &format!(
+                    "{} \t{}\t{}",
+                    c.type_,
+                    c.status,
+                    c.reason.clone().unwrap_or_default()
+                ),
+            );
         }
     }
     w.line(0, &format!("OldReplicaSets:\t{}", replica_sets_text(old_rs)));
-    w.line(0, &format!("NewReplicaSet:\t{}", replica_sets_text(&new_rs.into_iter().collect::<Vec<_>>())));
+    w.line(
+        0,
+        &format!(
+            "NewReplicaSet:\t{}",
+            replica_sets_text(&new_rs.into_iter().collect::<Vec<_>>())
+        ),
+    );
     events_block(&mut w, 0, events, now_unix);
     w.finish()
 }
@@ -146,7 +180,10 @@ pub fn describe_replicaset(rs: &ReplicaSet, pods: &[Pod], events: &[Event], now_
     let spec = rs.spec.clone().unwrap_or_default();
     name_line(&mut w, &rs.metadata);
     namespace_line(&mut w, &rs.metadata);
-    w.line(0, &format!("Selector:\t{}", format_label_selector(Some(&spec.selector))));
+    w.line(
+        0,
+        &format!("Selector:\t{}", format_label_selector(Some(&spec.selector))),
+    );
     labels_multiline(&mut w, 0, "Labels", rs.metadata.labels.as_ref());
     annotations_multiline(&mut w, 0, "Annotations", rs.metadata.annotations.as_ref());
     controlled_by_line(&mut w, &rs.metadata);
@@ -160,13 +197,25 @@ pub fn describe_replicaset(rs: &ReplicaSet, pods: &[Pod], events: &[Event], now_
     );
     w.line(0, &format!("Pods Status:\t{}", pods_status(pods)));
     pod_template_block(&mut w, spec.template.as_ref());
-    let conditions = rs.status.as_ref().and_then(|s| s.conditions.clone()).unwrap_or_default();
+    let conditions = rs
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.clone())
+        .unwrap_or_default();
     if !conditions.is_empty() {
         w.line(0, "Conditions:");
         w.line(1, "Type\tStatus\tReason");
         w.line(1, "----\t------\t------");
         for c in &conditions {
-            w.line(1, &format!("{} \t{}\t{}", c.type_, c.status, c.reason.clone().unwrap_or_default()));
+            w.line(
+                1,
+                &format!(
+                    "{} \t{}\t{}",
+                    c.type_,
+                    c.status,
+                    c.reason.clone().unwrap_or_default()
+                ),
+            );
         }
     }
     events_block(&mut w, 0, events, now_unix);
@@ -192,7 +241,16 @@ pub fn describe_statefulset(sts: &StatefulSet, pods: &[Pod], events: &[Event], n
         ),
     );
     let strategy = spec.update_strategy.clone().unwrap_or_default();
-    w.line(0, &format!("Update Strategy:\t{}", strategy.type_.clone().unwrap_or_else(|| "RollingUpdate".to_string())));
+    w.line(
+        0,
+        &format!(
+            "Update Strategy:\t{}",
+            strategy
+                .type_
+                .clone()
+                .unwrap_or_else(|| "RollingUpdate".to_string())
+        ),
+    );
     if let Some(partition) = strategy.rolling_update.as_ref().and_then(|r| r.partition) {
         w.line(1, &format!("Partition:\t{partition}"));
     }
@@ -205,8 +263,17 @@ pub fn describe_statefulset(sts: &StatefulSet, pods: &[Pod], events: &[Event], n
         w.line(0, "Volume Claims:");
         for pvc in &templates {
             let pvc_spec = pvc.spec.clone().unwrap_or_default();
-            w.line(1, &format!("Name:\t{}", pvc.metadata.name.clone().unwrap_or_default()));
-            w.line(1, &format!("StorageClass:\t{}", pvc_spec.storage_class_name.clone().unwrap_or_default()));
+            w.line(
+                1,
+                &format!("Name:\t{}", pvc.metadata.name.clone().unwrap_or_default()),
+            );
+            w.line(
+                1,
+                &format!(
+                    "StorageClass:\t{}",
+                    pvc_spec.storage_class_name.clone().unwrap_or_default()
+                ),
+            );
             labels_multiline(&mut w, 1, "Labels", pvc.metadata.labels.as_ref());
             labels_multiline(&mut w, 1, "Annotations", pvc.metadata.annotations.as_ref());
             let capacity = pvc_spec
@@ -216,7 +283,13 @@ pub fn describe_statefulset(sts: &StatefulSet, pods: &[Pod], events: &[Event], n
                 .and_then(|r| r.get("storage"))
                 .map_or_else(|| "<default>".to_string(), |q| q.0.clone());
             w.line(1, &format!("Capacity:\t{capacity}"));
-            w.line(1, &format!("Access Modes:\t[{}]", pvc_spec.access_modes.clone().unwrap_or_default().join(" ")));
+            w.line(
+                1,
+                &format!(
+                    "Access Modes:\t[{}]",
+                    pvc_spec.access_modes.clone().unwrap_or_default().join(" ")
+                ),
+            );
         }
     }
     events_block(&mut w, 0, events, now_unix);
@@ -229,16 +302,51 @@ pub fn describe_daemonset(ds: &DaemonSet, pods: &[Pod], events: &[Event], now_un
     let spec = ds.spec.clone().unwrap_or_default();
     let status = ds.status.clone().unwrap_or_default();
     name_line(&mut w, &ds.metadata);
-    w.line(0, &format!("Selector:\t{}", format_label_selector(Some(&spec.selector))));
-    let node_selector = spec.template.spec.as_ref().and_then(|s| s.node_selector.clone()).unwrap_or_default();
+    w.line(
+        0,
+        &format!("Selector:\t{}", format_label_selector(Some(&spec.selector))),
+    );
+    let node_selector = spec
+        .template
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_selector.clone())
+        .unwrap_or_default();
     w.line(0, &format!("Node-Selector:\t{}", format_labels(&node_selector)));
     labels_multiline(&mut w, 0, "Labels", ds.metadata.labels.as_ref());
     annotations_multiline(&mut w, 0, "Annotations", ds.metadata.annotations.as_ref());
-    w.line(0, &format!("Desired Number of Nodes Scheduled: {}", status.desired_number_scheduled));
-    w.line(0, &format!("Current Number of Nodes Scheduled: {}", status.current_number_scheduled));
-    w.line(0, &format!("Number of Nodes Scheduled with Up-to-date Pods: {}", status.updated_number_scheduled.unwrap_or(0)));
-    w.line(0, &format!("Number of Nodes Scheduled with Available Pods: {}", status.number_available.unwrap_or(0)));
-    w.line(0, &format!("Number of Nodes Misscheduled: {}", status.number_misscheduled));
+    w.line(
+        0,
+        &format!(
+            "Desired Number of Nodes Scheduled: {}",
+            status.desired_number_scheduled
+        ),
+    );
+    w.line(
+        0,
+        &format!(
+            "Current Number of Nodes Scheduled: {}",
+            status.current_number_scheduled
+        ),
+    );
+    w.line(
+        0,
+        &format!(
+            "Number of Nodes Scheduled with Up-to-date Pods: {}",
+            status.updated_number_scheduled.unwrap_or(0)
+        ),
+    );
+    w.line(
+        0,
+        &format!(
+            "Number of Nodes Scheduled with Available Pods: {}",
+            status.number_available.unwrap_or(0)
+        ),
+    );
+    w.line(
+        0,
+        &format!("Number of Nodes Misscheduled: {}", status.number_misscheduled),
+    );
     w.line(0, &format!("Pods Status:\t{}", pods_status(pods)));
     pod_template_block(&mut w, Some(&spec.template));
     events_block(&mut w, 0, events, now_unix);
@@ -252,7 +360,10 @@ pub fn describe_job(job: &Job, events: &[Event], now_unix: i64) -> String {
     let status = job.status.clone().unwrap_or_default();
     name_line(&mut w, &job.metadata);
     namespace_line(&mut w, &job.metadata);
-    w.line(0, &format!("Selector:\t{}", selector_text(spec.selector.as_ref())));
+    w.line(
+        0,
+        &format!("Selector:\t{}", selector_text(spec.selector.as_ref())),
+    );
     labels_multiline(&mut w, 0, "Labels", job.metadata.labels.as_ref());
     annotations_multiline(&mut w, 0, "Annotations", job.metadata.annotations.as_ref());
     controlled_by_line(&mut w, &job.metadata);
@@ -289,14 +400,29 @@ pub fn describe_job(job: &Job, events: &[Event], now_unix: i64) -> String {
     if let Some(deadline) = spec.active_deadline_seconds {
         w.line(0, &format!("Active Deadline Seconds:\t{deadline}s"));
     }
-    let (active, succeeded, failed) =
-        (status.active.unwrap_or(0), status.succeeded.unwrap_or(0), status.failed.unwrap_or(0));
+    let (active, succeeded, failed) = (
+        status.active.unwrap_or(0),
+        status.succeeded.unwrap_or(0),
+        status.failed.unwrap_or(0),
+    );
     match status.ready {
-        Some(ready) => w.line(0, &format!("Pods Statuses:\t{active} Active ({ready} Ready) / {succeeded} Succeeded / {failed} Failed")),
-        None => w.line(0, &format!("Pods Statuses:\t{active} Active / {succeeded} Succeeded / {failed} Failed")),
+        Some(ready) => w.line(
+            0,
+            &format!(
+                "Pods Statuses:\t{active} Active ({ready} Ready) / {succeeded} Succeeded / {failed} Failed"
+            ),
+        ),
+        None => w.line(
+            0,
+            &format!("Pods Statuses:\t{active} Active / {succeeded} Succeeded / {failed} Failed"),
+        ),
     }
     if spec.completion_mode.as_deref() == Some("Indexed") {
-        let indexes = status.completed_indexes.clone().filter(|i| !i.is_empty()).unwrap_or_else(|| "<none>".to_string());
+        let indexes = status
+            .completed_indexes
+            .clone()
+            .filter(|i| !i.is_empty())
+            .unwrap_or_else(|| "<none>".to_string());
         w.line(0, &format!("Completed Indexes:\t{indexes}"));
     }
     pod_template_block(&mut w, Some(&spec.template));
@@ -333,25 +459,63 @@ pub fn describe_cronjob(cj: &CronJob, events: &[Event], now_unix: i64) -> String
     labels_multiline(&mut w, 0, "Labels", cj.metadata.labels.as_ref());
     annotations_multiline(&mut w, 0, "Annotations", cj.metadata.annotations.as_ref());
     w.line(0, &format!("Schedule:\t{}", spec.schedule));
-    w.line(0, &format!("Concurrency Policy:\t{}", spec.concurrency_policy.clone().unwrap_or_else(|| "Allow".to_string())));
+    w.line(
+        0,
+        &format!(
+            "Concurrency Policy:\t{}",
+            spec.concurrency_policy
+                .clone()
+                .unwrap_or_else(|| "Allow".to_string())
+        ),
+    );
     let suspend = match spec.suspend {
         Some(true) => "True",
         Some(false) => "False",
         None => "<unset>",
     };
     w.line(0, &format!("Suspend:\t{suspend}"));
-    let unset_or = |v: Option<i32>, suffix: &str| v.map_or_else(|| "<unset>".to_string(), |v| format!("{v}{suffix}"));
-    w.line(0, &format!("Successful Job History Limit:\t{}", unset_or(spec.successful_jobs_history_limit, "")));
-    w.line(0, &format!("Failed Job History Limit:\t{}", unset_or(spec.failed_jobs_history_limit, "")));
-    let deadline = spec.starting_deadline_seconds.map_or_else(|| "<unset>".to_string(), |s| format!("{s}s"));
+    let unset_or =
+        |v: Option<i32>, suffix: &str| v.map_or_else(|| "<unset>".to_string(), |v| format!("{v}{suffix}"));
+    w.line(
+        0,
+        &format!(
+            "Successful Job History Limit:\t{}",
+            unset_or(spec.successful_jobs_history_limit, "")
+        ),
+    );
+    w.line(
+        0,
+        &format!(
+            "Failed Job History Limit:\t{}",
+            unset_or(spec.failed_jobs_history_limit, "")
+        ),
+    );
+    let deadline = spec
+        .starting_deadline_seconds
+        .map_or_else(|| "<unset>".to_string(), |s| format!("{s}s"));
     w.line(0, &format!("Starting Deadline Seconds:\t{deadline}"));
     job_template_lines(&mut w, &spec.job_template.spec.clone().unwrap_or_default());
     match status.last_schedule_time.as_ref() {
         Some(t) => w.line(0, &format!("Last Schedule Time:\t{}", rfc1123z(unix_of(t)))),
         None => w.line(0, "Last Schedule Time:\t<unset>"),
     }
-    let active: Vec<String> = status.active.iter().flatten().filter_map(|r| r.name.clone()).collect();
-    w.line(0, &format!("Active Jobs:\t{}", if active.is_empty() { "<none>".to_string() } else { active.join(", ") }));
+    let active: Vec<String> = status
+        .active
+        .iter()
+        .flatten()
+        .filter_map(|r| r.name.clone())
+        .collect();
+    w.line(
+        0,
+        &format!(
+            "Active Jobs:\t{}",
+            if active.is_empty() {
+                "<none>".to_string()
+            } else {
+                active.join(", ")
+            }
+        ),
+    );
     events_block(&mut w, 0, events, now_unix);
     w.finish()
 }
