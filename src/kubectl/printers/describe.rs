@@ -8,12 +8,13 @@ pub mod pod;
 pub mod workloads;
 
 pub use cluster::{
-    describe_configmap, describe_generic, describe_namespace, describe_node, describe_pvc, describe_service,
+    describe_configmap, describe_generic, describe_namespace, describe_node, describe_pv, describe_pvc,
+    describe_secret, describe_service,
 };
 pub use pod::{describe_pod, qos_class};
 pub use workloads::{
-    describe_cronjob, describe_daemonset, describe_deployment, describe_job, describe_replicaset,
-    describe_statefulset,
+    describe_cronjob, describe_daemonset, describe_deployment, describe_hpa, describe_job,
+    describe_replicaset, describe_statefulset,
 };
 
 use super::tabwriter::DESCRIBE;

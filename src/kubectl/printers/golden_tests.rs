@@ -452,3 +452,140 @@ fn generic_table_and_describe_for_custom_resources() {
     let text = describe::describe_generic(&cr, &[], T0);
     assert!(text.contains("\nAPI Version:  stable.example.com/v1\nKind:         CronTab\nMetadata:\n  Creation Timestamp:  2026-01-01T00:00:00Z\nSpec:\n  Cron Spec:  * * * * */5\n  Image:      my-awesome-cron-image\nEvents:       <none>\n"), "{text}");
 }
+
+#[test]
+fn describe_hpa_metrics_and_replicas() {
+    let hpa: k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler = obj(
+        json!({"metadata": {"name": "checkout", "namespace": "default", "creationTimestamp": ts(0)},
+        "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "checkout"}, "minReplicas": 1, "maxReplicas": 6,
+            "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 50}}}]},
+        "status": {"currentReplicas": 1, "desiredReplicas": 1,
+            "currentMetrics": [{"type": "Resource", "resource": {"name": "cpu", "current": {"averageUtilization": 12, "averageValue": "12m"}}}],
+            "conditions": [{"type": "AbleToScale", "status": "True", "reason": "ReadyForNewScale", "message": "recommended size matches current size"}]}}),
+    );
+    let text = describe::describe_hpa(&hpa, &[], T0);
+    let expected = "\
+Name:                                                  checkout
+Namespace:                                             default
+Labels:                                                <none>
+Annotations:                                           <none>
+CreationTimestamp:                                     Thu, 01 Jan 2026 00:00:00 +0000
+Reference:                                             Deployment/checkout
+Metrics:                                               ( current / target )
+  resource cpu on pods  (as a percentage of request):  12% (12m) / 50%
+Min replicas:                                          1
+Max replicas:                                          6
+Deployment pods:                                       1 current / 1 desired
+Conditions:
+  Type         Status  Reason            Message
+  ----         ------  ------            -------
+  AbleToScale  True    ReadyForNewScale  recommended size matches current size
+Events:        <none>
+";
+    assert_eq!(text, expected, "\n{text}");
+}
+
+#[test]
+fn describe_pvc_pv_and_secret() {
+    let pvc: k8s_openapi::api::core::v1::PersistentVolumeClaim = obj(
+        json!({"metadata": {"name": "notes", "namespace": "default",
+            "finalizers": ["kubernetes.io/pvc-protection"]},
+        "spec": {"storageClassName": "standard", "volumeMode": "Filesystem", "accessModes": ["ReadWriteOnce"]},
+        "status": {"phase": "Pending"}}),
+    );
+    let event: k8s_openapi::api::core::v1::Event = obj(
+        json!({"metadata": {"name": "notes.1", "namespace": "default"},
+        "involvedObject": {"kind": "PersistentVolumeClaim", "name": "notes"}, "reason": "WaitForFirstConsumer", "type": "Normal",
+        "message": "waiting for first consumer to be created before binding", "source": {"component": "persistentvolume-controller"},
+        "firstTimestamp": ts(0), "lastTimestamp": ts(5), "count": 2}),
+    );
+    let text = describe::describe_pvc(&pvc, &[], &[event], T0 + 6);
+    let expected = "\
+Name:          notes
+Namespace:     default
+StorageClass:  standard
+Status:        Pending
+Volume:        
+Labels:        <none>
+Annotations:   <none>
+Finalizers:    [kubernetes.io/pvc-protection]
+Capacity:      
+Access Modes:  
+VolumeMode:    Filesystem
+Used By:       <none>
+Events:
+  Type    Reason                Age              From                         Message
+  ----    ------                ----             ----                         -------
+  Normal  WaitForFirstConsumer  1s (x2 over 6s)  persistentvolume-controller  waiting for first consumer to be created before binding
+";
+    assert_eq!(text, expected, "\n{text}");
+
+    let pv: k8s_openapi::api::core::v1::PersistentVolume = obj(
+        json!({"metadata": {"name": "pvc-1", "finalizers": ["kubernetes.io/pv-protection"]},
+        "spec": {"storageClassName": "standard", "capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"],
+            "persistentVolumeReclaimPolicy": "Delete", "volumeMode": "Filesystem",
+            "claimRef": {"namespace": "default", "name": "notes"},
+            "hostPath": {"path": "/var/local-path-provisioner/pvc-1_default_notes", "type": "DirectoryOrCreate"},
+            "nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions": [{"key": "kubernetes.io/hostname", "operator": "In", "values": ["podlab-worker"]}]}]}}},
+        "status": {"phase": "Bound"}}),
+    );
+    let text = describe::describe_pv(&pv, &[], T0);
+    assert!(text.contains("\nClaim:             default/notes\n"), "{text}");
+    assert!(text.contains("\nNode Affinity:     \n  Required Terms:  \n    Term 0:        kubernetes.io/hostname in [podlab-worker]\n"), "{text}");
+    assert!(
+        text.contains("\nSource:\n    Type:          HostPath (bare host directory volume)\n"),
+        "{text}"
+    );
+
+    let secret: k8s_openapi::api::core::v1::Secret = obj(
+        json!({"metadata": {"name": "db", "namespace": "default"}, "type": "Opaque",
+        "data": {"password": "czNjcjN0"}}),
+    );
+    assert_eq!(
+        describe::describe_secret(&secret),
+        "Name:         db\nNamespace:    default\nLabels:       <none>\nAnnotations:  <none>\n\nType:  Opaque\n\nData\n====\npassword:  6 bytes\n"
+    );
+}
+
+#[test]
+fn describe_node_lists_pods_and_allocations() {
+    let node: k8s_openapi::api::core::v1::Node = obj(
+        json!({"metadata": {"name": "podlab-worker", "creationTimestamp": ts(0),
+            "labels": {"kubernetes.io/hostname": "podlab-worker"}},
+        "spec": {"podCIDR": "10.244.1.0/24", "podCIDRs": ["10.244.1.0/24"]},
+        "status": {"conditions": [{"type": "Ready", "status": "True", "lastHeartbeatTime": ts(50), "lastTransitionTime": ts(0),
+                "reason": "KubeletReady", "message": "kubelet is posting ready status"}],
+            "addresses": [{"type": "InternalIP", "address": "172.18.0.3"}, {"type": "Hostname", "address": "podlab-worker"}],
+            "capacity": {"cpu": "4", "memory": "8Gi", "pods": "110"},
+            "allocatable": {"cpu": "4", "memory": "8Gi", "pods": "110"},
+            "nodeInfo": {"machineID": "m", "systemUUID": "s", "bootID": "b", "kernelVersion": "6.8.0", "osImage": "Debian GNU/Linux 12 (bookworm)",
+                "operatingSystem": "linux", "architecture": "amd64", "containerRuntimeVersion": "containerd://2.1.1",
+                "kubeletVersion": "v1.36.0", "kubeProxyVersion": "v1.36.0"}}}),
+    );
+    let pod: k8s_openapi::api::core::v1::Pod = obj(
+        json!({"metadata": {"name": "memory-ok", "namespace": "default", "creationTimestamp": ts(30)},
+        "spec": {"containers": [{"name": "app", "resources": {"requests": {"cpu": "500m", "memory": "512Mi"}, "limits": {"memory": "1Gi"}}}]},
+        "status": {"phase": "Running"}}),
+    );
+    let text = describe::describe_node(&node, &[pod], &[], T0 + 60);
+    assert!(
+        text.starts_with("Name:               podlab-worker\nRoles:              <none>\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nTaints:             <none>\nUnschedulable:      false\n"),
+        "{text}"
+    );
+    assert!(text.contains("\n  Ready   True    Thu, 01 Jan 2026 00:00:50 +0000   Thu, 01 Jan 2026 00:00:00 +0000   KubeletReady   kubelet is posting ready status\n"), "{text}");
+    assert!(
+        text.contains("\nNon-terminated Pods:          (1 in total)\n"),
+        "{text}"
+    );
+    assert!(text.contains("  default                     memory-ok    500m (12%)    0 (0%)      512Mi (6%)       1Gi (12%)      30s\n"), "{text}");
+    assert!(
+        text.contains(
+            "  cpu                500m (12%)  0 (0%)\n  memory             512Mi (6%)  1Gi (12%)\n"
+        ),
+        "{text}"
+    );
+}

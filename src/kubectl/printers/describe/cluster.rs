@@ -647,3 +647,163 @@ pub fn describe_generic(object: &Value, events: &[Event], now_unix: i64) -> Stri
     events_block(&mut w, 0, events, now_unix);
     w.finish()
 }
+
+/// `kubectl describe pv`.
+pub fn describe_pv(
+    pv: &k8s_openapi::api::core::v1::PersistentVolume,
+    events: &[Event],
+    now_unix: i64,
+) -> String {
+    let mut w = Writer::default();
+    let spec = pv.spec.clone().unwrap_or_default();
+    let status = pv.status.clone().unwrap_or_default();
+    w.line(
+        0,
+        &format!("Name:\t{}", pv.metadata.name.clone().unwrap_or_default()),
+    );
+    labels_multiline(&mut w, 0, "Labels", pv.metadata.labels.as_ref());
+    annotations_multiline(&mut w, 0, "Annotations", pv.metadata.annotations.as_ref());
+    w.line(
+        0,
+        &format!(
+            "Finalizers:\t[{}]",
+            pv.metadata.finalizers.clone().unwrap_or_default().join(" ")
+        ),
+    );
+    w.line(
+        0,
+        &format!(
+            "StorageClass:\t{}",
+            spec.storage_class_name.clone().unwrap_or_default()
+        ),
+    );
+    match pv.metadata.deletion_timestamp.as_ref() {
+        Some(t) => w.line(
+            0,
+            &format!(
+                "Status:\tTerminating (lasts {})",
+                human_secs(now_unix - unix_of(t))
+            ),
+        ),
+        None => w.line(
+            0,
+            &format!("Status:\t{}", status.phase.clone().unwrap_or_default()),
+        ),
+    }
+    let claim = spec
+        .claim_ref
+        .as_ref()
+        .map(|c| {
+            format!(
+                "{}/{}",
+                c.namespace.clone().unwrap_or_default(),
+                c.name.clone().unwrap_or_default()
+            )
+        })
+        .unwrap_or_default();
+    w.line(0, &format!("Claim:\t{claim}"));
+    w.line(
+        0,
+        &format!(
+            "Reclaim Policy:\t{}",
+            spec.persistent_volume_reclaim_policy.clone().unwrap_or_default()
+        ),
+    );
+    w.line(
+        0,
+        &format!("Access Modes:\t{}", access_modes(spec.access_modes.as_ref())),
+    );
+    if let Some(mode) = spec.volume_mode.as_ref() {
+        w.line(0, &format!("VolumeMode:\t{mode}"));
+    }
+    let capacity = spec
+        .capacity
+        .as_ref()
+        .and_then(|c| c.get("storage"))
+        .map(|q| q.0.clone())
+        .unwrap_or_default();
+    w.line(0, &format!("Capacity:\t{capacity}"));
+    w.write(0, "Node Affinity:\t");
+    match spec.node_affinity.as_ref().and_then(|a| a.required.as_ref()) {
+        None => w.line(0, "<none>"),
+        Some(required) => {
+            w.line(0, "");
+            w.write(1, "Required Terms:\t");
+            if required.node_selector_terms.is_empty() {
+                w.line(0, "<none>");
+            } else {
+                w.line(0, "");
+            }
+            for (i, term) in required.node_selector_terms.iter().enumerate() {
+                w.write(2, &format!("Term {i}:\t"));
+                let exprs = term.match_expressions.clone().unwrap_or_default();
+                if exprs.is_empty() {
+                    w.line(0, "<none>");
+                }
+                for (j, req) in exprs.iter().enumerate() {
+                    if j != 0 {
+                        w.write(2, "\t");
+                    }
+                    let mut text = format!("{} {}", req.key, req.operator.to_lowercase());
+                    if let Some(values) = req.values.as_ref().filter(|v| !v.is_empty()) {
+                        text.push_str(&format!(" [{}]", values.join(", ")));
+                    }
+                    w.line(0, &text);
+                }
+            }
+        }
+    }
+    w.line(
+        0,
+        &format!("Message:\t{}", status.message.clone().unwrap_or_default()),
+    );
+    w.line(0, "Source:");
+    if let Some(h) = spec.host_path.as_ref() {
+        w.line(2, "Type:\tHostPath (bare host directory volume)");
+        w.line(2, &format!("Path:\t{}", h.path));
+        w.line(
+            2,
+            &format!("HostPathType:\t{}", h.type_.clone().unwrap_or_default()),
+        );
+    } else if let Some(l) = spec.local.as_ref() {
+        w.line(
+            2,
+            "Type:\tLocalVolume (a persistent volume backed by local storage on a node)",
+        );
+        w.line(2, &format!("Path:\t{}", l.path));
+    } else if let Some(csi) = spec.csi.as_ref() {
+        w.line(
+            2,
+            "Type:\tCSI (a Container Storage Interface (CSI) volume source)",
+        );
+        w.line(2, &format!("Driver:\t{}", csi.driver));
+        w.line(
+            2,
+            &format!("FSType:\t{}", csi.fs_type.clone().unwrap_or_default()),
+        );
+        w.line(2, &format!("VolumeHandle:\t{}", csi.volume_handle));
+        w.line(2, &format!("ReadOnly:\t{}", csi.read_only.unwrap_or(false)));
+    }
+    events_block(&mut w, 0, events, now_unix);
+    w.finish()
+}
+
+/// `kubectl describe secret`: sizes only, never the values.
+pub fn describe_secret(secret: &k8s_openapi::api::core::v1::Secret) -> String {
+    let mut w = Writer::default();
+    name_namespace_labels_annotations(&mut w, &secret.metadata);
+    w.line(0, "");
+    let type_ = secret.type_.clone().unwrap_or_else(|| "Opaque".to_string());
+    w.line(0, &format!("Type:\t{type_}"));
+    w.line(0, "");
+    w.line(0, "Data");
+    w.line(0, "====");
+    for (key, value) in secret.data.iter().flatten() {
+        if key == "token" && type_ == "kubernetes.io/service-account-token" {
+            w.line(0, &format!("{key}:\t{}", String::from_utf8_lossy(&value.0)));
+        } else {
+            w.line(0, &format!("{key}:\t{} bytes", value.0.len()));
+        }
+    }
+    w.finish()
+}

@@ -519,3 +519,138 @@ pub fn describe_cronjob(cj: &CronJob, events: &[Event], now_unix: i64) -> String
     events_block(&mut w, 0, events, now_unix);
     w.finish()
 }
+
+/// `kubectl describe hpa` (autoscaling/v2).
+pub fn describe_hpa(
+    hpa: &k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler,
+    events: &[Event],
+    now_unix: i64,
+) -> String {
+    let mut w = Writer::default();
+    let spec = hpa.spec.clone();
+    let status = hpa.status.clone().unwrap_or_default();
+    name_line(&mut w, &hpa.metadata);
+    namespace_line(&mut w, &hpa.metadata);
+    labels_multiline(&mut w, 0, "Labels", hpa.metadata.labels.as_ref());
+    annotations_multiline(&mut w, 0, "Annotations", hpa.metadata.annotations.as_ref());
+    creation_line(&mut w, &hpa.metadata);
+    let target = &spec.scale_target_ref;
+    w.line(0, &format!("Reference:\t{}/{}", target.kind, target.name));
+    w.line(0, "Metrics:\t( current / target )");
+    let current_metrics = status.current_metrics.clone().unwrap_or_default();
+    for (i, metric) in spec.metrics.iter().flatten().enumerate() {
+        let current = current_metrics.get(i);
+        match (metric.type_.as_str(), metric.resource.as_ref()) {
+            ("Resource", Some(resource)) => {
+                let now = current.and_then(|c| c.resource.as_ref()).map(|r| &r.current);
+                if let Some(avg) = resource.target.average_value.as_ref() {
+                    let cur = now
+                        .and_then(|c| c.average_value.as_ref())
+                        .map_or("<unknown>".to_string(), |q| q.0.clone());
+                    w.line(
+                        1,
+                        &format!("resource {} on pods:\t{cur} / {}", resource.name, avg.0),
+                    );
+                } else {
+                    let cur = now
+                        .and_then(|c| {
+                            c.average_utilization.map(|u| {
+                                format!(
+                                    "{u}% ({})",
+                                    c.average_value
+                                        .as_ref()
+                                        .map_or_else(|| "0".to_string(), |q| q.0.clone())
+                                )
+                            })
+                        })
+                        .unwrap_or_else(|| "<unknown>".to_string());
+                    let goal = resource
+                        .target
+                        .average_utilization
+                        .map_or_else(|| "<auto>".to_string(), |u| format!("{u}%"));
+                    w.line(
+                        1,
+                        &format!(
+                            "resource {} on pods  (as a percentage of request):\t{cur} / {goal}",
+                            resource.name
+                        ),
+                    );
+                }
+            }
+            _ => {
+                let text = crate::kubectl::printers::workloads::hpa_targets(
+                    std::slice::from_ref(metric),
+                    current.map(std::slice::from_ref).unwrap_or_default(),
+                );
+                w.line(1, &format!("{}:\t{text}", metric.type_));
+            }
+        }
+    }
+    let min = spec
+        .min_replicas
+        .map_or_else(|| "<unset>".to_string(), |m| m.to_string());
+    w.line(0, &format!("Min replicas:\t{min}"));
+    w.line(0, &format!("Max replicas:\t{}", spec.max_replicas));
+    if let Some(behavior) = spec.behavior.as_ref() {
+        w.line(0, "Behavior:");
+        for (direction, rules) in [
+            ("Scale Up", &behavior.scale_up),
+            ("Scale Down", &behavior.scale_down),
+        ] {
+            let Some(rules) = rules else { continue };
+            w.line(1, &format!("{direction}:"));
+            if let Some(window) = rules.stabilization_window_seconds {
+                w.line(2, &format!("Stabilization Window: {window} seconds"));
+            }
+            let policies = rules.policies.clone().unwrap_or_default();
+            if !policies.is_empty() {
+                w.line(
+                    2,
+                    &format!(
+                        "Select Policy: {}",
+                        rules.select_policy.clone().unwrap_or_else(|| "Max".to_string())
+                    ),
+                );
+                w.line(2, "Policies:");
+                for p in policies {
+                    w.line(
+                        3,
+                        &format!(
+                            "- Type: {}\tValue: {}\tPeriod: {} seconds",
+                            p.type_, p.value, p.period_seconds
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    w.line(
+        0,
+        &format!(
+            "{} pods:\t{} current / {} desired",
+            target.kind,
+            status.current_replicas.unwrap_or(0),
+            status.desired_replicas
+        ),
+    );
+    let conditions = status.conditions.clone().unwrap_or_default();
+    if !conditions.is_empty() {
+        w.line(0, "Conditions:");
+        w.line(1, "Type\tStatus\tReason\tMessage");
+        w.line(1, "----\t------\t------\t-------");
+        for c in conditions {
+            w.line(
+                1,
+                &format!(
+                    "{}\t{}\t{}\t{}",
+                    c.type_,
+                    c.status,
+                    c.reason.unwrap_or_default(),
+                    c.message.unwrap_or_default()
+                ),
+            );
+        }
+    }
+    events_block(&mut w, 0, events, now_unix);
+    w.finish()
+}
