@@ -68,6 +68,9 @@ pub struct TableOptions {
     pub namespace_column: bool,
     /// `--no-headers`.
     pub no_headers: bool,
+    /// Prefix of the NAME cells (`pod/`, `deployment.apps/`) when several kinds are printed
+    /// together, as `kubectl get all` does; empty otherwise.
+    pub name_prefix: String,
 }
 
 /// Renders a table the way `kubectl get` prints it (tab-separated cells aligned by the
@@ -98,11 +101,14 @@ pub fn render_table(table: &Table, options: &TableOptions) -> String {
         if options.namespace_column {
             cells.push(row.namespace.clone());
         }
-        cells.extend(
-            shown
-                .iter()
-                .map(|&i| row.cells.get(i).cloned().unwrap_or_default()),
-        );
+        cells.extend(shown.iter().map(|&i| {
+            let cell = row.cells.get(i).cloned().unwrap_or_default();
+            if i == 0 && table.columns[0].name == "Name" {
+                format!("{}{cell}", options.name_prefix)
+            } else {
+                cell
+            }
+        }));
         cells.extend(
             options
                 .label_columns
@@ -258,6 +264,15 @@ mod tests {
             render_table(&t, &TableOptions::default()),
             "NAME   AGE\nweb    <unknown>\n"
         );
+    }
+
+    #[test]
+    fn name_prefix_for_mixed_kinds() {
+        let options = TableOptions {
+            name_prefix: "pod/".into(),
+            ..Default::default()
+        };
+        assert_eq!(render_table(&sample(), &options), "NAME      AGE\npod/web   5s\n");
     }
 
     #[test]

@@ -589,3 +589,98 @@ fn describe_node_lists_pods_and_allocations() {
         "{text}"
     );
 }
+
+#[test]
+fn describe_kind_dispatches_and_falls_back() {
+    let ns = json!({"apiVersion": "v1", "kind": "Namespace",
+        "metadata": {"name": "default", "labels": {"kubernetes.io/metadata.name": "default"}}, "status": {"phase": "Active"}});
+    assert_eq!(
+        describe::describe_kind("Namespace", &ns, &describe::Related::default(), T0),
+        "Name:         default\nLabels:       kubernetes.io/metadata.name=default\nAnnotations:  <none>\nStatus:       Active\n\nNo resource quota.\n\nNo LimitRange resource.\n"
+    );
+    let cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "game", "namespace": "default"},
+        "data": {"lives": "3", "ui.properties": "color.good=purple\n"}});
+    assert_eq!(
+        describe::describe_kind("ConfigMap", &cm, &describe::Related::default(), T0),
+        "Name:         game\nNamespace:    default\nLabels:       <none>\nAnnotations:  <none>\n\nData\n====\nlives:\n----\n3\nui.properties:\n----\ncolor.good=purple\n\n\nBinaryData\n====\n\nEvents:  <none>\n"
+    );
+}
+
+#[test]
+fn describe_cronjob_and_statefulset_headers() {
+    let cj: k8s_openapi::api::batch::v1::CronJob = obj(
+        json!({"metadata": {"name": "heartbeat", "namespace": "default"},
+        "spec": {"schedule": "* * * * *", "concurrencyPolicy": "Forbid", "suspend": false, "successfulJobsHistoryLimit": 3, "failedJobsHistoryLimit": 1,
+            "jobTemplate": {"spec": {"template": {"spec": {"restartPolicy": "OnFailure", "containers": [{"name": "beat", "image": "busybox:1.36"}]}}}}},
+        "status": {"active": [{"kind": "Job", "name": "heartbeat-29000000"}]}}),
+    );
+    let text = describe::describe_cronjob(&cj, &[], T0);
+    assert!(
+        text.starts_with(
+            "Name:                          heartbeat\nNamespace:                     default\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("\nSchedule:                      * * * * *\nConcurrency Policy:            Forbid\nSuspend:                       False\nSuccessful Job History Limit:  3\nFailed Job History Limit:      1\nStarting Deadline Seconds:     <unset>\nSelector:                      <unset>\nParallelism:                   <unset>\nCompletions:                   <unset>\nPod Template:\n"), "{text}");
+    assert!(text.contains("\nLast Schedule Time:  <unset>\nActive Jobs:         heartbeat-29000000\nEvents:              <none>\n"), "{text}");
+
+    let sts: k8s_openapi::api::apps::v1::StatefulSet = obj(
+        json!({"metadata": {"name": "web", "namespace": "default", "creationTimestamp": ts(0)},
+        "spec": {"replicas": 2, "serviceName": "web", "selector": {"matchLabels": {"app": "web-sts"}},
+            "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}},
+            "template": {"metadata": {"labels": {"app": "web-sts"}}, "spec": {"containers": [{"name": "nginx", "image": "nginx:1.27"}]}},
+            "volumeClaimTemplates": [{"metadata": {"name": "www"}, "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}]},
+        "status": {"replicas": 2}}),
+    );
+    let pods: Vec<k8s_openapi::api::core::v1::Pod> = vec![
+        obj(json!({"metadata": {"name": "web-0"}, "status": {"phase": "Running"}})),
+        obj(json!({"metadata": {"name": "web-1"}, "status": {"phase": "Pending"}})),
+    ];
+    let text = describe::describe_statefulset(&sts, &pods, &[], T0);
+    assert!(text.contains("\nReplicas:           2 desired | 2 total\nUpdate Strategy:    RollingUpdate\n  Partition:        0\nPods Status:        1 Running / 1 Waiting / 0 Succeeded / 0 Failed\n"), "{text}");
+    assert!(text.contains("\nVolume Claims:\n  Name:          www\n  StorageClass:  \n  Labels:        <none>\n  Annotations:   <none>\n  Capacity:      1Gi\n  Access Modes:  [ReadWriteOnce]\n"), "{text}");
+}
+
+#[test]
+fn daemonset_statefulset_config_tables() {
+    let ds: k8s_openapi::api::apps::v1::DaemonSet = obj(
+        json!({"metadata": {"name": "node-agent", "creationTimestamp": ts(0)},
+        "spec": {"selector": {"matchLabels": {"app": "node-agent"}}, "template": {"spec": {"nodeSelector": {"kubernetes.io/os": "linux"}, "containers": [{"name": "agent", "image": "busybox"}]}}},
+        "status": {"desiredNumberScheduled": 3, "currentNumberScheduled": 3, "numberReady": 2, "updatedNumberScheduled": 3, "numberAvailable": 2, "numberMisscheduled": 0}}),
+    );
+    assert_eq!(
+        render_table(&workloads::daemonsets_table(&[ds], T0 + 9), &plain()),
+        "NAME         DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR            AGE\n\
+         node-agent   3         3         2       3            2           kubernetes.io/os=linux   9s\n"
+    );
+    let sts: k8s_openapi::api::apps::v1::StatefulSet = obj(
+        json!({"metadata": {"name": "web", "creationTimestamp": ts(0)},
+        "spec": {"replicas": 3, "serviceName": "web", "selector": {"matchLabels": {"app": "web"}}, "template": {"spec": {"containers": [{"name": "nginx", "image": "nginx:1.27"}]}}},
+        "status": {"replicas": 2, "readyReplicas": 1}}),
+    );
+    assert_eq!(
+        render_table(&workloads::statefulsets_table(&[sts], T0 + 61), &plain()),
+        "NAME   READY   AGE\nweb    1/3     61s\n"
+    );
+    let cm: k8s_openapi::api::core::v1::ConfigMap = obj(
+        json!({"metadata": {"name": "kube-root-ca.crt", "creationTimestamp": ts(0)}, "data": {"ca.crt": "x"}}),
+    );
+    let secret: k8s_openapi::api::core::v1::Secret = obj(
+        json!({"metadata": {"name": "db", "creationTimestamp": ts(0)}, "data": {"user": "YQ==", "password": "Yg=="}}),
+    );
+    assert_eq!(
+        render_table(&cluster::configmaps_table(&[cm], T0 + 5), &plain()),
+        "NAME               DATA   AGE\nkube-root-ca.crt   1      5s\n"
+    );
+    assert_eq!(
+        render_table(&cluster::secrets_table(&[secret], T0 + 5), &plain()),
+        "NAME   TYPE     DATA   AGE\ndb     Opaque   2      5s\n"
+    );
+    let ns: k8s_openapi::api::core::v1::Namespace = obj(
+        json!({"metadata": {"name": "kube-system", "creationTimestamp": ts(0), "deletionTimestamp": ts(1)}, "status": {"phase": "Terminating"}}),
+    );
+    assert_eq!(
+        render_table(&cluster::namespaces_table(&[ns], T0 + 5), &plain()),
+        "NAME          STATUS        AGE\nkube-system   Terminating   5s\n"
+    );
+}
