@@ -80,16 +80,105 @@ pub fn to_json(objects: &[Value], as_list: bool) -> String {
     format!("{text}\n")
 }
 
-/// `-o yaml`: keys sorted, empty strings as `""` like Go's YAML encoder.
+/// `-o yaml`: keys sorted, and strings quoted the way Go's YAML encoder quotes them.
 pub fn to_yaml(objects: &[Value], as_list: bool) -> String {
     let doc = document(objects, as_list);
     let text = serde_yaml::to_string(&doc).unwrap_or_default();
-    text.lines()
-        .map(|line| match line.strip_suffix(": ''") {
-            Some(head) => format!("{head}: \"\"\n"),
-            None => format!("{line}\n"),
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    // Indentation of the line that opened a block scalar (`key: |`): deeper lines are its
+    // content and must stay verbatim.
+    let mut block_owner: Option<usize> = None;
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if let Some(owner) = block_owner {
+            if line.trim().is_empty() || indent > owner {
+                out.push_str(line);
+                out.push('\n');
+                continue;
+            }
+            block_owner = None;
+        }
+        let value = line.trim_end();
+        if value.ends_with(['|', '>'])
+            || value.ends_with("|-")
+            || value.ends_with("|+")
+            || value.ends_with(">-")
+        {
+            block_owner = Some(indent);
+        }
+        out.push_str(&go_quoting(line));
+        out.push('\n');
+    }
+    out
+}
+
+/// Whether Go's YAML 1.1 encoder would read `s` as something other than a string (number,
+/// bool, null), so that it must double-quote it.
+fn resolves_to_non_string(s: &str) -> bool {
+    const WORDS: [&str; 26] = [
+        "", "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true",
+        "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off",
+    ];
+    if WORDS.contains(&s) || s == "OFF" {
+        return true;
+    }
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    if matches!(body, ".inf" | ".Inf" | ".INF") || matches!(s, ".nan" | ".NaN" | ".NAN") {
+        return true;
+    }
+    let digits = body.replace('_', "");
+    if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+        return true;
+    }
+    if let Some(hex) = digits.strip_prefix("0x") {
+        return !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit());
+    }
+    let float_like = digits
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+'))
+        && digits.chars().any(|c| c.is_ascii_digit());
+    float_like && digits.parse::<f64>().is_ok()
+}
+
+/// Words that are booleans in YAML 1.1 but plain strings in YAML 1.2.
+const YAML11_ONLY_BOOLEANS: [&str; 16] = [
+    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
+];
+
+/// Rewrites one line of serde_yaml output so its value is quoted as Go's encoder quotes it:
+/// strings that read as numbers, booleans or null are double-quoted (`"80"`, `""`, `"yes"`),
+/// other strings needing quotes stay single-quoted.
+fn go_quoting(line: &str) -> String {
+    let indent = line.len() - line.trim_start_matches([' ', '-']).len();
+    let (head, rest) = line.split_at(indent);
+    let (key, value) = if rest.starts_with('\'') || rest.starts_with('"') {
+        ("", rest)
+    } else {
+        match rest.find(": ") {
+            Some(at) => rest.split_at(at + 2),
+            None => ("", rest),
+        }
+    };
+    if key.is_empty() && head.trim().is_empty() {
+        // A key line with a nested value, or a continuation line of a block scalar.
+        return line.to_string();
+    }
+    let quoted = if value.len() >= 2 && value.starts_with('\'') && value.ends_with('\'') {
+        let inner = value[1..value.len() - 1].replace("''", "'");
+        resolves_to_non_string(&inner).then_some(inner)
+    } else if YAML11_ONLY_BOOLEANS.contains(&value) {
+        // serde_yaml (YAML 1.2) leaves these plain; Go's YAML 1.1 encoder quotes them.
+        Some(value.to_string())
+    } else {
+        None
+    };
+    match quoted {
+        Some(text) => format!(
+            "{head}{key}\"{}\"",
+            text.replace('\\', "\\\\").replace('"', "\\\"")
+        ),
+        None => line.to_string(),
+    }
 }
 
 /// One `HEADER:path` column of `-o custom-columns`.
@@ -249,6 +338,16 @@ mod tests {
         assert_eq!(
             out,
             "apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\nkind: List\nmetadata:\n  resourceVersion: \"\"\n"
+        );
+    }
+
+    #[test]
+    fn yaml_quotes_like_go() {
+        let v = json!({"a": "80", "b": "", "c": "yes", "d": "port: '80'\nflag: yes\n", "e": "1.27", "f": "it's", "g": "*",
+            "h": "a: b", "i": ["x", "1"], "k": "true", "n": 80, "o": true, "p": null, "q": "plain text"});
+        assert_eq!(
+            to_yaml(&[v], false),
+            "a: \"80\"\nb: \"\"\nc: \"yes\"\nd: |\n  port: '80'\n  flag: yes\ne: \"1.27\"\nf: it's\ng: '*'\nh: 'a: b'\ni:\n- x\n- \"1\"\nk: \"true\"\nn: 80\no: true\np: null\nq: plain text\n"
         );
     }
 
