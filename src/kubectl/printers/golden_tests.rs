@@ -684,3 +684,50 @@ fn daemonset_statefulset_config_tables() {
         "NAME          STATUS        AGE\nkube-system   Terminating   5s\n"
     );
 }
+
+#[test]
+fn describe_pod_init_containers_env_sources_and_event_series() {
+    let pod: k8s_openapi::api::core::v1::Pod = obj(json!({
+        "metadata": {"name": "orders", "namespace": "default", "creationTimestamp": ts(0),
+            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "orders-7c5ddbdf54", "uid": "u", "controller": true}]},
+        "spec": {"nodeName": "podlab-worker2",
+            "initContainers": [{"name": "migrate", "image": "busybox:1.36", "command": ["sh", "-c", "exit 1"]}],
+            "containers": [{"name": "app", "image": "nginx:1.27",
+                "readinessProbe": {"exec": {"command": ["cat", "/tmp/ready"]}, "periodSeconds": 5, "timeoutSeconds": 1, "successThreshold": 1, "failureThreshold": 3, "initialDelaySeconds": 0},
+                "env": [{"name": "PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db", "key": "password"}}},
+                        {"name": "POD_NAME", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.name"}}}],
+                "volumeMounts": [{"name": "config", "mountPath": "/etc/app", "readOnly": true}]}],
+            "volumes": [{"name": "config", "configMap": {"name": "app-config"}}]},
+        "status": {"phase": "Pending", "hostIP": "172.18.0.4", "startTime": ts(0),
+            "conditions": [{"type": "Initialized", "status": "False"}, {"type": "PodScheduled", "status": "True"}],
+            "initContainerStatuses": [{"name": "migrate", "ready": false, "restartCount": 3, "image": "busybox:1.36", "imageID": "",
+                "state": {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 40s"}},
+                "lastState": {"terminated": {"exitCode": 1, "reason": "Error", "startedAt": ts(50), "finishedAt": ts(51)}}}],
+            "containerStatuses": [{"name": "app", "ready": false, "restartCount": 0, "image": "nginx:1.27", "imageID": "",
+                "state": {"waiting": {"reason": "PodInitializing"}}}]}}));
+    let event: k8s_openapi::api::core::v1::Event = obj(
+        json!({"metadata": {"name": "orders.1", "namespace": "default"},
+        "involvedObject": {"kind": "Pod", "name": "orders", "fieldPath": "spec.initContainers{migrate}"},
+        "reason": "BackOff", "type": "Warning", "message": "Back-off restarting failed container migrate in pod orders_default(u)",
+        "reportingComponent": "kubelet", "eventTime": "2026-01-01T00:00:20.000000Z",
+        "series": {"count": 4, "lastObservedTime": "2026-01-01T00:00:55.000000Z"}}),
+    );
+    let summary = super::pods::pod_summary(&pod, T0 + 60);
+    assert_eq!(
+        (
+            summary.ready.as_str(),
+            summary.status.as_str(),
+            summary.restarts.as_str()
+        ),
+        ("0/1", "Init:CrashLoopBackOff", "3 (9s ago)")
+    );
+    let text = describe::describe_pod(&pod, &[event], T0 + 60);
+    assert!(text.contains("\nControlled By:  ReplicaSet/orders-7c5ddbdf54\nInit Containers:\n  migrate:\n    Container ID:  \n    Image:         busybox:1.36\n"), "{text}");
+    assert!(text.contains("\n    Command:\n      sh\n      -c\n      exit 1\n    State:          Waiting\n      Reason:       CrashLoopBackOff\n    Last State:     Terminated\n      Reason:       Error\n      Exit Code:    1\n"), "{text}");
+    assert!(text.contains("\n    Readiness:      exec [cat /tmp/ready] delay=0s timeout=1s period=5s #success=1 #failure=3\n"), "{text}");
+    assert!(text.contains("\n      PASSWORD:  <set to the key 'password' in secret 'db'>  Optional: false\n      POD_NAME:  orders (v1:metadata.name)\n"), "{text}");
+    assert!(text.contains("\n      /etc/app from config (ro)\n"), "{text}");
+    assert!(text.contains("\n    Type:        ConfigMap (a volume populated by a ConfigMap)\n    Name:        app-config\n    Optional:    false\n"), "{text}");
+    assert!(text.contains("\nQoS Class:       BestEffort\n"), "{text}");
+    assert!(text.ends_with("  Warning  BackOff  5s (x4 over 40s)  kubelet  spec.initContainers{migrate}: Back-off restarting failed container migrate in pod orders_default(u)\n"), "{text}");
+}

@@ -8,6 +8,8 @@ use serde_json::Value;
 /// One step of a path.
 #[derive(Clone, Debug, PartialEq)]
 enum Step {
+    /// `$`: the document root, even inside `range`.
+    Root,
     Field(String),
     Wildcard,
     Recursive(Option<String>),
@@ -191,7 +193,10 @@ fn parse_path(path: &str, text: &str) -> Result<Vec<Step>, String> {
     let chars: Vec<char> = path.chars().collect();
     let mut steps = Vec::new();
     let mut i = 0;
-    if chars.first() == Some(&'$') || chars.first() == Some(&'@') {
+    if chars.first() == Some(&'$') {
+        steps.push(Step::Root);
+        i = 1;
+    } else if chars.first() == Some(&'@') {
         i = 1;
     }
     while i < chars.len() {
@@ -389,9 +394,13 @@ pub fn value_text(value: &Value) -> String {
     }
 }
 
-fn evaluate<'a>(steps: &[Step], _root: &'a Value, current: &'a Value) -> Vec<&'a Value> {
+fn evaluate<'a>(steps: &[Step], root: &'a Value, current: &'a Value) -> Vec<&'a Value> {
     let mut values = vec![current];
     for step in steps {
+        if *step == Step::Root {
+            values = vec![root];
+            continue;
+        }
         let mut next = Vec::new();
         for value in values {
             apply(step, value, &mut next);
@@ -403,6 +412,7 @@ fn evaluate<'a>(steps: &[Step], _root: &'a Value, current: &'a Value) -> Vec<&'a
 
 fn apply<'a>(step: &Step, value: &'a Value, out: &mut Vec<&'a Value>) {
     match step {
+        Step::Root => out.push(value),
         Step::Field(name) => {
             if let Some(v) = value.get(name.as_str()) {
                 out.push(v);
@@ -582,6 +592,10 @@ mod tests {
             "name: {\"name\":\"web-x2x7k\"}"
         );
         assert_eq!(run("{.items[0].missing}", &data), "");
+        assert_eq!(
+            run("{range .items[*]}{$.kind}/{.metadata.name} {end}", &data),
+            "List/pi-5rwd7 List/web-x2x7k "
+        );
     }
 
     #[test]
