@@ -731,3 +731,51 @@ fn describe_pod_init_containers_env_sources_and_event_series() {
     assert!(text.contains("\nQoS Class:       BestEffort\n"), "{text}");
     assert!(text.ends_with("  Warning  BackOff  5s (x4 over 40s)  kubelet  spec.initContainers{migrate}: Back-off restarting failed container migrate in pod orders_default(u)\n"), "{text}");
 }
+
+#[test]
+fn malformed_objects_never_panic() {
+    let junk = [
+        json!(null),
+        json!(5),
+        json!({"metadata": 3}),
+        json!({"metadata": {"name": "x"}, "spec": "nope", "status": []}),
+        json!({"metadata": {"name": "x", "creationTimestamp": "not a time"}, "spec": {"containers": []}}),
+    ];
+    for kind in [
+        "Pod",
+        "Node",
+        "Service",
+        "Deployment",
+        "Job",
+        "CronJob",
+        "Event",
+        "CronTab",
+    ] {
+        let table = super::table_for_kind(kind, &junk, T0, true);
+        let _ = render_table(
+            &table,
+            &TableOptions {
+                wide: true,
+                show_labels: true,
+                ..plain()
+            },
+        );
+        for item in &junk {
+            let _ = describe::describe_kind(kind, item, &describe::Related::default(), T0);
+        }
+    }
+    for template in [
+        "{",
+        "{.a[}",
+        "{range .x}",
+        "{end}",
+        "{.a[?(@.b==)]}",
+        "{\"é}",
+        "{.a[-9:99]}",
+        "{..}",
+    ] {
+        if let Ok(t) = super::jsonpath::Template::parse(template) {
+            let _ = t.execute(&json!({"a": [1, 2]}));
+        }
+    }
+}

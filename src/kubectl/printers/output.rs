@@ -24,6 +24,15 @@ pub fn resource_name(object: &Value) -> String {
     }
 }
 
+/// What `kubectl get` writes to stderr when nothing matched: `No resources found in default
+/// namespace.` for namespaced kinds, `No resources found` for cluster-scoped kinds and `-A`.
+pub fn no_resources_found(namespace: Option<&str>) -> String {
+    match namespace {
+        Some(ns) => format!("No resources found in {ns} namespace."),
+        None => "No resources found".to_string(),
+    }
+}
+
 /// `-o name`: one `kind/name` per line.
 pub fn names(objects: &[Value]) -> String {
     objects
@@ -299,6 +308,15 @@ mod tests {
             p["status"] = json!({"phase": phase});
         }
         p
+    }
+
+    #[test]
+    fn empty_results_message() {
+        assert_eq!(
+            no_resources_found(Some("default")),
+            "No resources found in default namespace."
+        );
+        assert_eq!(no_resources_found(None), "No resources found");
     }
 
     #[test]
