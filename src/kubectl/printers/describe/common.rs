@@ -94,20 +94,10 @@ pub fn name_namespace_labels_annotations(w: &mut Writer, meta: &ObjectMeta) {
     annotations_multiline(w, 0, "Annotations", meta.annotations.as_ref());
 }
 
-/// Last time an event was seen, for ordering (kubectl sorts by lastTimestamp).
+/// kubectl orders the Events block by `lastTimestamp` alone; events written through the new
+/// events API have none and, as a zero time, come first (in the order the API listed them).
 fn event_last_seen(e: &Event) -> i64 {
-    e.last_timestamp
-        .as_ref()
-        .map(unix_of)
-        .or_else(|| {
-            e.series
-                .as_ref()
-                .and_then(|s| s.last_observed_time.as_ref())
-                .map(unix_of_micro)
-        })
-        .or_else(|| e.event_time.as_ref().map(unix_of_micro))
-        .or_else(|| e.first_timestamp.as_ref().map(unix_of))
-        .unwrap_or(0)
+    e.last_timestamp.as_ref().map_or(i64::MIN, unix_of)
 }
 
 /// The `Events:` block: `Type  Reason  Age  From  Message`, oldest first, Age like
