@@ -779,3 +779,76 @@ fn malformed_objects_never_panic() {
         }
     }
 }
+
+#[test]
+fn policy_and_config_tables() {
+    let pdb: k8s_openapi::api::policy::v1::PodDisruptionBudget = obj(
+        json!({"metadata": {"name": "web-pdb", "creationTimestamp": ts(0)},
+        "spec": {"minAvailable": 2, "selector": {"matchLabels": {"app": "web"}}}, "status": {"disruptionsAllowed": 1, "currentHealthy": 3, "desiredHealthy": 2, "expectedPods": 3}}),
+    );
+    assert_eq!(
+        render_table(&cluster::pdbs_table(&[pdb], T0 + 3), &plain()),
+        "NAME      MIN AVAILABLE   MAX UNAVAILABLE   ALLOWED DISRUPTIONS   AGE\nweb-pdb   2               N/A               1                     3s\n"
+    );
+    let quota: k8s_openapi::api::core::v1::ResourceQuota = obj(
+        json!({"metadata": {"name": "team", "creationTimestamp": ts(0)},
+        "status": {"hard": {"pods": "10", "limits.memory": "2Gi", "requests.cpu": "1"}, "used": {"pods": "2", "requests.cpu": "200m"}}}),
+    );
+    assert_eq!(
+        render_table(&cluster::resourcequotas_table(&[quota], T0 + 3), &plain()),
+        "NAME   AGE   REQUEST                            LIMIT\nteam   3s    pods: 2/10, requests.cpu: 200m/1   limits.memory: 0/2Gi\n"
+    );
+    let lr: k8s_openapi::api::core::v1::LimitRange =
+        obj(json!({"metadata": {"name": "defaults", "creationTimestamp": ts(0)}}));
+    assert_eq!(
+        render_table(&cluster::limitranges_table(&[lr]), &plain()),
+        "NAME       CREATED AT\ndefaults   2026-01-01T00:00:00Z\n"
+    );
+    let pc: k8s_openapi::api::scheduling::v1::PriorityClass =
+        obj(json!({"metadata": {"name": "high", "creationTimestamp": ts(0)}, "value": 1000000}));
+    assert_eq!(
+        render_table(&cluster::priorityclasses_table(&[pc], T0 + 3), &plain()),
+        "NAME   VALUE     GLOBAL-DEFAULT   AGE   PREEMPTIONPOLICY\nhigh   1000000   false            3s    PreemptLowerPriority\n"
+    );
+    let sa: k8s_openapi::api::core::v1::ServiceAccount =
+        obj(json!({"metadata": {"name": "default", "creationTimestamp": ts(0)}}));
+    assert_eq!(
+        render_table(&cluster::serviceaccounts_table(&[sa], T0 + 3), &plain()),
+        "NAME      SECRETS   AGE\ndefault   0         3s\n"
+    );
+    let lease: k8s_openapi::api::coordination::v1::Lease = obj(
+        json!({"metadata": {"name": "podlab-worker", "creationTimestamp": ts(0)},
+        "spec": {"holderIdentity": "podlab-worker"}}),
+    );
+    assert_eq!(
+        render_table(&cluster::leases_table(&[lease], T0 + 3), &plain()),
+        "NAME            HOLDER          AGE\npodlab-worker   podlab-worker   3s\n"
+    );
+}
+
+#[test]
+fn endpoint_slices_and_replication_controllers() {
+    let slice: k8s_openapi::api::discovery::v1::EndpointSlice = obj(
+        json!({"metadata": {"name": "web-abcde", "creationTimestamp": ts(0)},
+        "addressType": "IPv4", "ports": [{"name": "http", "port": 80, "protocol": "TCP"}],
+        "endpoints": [{"addresses": ["10.244.1.2"], "conditions": {"ready": true}}, {"addresses": ["10.244.2.3"], "conditions": {"ready": false}}]}),
+    );
+    let empty: k8s_openapi::api::discovery::v1::EndpointSlice = obj(
+        json!({"metadata": {"name": "idle-xyz12", "creationTimestamp": ts(0)},
+        "addressType": "IPv4", "ports": null, "endpoints": []}),
+    );
+    assert_eq!(
+        render_table(&services::endpointslices_table(&[slice, empty], T0 + 4), &plain()),
+        "NAME         ADDRESSTYPE   PORTS     ENDPOINTS               AGE\n\
+         web-abcde    IPv4          80        10.244.1.2,10.244.2.3   4s\n\
+         idle-xyz12   IPv4          <unset>   <unset>                 4s\n"
+    );
+    let rc: k8s_openapi::api::core::v1::ReplicationController = obj(
+        json!({"metadata": {"name": "nginx", "creationTimestamp": ts(0)},
+        "spec": {"replicas": 3, "selector": {"app": "nginx"}, "template": nginx_template()}, "status": {"replicas": 3, "readyReplicas": 2}}),
+    );
+    assert_eq!(
+        render_table(&workloads::replicationcontrollers_table(&[rc], T0 + 4), &TableOptions { wide: true, ..plain() }),
+        "NAME    DESIRED   CURRENT   READY   AGE   CONTAINERS   IMAGES         SELECTOR\nnginx   3         3         2       4s    nginx        nginx:1.16.1   app=nginx\n"
+    );
+}
