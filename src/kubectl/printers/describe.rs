@@ -59,6 +59,8 @@ pub struct Related {
     pub old_replica_sets: Vec<k8s_openapi::api::apps::v1::ReplicaSet>,
     /// For services: their endpoint slices.
     pub endpoint_slices: Vec<k8s_openapi::api::discovery::v1::EndpointSlice>,
+    /// For nodes: their heartbeat lease in `kube-node-lease`.
+    pub node_lease: Option<k8s_openapi::api::coordination::v1::Lease>,
 }
 
 fn typed<T: serde::de::DeserializeOwned>(object: &serde_json::Value) -> Option<T> {
@@ -72,7 +74,9 @@ pub fn describe_kind(kind: &str, object: &serde_json::Value, related: &Related, 
     let pods = related.pods.as_slice();
     let text = match kind {
         "Pod" => typed(object).map(|p| describe_pod(&p, events, now_unix)),
-        "Node" => typed(object).map(|n| describe_node(&n, pods, events, now_unix)),
+        "Node" => {
+            typed(object).map(|n| describe_node(&n, related.node_lease.as_ref(), pods, events, now_unix))
+        }
         "Namespace" => typed(object).map(|n| describe_namespace(&n)),
         "Service" => typed(object).map(|s| describe_service(&s, &related.endpoint_slices, events, now_unix)),
         "ConfigMap" => typed(object).map(|c| describe_configmap(&c, events, now_unix)),

@@ -556,8 +556,8 @@ fn describe_node_lists_pods_and_allocations() {
         "status": {"conditions": [{"type": "Ready", "status": "True", "lastHeartbeatTime": ts(50), "lastTransitionTime": ts(0),
                 "reason": "KubeletReady", "message": "kubelet is posting ready status"}],
             "addresses": [{"type": "InternalIP", "address": "172.18.0.3"}, {"type": "Hostname", "address": "podlab-worker"}],
-            "capacity": {"cpu": "4", "memory": "8Gi", "pods": "110"},
-            "allocatable": {"cpu": "4", "memory": "8Gi", "pods": "110"},
+            "capacity": {"cpu": "4", "memory": "8Gi", "pods": "110", "hugepages-2Mi": "0"},
+            "allocatable": {"cpu": "4", "memory": "8Gi", "pods": "110", "hugepages-2Mi": "0"},
             "nodeInfo": {"machineID": "m", "systemUUID": "s", "bootID": "b", "kernelVersion": "6.8.0", "osImage": "Debian GNU/Linux 12 (bookworm)",
                 "operatingSystem": "linux", "architecture": "amd64", "containerRuntimeVersion": "containerd://2.1.1",
                 "kubeletVersion": "v1.36.0", "kubeProxyVersion": "v1.36.0"}}}),
@@ -567,7 +567,11 @@ fn describe_node_lists_pods_and_allocations() {
         "spec": {"containers": [{"name": "app", "resources": {"requests": {"cpu": "500m", "memory": "512Mi"}, "limits": {"memory": "1Gi"}}}]},
         "status": {"phase": "Running"}}),
     );
-    let text = describe::describe_node(&node, &[pod], &[], T0 + 60);
+    let lease: k8s_openapi::api::coordination::v1::Lease = obj(
+        json!({"metadata": {"name": "podlab-worker", "namespace": "kube-node-lease"},
+        "spec": {"holderIdentity": "podlab-worker", "renewTime": "2026-01-01T00:00:55.000000Z"}}),
+    );
+    let text = describe::describe_node(&node, Some(&lease), &[pod], &[], T0 + 60);
     assert!(
         text.starts_with("Name:               podlab-worker\nRoles:              <none>\n"),
         "{text}"

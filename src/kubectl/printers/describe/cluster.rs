@@ -202,8 +202,14 @@ fn format_quantity(base: i128, cpu: bool) -> String {
     base.to_string()
 }
 
-/// `kubectl describe node`, with the non-terminated pods bound to it.
-pub fn describe_node(node: &Node, pods: &[Pod], events: &[Event], now_unix: i64) -> String {
+/// `kubectl describe node`, with the pods bound to it and its heartbeat lease.
+pub fn describe_node(
+    node: &Node,
+    lease: Option<&k8s_openapi::api::coordination::v1::Lease>,
+    pods: &[Pod],
+    events: &[Event],
+    now_unix: i64,
+) -> String {
     let mut w = Writer::default();
     let spec = node.spec.clone().unwrap_or_default();
     let status = node.status.clone().unwrap_or_default();
@@ -420,6 +426,9 @@ fn node_pods_block(
         ),
     );
     w.line(1, "ephemeral-storage\t0 (0%)\t0 (0%)");
+    for name in allocatable.keys().filter(|k| k.starts_with("hugepages-")) {
+        w.line(1, &format!("{name}\t0 (0%)\t0 (0%)"));
+    }
 }
 
 /// `kubectl describe namespace`.
