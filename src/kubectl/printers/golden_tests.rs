@@ -577,7 +577,7 @@ fn describe_node_lists_pods_and_allocations() {
         "{text}"
     );
     assert!(
-        text.contains("\nTaints:             <none>\nUnschedulable:      false\n"),
+        text.contains("\nTaints:             <none>\nUnschedulable:      false\nLease:\n  HolderIdentity:  podlab-worker\n  AcquireTime:     <unset>\n  RenewTime:       Thu, 01 Jan 2026 00:00:55 +0000\n"),
         "{text}"
     );
     assert!(text.contains("\n  Ready   True    Thu, 01 Jan 2026 00:00:50 +0000   Thu, 01 Jan 2026 00:00:00 +0000   KubeletReady   kubelet is posting ready status\n"), "{text}");
@@ -588,7 +588,7 @@ fn describe_node_lists_pods_and_allocations() {
     assert!(text.contains("  default                     memory-ok    500m (12%)    0 (0%)      512Mi (6%)       1Gi (12%)      30s\n"), "{text}");
     assert!(
         text.contains(
-            "  cpu                500m (12%)  0 (0%)\n  memory             512Mi (6%)  1Gi (12%)\n"
+            "  cpu                500m (12%)  0 (0%)\n  memory             512Mi (6%)  1Gi (12%)\n  ephemeral-storage  0 (0%)      0 (0%)\n  hugepages-2Mi      0 (0%)      0 (0%)\nEvents:              <none>\n"
         ),
         "{text}"
     );

@@ -249,6 +249,29 @@ pub fn describe_node(
         0,
         &format!("Unschedulable:\t{}", spec.unschedulable.unwrap_or(false)),
     );
+    if let Some(lease) = lease {
+        let lease_spec = lease.spec.clone().unwrap_or_default();
+        let micro = |t: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime>| {
+            t.map_or_else(
+                || "<unset>".to_string(),
+                |t| rfc1123z(crate::kubectl::printers::cells::unix_of_micro(t)),
+            )
+        };
+        w.line(0, "Lease:");
+        let holder = lease_spec
+            .holder_identity
+            .clone()
+            .unwrap_or_else(|| "<unset>".to_string());
+        w.line(1, &format!("HolderIdentity:\t{holder}"));
+        w.line(
+            1,
+            &format!("AcquireTime:\t{}", micro(lease_spec.acquire_time.as_ref())),
+        );
+        w.line(
+            1,
+            &format!("RenewTime:\t{}", micro(lease_spec.renew_time.as_ref())),
+        );
+    }
     let conditions = status.conditions.clone().unwrap_or_default();
     if !conditions.is_empty() {
         w.line(0, "Conditions:");
