@@ -84,6 +84,12 @@ fn deployments_and_replica_sets_tables() {
 fn describe_deployment_layout() {
     let new_rs = replica_set("nginx-deployment-1564180365", 3);
     let old_rs = replica_set("nginx-deployment-2035384211", 0);
+    let mid_rollout = replica_set("nginx-deployment-2035384211", 2);
+    let text = describe::describe_deployment(&deployment(), Some(&new_rs), &[&mid_rollout], &[], T0);
+    assert!(
+        text.contains("\nOldReplicaSets:  nginx-deployment-2035384211 (2/2 replicas created)\n"),
+        "{text}"
+    );
     let events = vec![
         scaling_event("Scaled up replica set nginx-deployment-2035384211 to 3", 0),
         scaling_event("Scaled up replica set nginx-deployment-1564180365 to 1", 96),
@@ -117,7 +123,7 @@ Conditions:
   ----           ------  ------
   Available      True    MinimumReplicasAvailable
   Progressing    True    NewReplicaSetAvailable
-OldReplicaSets:  nginx-deployment-2035384211 (0/0 replicas created)
+OldReplicaSets:  <none>
 NewReplicaSet:   nginx-deployment-1564180365 (3/3 replicas created)
 Events:
   Type    Reason             Age   From                   Message

@@ -95,7 +95,7 @@ fn replica_sets_text(sets: &[&ReplicaSet]) -> String {
 }
 
 /// `kubectl describe deployment`: `new_rs` is the replica set matching the current template,
-/// `old_rs` the other replica sets the deployment owns.
+/// `old_rs` the other replica sets the deployment owns (those scaled to zero are not listed).
 pub fn describe_deployment(
     d: &Deployment,
     new_rs: Option<&ReplicaSet>,
@@ -162,7 +162,13 @@ pub fn describe_deployment(
             );
         }
     }
-    w.line(0, &format!("OldReplicaSets:\t{}", replica_sets_text(old_rs)));
+    // Like `deploymentutil.GetAllReplicaSets`, only old replica sets that still want pods count.
+    let scaled_old: Vec<&ReplicaSet> = old_rs
+        .iter()
+        .copied()
+        .filter(|rs| rs.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1) != 0)
+        .collect();
+    w.line(0, &format!("OldReplicaSets:\t{}", replica_sets_text(&scaled_old)));
     w.line(
         0,
         &format!(
