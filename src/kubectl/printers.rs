@@ -253,7 +253,7 @@ mod tests {
 
     #[test]
     fn table_for_kind_picks_the_kind_printer_and_falls_back_to_name_age() {
-        let pod = serde_json::json!({"metadata": {"name": "web"}, "spec": {"containers": [{"name": "app"}]}, "status": {"phase": "Pending"}});
+        let pod = serde_json::json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"}, "spec": {"containers": [{"name": "app"}]}, "status": {"phase": "Pending"}});
         let t = table_for_kind("Pod", std::slice::from_ref(&pod), 0, false);
         assert_eq!(
             render_table(&t, &TableOptions::default()),

@@ -308,6 +308,7 @@ pub fn describe_daemonset(ds: &DaemonSet, pods: &[Pod], events: &[Event], now_un
     let spec = ds.spec.clone().unwrap_or_default();
     let status = ds.status.clone().unwrap_or_default();
     name_line(&mut w, &ds.metadata);
+    namespace_line(&mut w, &ds.metadata);
     w.line(
         0,
         &format!("Selector:\t{}", format_label_selector(Some(&spec.selector))),
