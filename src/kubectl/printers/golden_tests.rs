@@ -85,6 +85,8 @@ fn describe_deployment_layout() {
     let new_rs = replica_set("nginx-deployment-1564180365", 3);
     let old_rs = replica_set("nginx-deployment-2035384211", 0);
     let mid_rollout = replica_set("nginx-deployment-2035384211", 2);
+    let fresh = describe::describe_deployment(&deployment(), None, &[], &[], T0);
+    assert!(!fresh.contains("ReplicaSet"), "{fresh}");
     let text = describe::describe_deployment(&deployment(), Some(&new_rs), &[&mid_rollout], &[], T0);
     assert!(
         text.contains("\nOldReplicaSets:  nginx-deployment-2035384211 (2/2 replicas created)\n"),
@@ -123,7 +125,7 @@ Conditions:
   ----           ------  ------
   Available      True    MinimumReplicasAvailable
   Progressing    True    NewReplicaSetAvailable
-OldReplicaSets:  <none>
+OldReplicaSets:  nginx-deployment-2035384211 (0/0 replicas created)
 NewReplicaSet:   nginx-deployment-1564180365 (3/3 replicas created)
 Events:
   Type    Reason             Age   From                   Message
@@ -612,7 +614,7 @@ fn describe_kind_dispatches_and_falls_back() {
         "data": {"lives": "3", "ui.properties": "color.good=purple\n"}});
     assert_eq!(
         describe::describe_kind("ConfigMap", &cm, &describe::Related::default(), T0),
-        "Name:         game\nNamespace:    default\nLabels:       <none>\nAnnotations:  <none>\n\nData\n====\nlives:\n----\n3\nui.properties:\n----\ncolor.good=purple\n\n\nBinaryData\n====\n\nEvents:  <none>\n"
+        "Name:         game\nNamespace:    default\nLabels:       <none>\nAnnotations:  <none>\n\nData\n====\nlives:\n----\n3\n\nui.properties:\n----\ncolor.good=purple\n\n\n\nBinaryData\n====\n\nEvents:  <none>\n"
     );
 }
 

@@ -487,6 +487,7 @@ pub fn describe_configmap(cm: &ConfigMap, events: &[Event], now_unix: i64) -> St
         w.line(0, &format!("{key}:"));
         w.line(0, "----");
         w.line(0, value);
+        w.line(0, "");
     }
     w.line(0, "");
     w.line(0, "BinaryData");

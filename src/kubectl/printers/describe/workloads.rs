@@ -95,7 +95,7 @@ fn replica_sets_text(sets: &[&ReplicaSet]) -> String {
 }
 
 /// `kubectl describe deployment`: `new_rs` is the replica set matching the current template,
-/// `old_rs` the other replica sets the deployment owns (those scaled to zero are not listed).
+/// `old_rs` the other replica sets the deployment owns.
 pub fn describe_deployment(
     d: &Deployment,
     new_rs: Option<&ReplicaSet>,
@@ -162,20 +162,13 @@ pub fn describe_deployment(
             );
         }
     }
-    // Like `deploymentutil.GetAllReplicaSets`, only old replica sets that still want pods count.
-    let scaled_old: Vec<&ReplicaSet> = old_rs
-        .iter()
-        .copied()
-        .filter(|rs| rs.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1) != 0)
-        .collect();
-    w.line(0, &format!("OldReplicaSets:\t{}", replica_sets_text(&scaled_old)));
-    w.line(
-        0,
-        &format!(
-            "NewReplicaSet:\t{}",
-            replica_sets_text(&new_rs.into_iter().collect::<Vec<_>>())
-        ),
-    );
+    // kubectl lists every old replica set (scaled to zero or not), and omits both lines when
+    // the deployment owns none yet.
+    let new_list: Vec<&ReplicaSet> = new_rs.into_iter().collect();
+    if !old_rs.is_empty() || !new_list.is_empty() {
+        w.line(0, &format!("OldReplicaSets:\t{}", replica_sets_text(old_rs)));
+        w.line(0, &format!("NewReplicaSet:\t{}", replica_sets_text(&new_list)));
+    }
     events_block(&mut w, 0, events, now_unix);
     w.finish()
 }
