@@ -86,7 +86,10 @@ fn describe_deployment_layout() {
     let old_rs = replica_set("nginx-deployment-2035384211", 0);
     let mid_rollout = replica_set("nginx-deployment-2035384211", 2);
     let fresh = describe::describe_deployment(&deployment(), None, &[], &[], T0);
-    assert!(!fresh.contains("ReplicaSet"), "{fresh}");
+    assert!(
+        !fresh.contains("OldReplicaSets") && !fresh.contains("NewReplicaSet:"),
+        "{fresh}"
+    );
     let text = describe::describe_deployment(&deployment(), Some(&new_rs), &[&mid_rollout], &[], T0);
     assert!(
         text.contains("\nOldReplicaSets:  nginx-deployment-2035384211 (2/2 replicas created)\n"),
