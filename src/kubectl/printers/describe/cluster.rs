@@ -528,12 +528,19 @@ pub fn describe_pvc(
             spec.storage_class_name.clone().unwrap_or_default()
         ),
     );
-    let phase = if pvc.metadata.deletion_timestamp.is_some() {
-        "Terminating".to_string()
-    } else {
-        status.phase.clone().unwrap_or_default()
-    };
-    w.line(0, &format!("Status:\t{phase}"));
+    match pvc.metadata.deletion_timestamp.as_ref() {
+        Some(t) => w.line(
+            0,
+            &format!(
+                "Status:\tTerminating (lasts {})",
+                human_secs(now_unix - unix_of(t))
+            ),
+        ),
+        None => w.line(
+            0,
+            &format!("Status:\t{}", status.phase.clone().unwrap_or_default()),
+        ),
+    }
     let volume = spec.volume_name.clone().unwrap_or_default();
     w.line(0, &format!("Volume:\t{volume}"));
     labels_multiline(&mut w, 0, "Labels", pvc.metadata.labels.as_ref());
@@ -570,6 +577,36 @@ pub fn describe_pvc(
             w.write(0, "\t");
         }
         w.line(0, pod);
+    }
+    let conditions = status.conditions.clone().unwrap_or_default();
+    if !conditions.is_empty() {
+        let time = |t: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::Time>| {
+            t.map(|t| rfc1123z(unix_of(t)))
+                .unwrap_or_else(|| "Mon, 01 Jan 0001 00:00:00 +0000".to_string())
+        };
+        w.line(0, "Conditions:");
+        w.line(
+            1,
+            "Type\tStatus\tLastProbeTime\tLastTransitionTime\tReason\tMessage",
+        );
+        w.line(
+            1,
+            "----\t------\t-----------------\t------------------\t------\t-------",
+        );
+        for c in &conditions {
+            w.line(
+                1,
+                &format!(
+                    "{} \t{} \t{} \t{} \t{} \t{}",
+                    c.type_,
+                    c.status,
+                    time(c.last_probe_time.as_ref()),
+                    time(c.last_transition_time.as_ref()),
+                    c.reason.clone().unwrap_or_default(),
+                    c.message.clone().unwrap_or_default()
+                ),
+            );
+        }
     }
     events_block(&mut w, 0, events, now_unix);
     w.finish()
