@@ -123,6 +123,9 @@ pub fn describe_service(svc: &Service, slices: &[EndpointSlice], events: &[Event
             None => port.port.to_string(),
         };
         w.line(0, &format!("TargetPort:\t{target}/{protocol}"));
+        if let Some(app) = port.app_protocol.as_ref() {
+            w.line(0, &format!("AppProtocol:\t{app}"));
+        }
         if let Some(node_port) = port.node_port.filter(|n| *n != 0) {
             w.line(0, &format!("NodePort:\t{name}\t{node_port}/{protocol}"));
         }
