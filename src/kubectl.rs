@@ -6,6 +6,7 @@ pub mod args;
 pub mod delete;
 pub mod get;
 pub mod output;
+pub mod printers;
 
 use crate::console::Output;
 use crate::sim::api::ResourceType;
