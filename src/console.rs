@@ -4,6 +4,8 @@
 //! pod/web is Ready`) or a playground action (`node fail NAME` …). Output keeps stdout and stderr
 //! apart but in the order they were printed, as a terminal shows them.
 
+pub mod wait_until;
+
 use crate::sim::{SimDuration, Simulation};
 
 /// Which stream a line was printed on.
@@ -96,6 +98,10 @@ pub fn execute(sim: &mut Simulation, files: &[(String, String)], line: &str) -> 
 
 fn wait(sim: &mut Simulation, args: &[String]) -> Output {
     match args {
+        [until, rest @ ..] if until == "until" => match wait_until::parse(rest) {
+            Ok(wait) => wait_until::run(sim, &wait),
+            Err(message) => Output::error(message),
+        },
         [duration] => match SimDuration::parse(duration) {
             Some(d) => {
                 sim.advance(d);

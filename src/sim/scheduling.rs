@@ -71,7 +71,7 @@ impl DefaultScheduler {
         let key = pod_key(pod);
         let priority = pod.spec.as_ref().and_then(|s| s.priority).unwrap_or(0);
         if self.queue.where_is(&key).is_some() {
-            self.queue.update(&key, pod, sim.time());
+            self.queue.update(&key, pod, priority, sim.time());
         } else {
             self.queue.add(&key, pod, priority, sim.time());
         }
