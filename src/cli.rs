@@ -10,10 +10,13 @@ use crate::scenario::{Runner, Scenario};
 
 const USAGE: &str = "\
 Usage: podlab run [--seed N] [--check] SCENARIO.yaml
+       podlab bench schedule --nodes N --pods M [--anti-affinity] [--seed N]
 
-Runs a scenario and prints its transcript.
-  --seed N   use seed N instead of the scenario's own
-  --check    evaluate the steps' expect: entries; exit 1 if one fails";
+run     runs a scenario and prints its transcript.
+          --seed N   use seed N instead of the scenario's own
+          --check    evaluate the steps' expect: entries; exit 1 if one fails
+bench   measures the scheduler: M pods of one Deployment-like template onto N nodes;
+        prints pods per second, wall time and peak memory (figures, never a verdict).";
 
 /// Exit status of a run whose expectations failed.
 pub const EXIT_CHECK_FAILED: i32 = 1;
@@ -26,6 +29,10 @@ pub fn main(args: Vec<String>) -> i32 {
     let mut stderr = std::io::stderr().lock();
     match parse(args) {
         Ok(Command::Run(opts)) => run(&opts, &mut stdout, &mut stderr),
+        Ok(Command::BenchSchedule(opts)) => {
+            bench_schedule(&opts, &mut stdout);
+            0
+        }
         Ok(Command::Help) => {
             let _ = writeln!(stdout, "{USAGE}");
             0
@@ -39,7 +46,21 @@ pub fn main(args: Vec<String>) -> i32 {
 
 enum Command {
     Run(RunOptions),
+    BenchSchedule(BenchOptions),
     Help,
+}
+
+/// Options of `podlab bench schedule`.
+#[derive(Debug)]
+pub struct BenchOptions {
+    /// Number of nodes.
+    pub nodes: usize,
+    /// Number of pods.
+    pub pods: usize,
+    /// Give every pod a required anti-affinity to its siblings (per hostname).
+    pub anti_affinity: bool,
+    /// Seed for the scheduler's tie-breaks.
+    pub seed: u64,
 }
 
 /// Options of `podlab run`.
@@ -59,6 +80,7 @@ fn parse(args: Vec<String>) -> Result<Command, String> {
     let mut opts = RunOptions::default();
     let mut subcommand = None;
     let mut path = None;
+    let (mut nodes, mut pods, mut anti_affinity) = (None, None, false);
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Short('h') | Long("help") => return Ok(Command::Help),
@@ -68,6 +90,9 @@ fn parse(args: Vec<String>) -> Result<Command, String> {
                 opts.seed = Some(text.parse().map_err(|_| format!("--seed: not a number: {text:?}"))?);
             }
             Long("check") => opts.check = true,
+            Long("nodes") => nodes = Some(number(&mut parser, "--nodes")?),
+            Long("pods") => pods = Some(number(&mut parser, "--pods")?),
+            Long("anti-affinity") => anti_affinity = true,
             Value(v) if subcommand.is_none() => subcommand = Some(v.to_string_lossy().into_owned()),
             Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
             other => return Err(other.unexpected().to_string()),
@@ -78,10 +103,56 @@ fn parse(args: Vec<String>) -> Result<Command, String> {
             opts.path = path.ok_or("run: missing SCENARIO.yaml")?;
             Ok(Command::Run(opts))
         }
+        Some("bench") => match path.as_ref().and_then(|p| p.to_str()) {
+            Some("schedule") => Ok(Command::BenchSchedule(BenchOptions {
+                nodes: nodes.ok_or("bench schedule: missing --nodes N")?,
+                pods: pods.ok_or("bench schedule: missing --pods M")?,
+                anti_affinity,
+                seed: opts.seed.unwrap_or(crate::sim::DEFAULT_SEED),
+            })),
+            _ => Err("bench: expected `schedule`".into()),
+        },
         Some("help") => Ok(Command::Help),
         Some(other) => Err(format!("unknown command {other:?}")),
         None => Err("missing command".into()),
     }
+}
+
+fn number(parser: &mut lexopt::Parser, flag: &str) -> Result<usize, String> {
+    let value = parser.value().map_err(|e| e.to_string())?;
+    let text = value.to_string_lossy();
+    text.parse().map_err(|_| format!("{flag}: not a number: {text:?}"))
+}
+
+/// Runs the scheduling benchmark and prints its figures.
+// Wall time is what a benchmark measures; the simulation itself never reads the clock.
+#[allow(clippy::disallowed_methods)]
+pub fn bench_schedule(opts: &BenchOptions, out: &mut impl Write) {
+    let started = std::time::Instant::now();
+    let stats = crate::sim::scheduler::bench_schedule(opts.nodes, opts.pods, opts.anti_affinity, opts.seed);
+    let wall = started.elapsed().as_secs_f64();
+    let rate = if wall > 0.0 { stats.scheduled as f64 / wall } else { 0.0 };
+    let _ = writeln!(
+        out,
+        "schedule: {} nodes, {} pods{}: {} scheduled, {} unschedulable in {wall:.2} s = {rate:.0} pods/s; pods per used node {}..{} on {} nodes; peak memory {}",
+        stats.nodes,
+        stats.pods,
+        if opts.anti_affinity { " (required pod anti-affinity)" } else { "" },
+        stats.scheduled,
+        stats.unschedulable,
+        stats.min_pods_per_node,
+        stats.max_pods_per_node,
+        stats.nodes_used,
+        peak_memory().unwrap_or_else(|| "unknown".into()),
+    );
+}
+
+/// The process's peak resident memory (`VmHWM`), where the OS reports it.
+fn peak_memory() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(format!("{:.1} MiB", kib as f64 / 1024.0))
 }
 
 /// Runs a scenario file, writing the transcript to `out` and the verdict to `err`.
