@@ -127,3 +127,26 @@ fn namespaces_cascade_and_garbage_collection_follows_owners() {
     assert!(sim.store().get("Pod", "dev", "web-pod").is_none());
     assert!(sim.store().get("Namespace", "", "dev").is_none());
 }
+
+#[test]
+fn resource_quota_admission_rejects_what_exceeds_it() {
+    let mut sim = sim();
+    let ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: quota-mem-cpu-example\n";
+    run(&mut sim, &[("ns.yaml", ns)], "kubectl apply -f ns.yaml");
+    let quota = "apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: mem-cpu-demo\nspec:\n  hard:\n    requests.cpu: \"1\"\n    requests.memory: 1Gi\n    limits.cpu: \"2\"\n    limits.memory: 2Gi\n";
+    let pod = |name: &str, req_mem: &str, lim_mem: &str, cpu: &str| {
+        format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  containers:\n  - name: c\n    image: nginx\n    resources:\n      limits:\n        memory: \"{lim_mem}\"\n        cpu: \"{cpu}\"\n      requests:\n        memory: \"{req_mem}\"\n        cpu: \"{cpu}\"\n")
+    };
+    let first = pod("quota-mem-cpu-demo", "600Mi", "800Mi", "400m");
+    let second = pod("quota-mem-cpu-demo-2", "700Mi", "1Gi", "400m");
+    let files = [("q.yaml", quota), ("p1.yaml", first.as_str()), ("p2.yaml", second.as_str())];
+    run(&mut sim, &files, "kubectl apply -f q.yaml --namespace=quota-mem-cpu-example");
+    assert_eq!(run(&mut sim, &files, "kubectl apply -f p1.yaml --namespace=quota-mem-cpu-example"), "pod/quota-mem-cpu-demo created\n");
+    assert_eq!(
+        run(&mut sim, &files, "kubectl apply -f p2.yaml --namespace=quota-mem-cpu-example"),
+        "Error from server (Forbidden): error when creating \"p2.yaml\": pods \"quota-mem-cpu-demo-2\" is forbidden: exceeded quota: mem-cpu-demo, requested: requests.memory=700Mi, used: requests.memory=600Mi, limited: requests.memory=1Gi\n"
+    );
+    let quota = sim.store().get("ResourceQuota", "quota-mem-cpu-example", "mem-cpu-demo").unwrap().to_json();
+    assert_eq!(quota["status"]["used"]["requests.memory"], "600Mi");
+    assert_eq!(quota["status"]["used"]["limits.cpu"], "400m");
+}

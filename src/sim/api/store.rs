@@ -325,9 +325,30 @@ impl Store {
         }
         let object = Rc::new(object);
         ctx.trace.record(ctx.now, TraceKind::Created, key.trace_subject(), "created");
-        self.objects.insert(key, object.clone());
+        self.objects.insert(key.clone(), object.clone());
         self.pending.push(WatchEvent { event_type: WatchEventType::Added, object: object.clone() });
+        if matches!(key.kind.as_str(), "Pod" | "ResourceQuota") {
+            self.refresh_quotas(ctx, &key.namespace);
+        }
         Ok(object)
+    }
+
+    /// Keeps `status.hard` and `status.used` of the namespace's ResourceQuotas current, as the
+    /// quota controller and admission do.
+    fn refresh_quotas(&mut self, ctx: &mut WriteCtx, namespace: &str) {
+        let quotas: Vec<Rc<Object>> = self.list("ResourceQuota", Some(namespace)).cloned().collect();
+        for quota in quotas {
+            let Some(rq) = quota.as_resource_quota() else { continue };
+            let hard = rq.spec.as_ref().and_then(|s| s.hard.clone()).unwrap_or_default();
+            let used = admission::plugins::quota_usage(self, namespace, &hard);
+            let status = k8s_openapi::api::core::v1::ResourceQuotaStatus { hard: Some(hard), used: Some(used) };
+            if rq.status.as_ref() == Some(&status) {
+                continue;
+            }
+            let mut changed = rq.clone();
+            changed.status = Some(status);
+            self.replace(ctx, ObjectKey::of(&quota), Object::ResourceQuota(changed), "quota usage");
+        }
     }
 
     /// Replaces an object (controllers' and kubelets' writes, status included). A write that
@@ -550,6 +571,9 @@ impl Store {
         if let Object::CustomResourceDefinition(crd) = &*object {
             let t = admission::crd_resource_type(crd);
             self.resources.unregister(&t.group, &t.kind);
+        }
+        if key.kind == "Pod" {
+            self.refresh_quotas(ctx, &key.namespace);
         }
         let orphaning = object.metadata().finalizers.as_ref().is_some_and(|f| f.iter().any(|x| x == "orphan"));
         if !orphaning {
