@@ -59,7 +59,10 @@ pub fn resolve_type(sim: &Simulation, name: &str) -> Result<ResourceType, String
 /// disk. `-` stands for the editor's current file.
 pub fn read_file(files: &[(String, String)], name: &str) -> Result<(String, String), String> {
     if name == "-" {
-        return files.first().cloned().ok_or_else(|| "error: no objects passed to apply".to_string());
+        return files
+            .first()
+            .cloned()
+            .ok_or_else(|| "error: no objects passed to apply".to_string());
     }
     if let Some((n, text)) = files.iter().find(|(n, _)| n == name) {
         return Ok((n.clone(), text.clone()));

@@ -33,9 +33,16 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
     let named;
     let mut errors = Vec::new();
     let lookup = |resource: &ResourceType, name: &str| -> Result<Rc<Object>, String> {
-        let ns = if resource.namespaced { namespace.as_str() } else { "" };
+        let ns = if resource.namespaced {
+            namespace.as_str()
+        } else {
+            ""
+        };
         sim.store().get(&resource.kind, ns, name).cloned().ok_or_else(|| {
-            format!("Error from server (NotFound): {} {name:?} not found", resource.qualified_plural())
+            format!(
+                "Error from server (NotFound): {} {name:?} not found",
+                resource.qualified_plural()
+            )
         })
     };
     if first.contains('/') {
@@ -69,7 +76,11 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
                 let objects: Vec<Rc<Object>> = sim
                     .store()
                     .list(&resource.kind, ns_filter)
-                    .filter(|o| requirements.as_ref().is_none_or(|r| selector::matches_requirements(r, o.labels())))
+                    .filter(|o| {
+                        requirements
+                            .as_ref()
+                            .is_none_or(|r| selector::matches_requirements(r, o.labels()))
+                    })
                     .cloned()
                     .collect();
                 if !objects.is_empty() {
@@ -85,12 +96,23 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
             }
         }
     }
-    let all: Vec<Rc<Object>> = groups.iter().flat_map(|(_, objects)| objects.iter().cloned()).collect();
+    let all: Vec<Rc<Object>> = groups
+        .iter()
+        .flat_map(|(_, objects)| objects.iter().cloned())
+        .collect();
     match output {
         "yaml" | "json" => {
             if !all.is_empty() {
-                let value = if named && all.len() == 1 { object_json(&all[0]) } else { list_json(&all) };
-                out.out(if output == "yaml" { to_yaml(&value) } else { to_json(&value) });
+                let value = if named && all.len() == 1 {
+                    object_json(&all[0])
+                } else {
+                    list_json(&all)
+                };
+                out.out(if output == "yaml" {
+                    to_yaml(&value)
+                } else {
+                    to_json(&value)
+                });
             }
         }
         "name" => {
@@ -108,7 +130,13 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
                     out.out("");
                 }
                 first_table = false;
-                let mut table = print_table(&resource.kind, objects, sim.now_unix(), output == "wide", all_namespaces);
+                let mut table = print_table(
+                    &resource.kind,
+                    objects,
+                    sim.now_unix(),
+                    output == "wide",
+                    all_namespaces,
+                );
                 if multiple_kinds {
                     table = prefix_names(&table, resource);
                 }
@@ -120,10 +148,10 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
         out.err(message);
     }
     if all.is_empty() && !named && output != "name" {
-        let any_namespaced = args
-            .positional
-            .first()
-            .is_some_and(|f| f.split(',').any(|k| resolve_type(sim, k).is_ok_and(|r| r.namespaced)));
+        let any_namespaced = args.positional.first().is_some_and(|f| {
+            f.split(',')
+                .any(|k| resolve_type(sim, k).is_ok_and(|r| r.namespaced))
+        });
         if all_namespaces || !any_namespaced {
             out.err("No resources found");
         } else {
@@ -134,7 +162,10 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
 }
 
 fn push(groups: &mut Vec<(ResourceType, Vec<Rc<Object>>)>, resource: ResourceType, object: Rc<Object>) {
-    match groups.iter_mut().find(|(r, _)| r.kind == resource.kind && r.group == resource.group) {
+    match groups
+        .iter_mut()
+        .find(|(r, _)| r.kind == resource.kind && r.group == resource.group)
+    {
         Some((_, objects)) => objects.push(object),
         None => groups.push((resource, vec![object])),
     }
@@ -144,7 +175,11 @@ fn push(groups: &mut Vec<(ResourceType, Vec<Rc<Object>>)>, resource: ResourceTyp
 fn prefix_names(table: &str, resource: &ResourceType) -> String {
     let mut rows: Vec<Vec<String>> = Vec::new();
     for (i, line) in table.lines().enumerate() {
-        let cells: Vec<String> = line.split("   ").map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect();
+        let cells: Vec<String> = line
+            .split("   ")
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect();
         let mut cells = cells;
         if i > 0 {
             if let Some(name_index) = rows.first().and_then(|h| h.iter().position(|c| c == "NAME")) {
