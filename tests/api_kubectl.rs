@@ -217,3 +217,16 @@ fn resource_quota_admission_rejects_what_exceeds_it() {
     assert_eq!(quota["status"]["used"]["requests.memory"], "600Mi");
     assert_eq!(quota["status"]["used"]["limits.cpu"], "400m");
 }
+
+#[test]
+fn custom_columns_and_jsonpath_read_fields() {
+    let mut sim = sim();
+    run(&mut sim, &[("pod.yaml", POD)], "kubectl apply -f pod.yaml");
+    assert_eq!(
+        run(&mut sim, &[], "kubectl get pods -o custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image,POLICY:.spec.containers[0].imagePullPolicy,PHASE:.status.phase"),
+        "NAME      IMAGE        POLICY         PHASE\nweb-pod   nginx:1.27   IfNotPresent   <none>\n"
+    );
+    assert_eq!(run(&mut sim, &[], "kubectl get pods -o jsonpath={.items[*].metadata.name}"), "web-pod\n");
+    assert_eq!(run(&mut sim, &[], "kubectl get pod web-pod -o jsonpath={.spec.restartPolicy}"), "Always\n");
+    assert_eq!(run(&mut sim, &[], "kubectl get pods -l app=other -o name"), "");
+}

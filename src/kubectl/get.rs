@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use super::output::{list_json, name_of, object_json, print_table, to_json, to_yaml};
+use super::output::{custom_columns, jsonpath, list_json, name_of, object_json, print_table, to_json, to_yaml};
 use super::{namespace_of, resolve_type, Args};
 use crate::console::Output;
 use crate::sim::api::{selector, Object, ResourceType};
@@ -18,9 +18,10 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
     let all_namespaces = args.bool_flag("all-namespaces");
     let namespace = namespace_of(args);
     let output = args.flag("output").unwrap_or("");
-    if !matches!(output, "" | "yaml" | "json" | "name" | "wide") {
+    let (format, format_arg) = output.split_once('=').unwrap_or((output, ""));
+    if !matches!(format, "" | "yaml" | "json" | "name" | "wide" | "custom-columns" | "jsonpath") {
         return Output::error(format!(
-            "error: unable to match a printer suitable for the output format {output:?}, allowed formats are: json,name,wide,yaml"
+            "error: unable to match a printer suitable for the output format {output:?}, allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
         ));
     }
     let requirements = match args.flag("selector").map(selector::parse) {
@@ -100,7 +101,19 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
         .iter()
         .flat_map(|(_, objects)| objects.iter().cloned())
         .collect();
-    match output {
+    match format {
+        "custom-columns" if !all.is_empty() => match custom_columns(format_arg, &all) {
+            Ok(table) => out.out(table),
+            Err(message) => return Output::error(message),
+        },
+        "custom-columns" => {}
+        "jsonpath" => {
+            let root = if named && all.len() == 1 { object_json(&all[0]) } else { list_json(&all) };
+            let text = jsonpath(format_arg.trim_matches('\''), &root);
+            if !text.is_empty() {
+                out.out(text);
+            }
+        }
         "yaml" | "json" => {
             if !all.is_empty() {
                 let value = if named && all.len() == 1 {
@@ -147,7 +160,7 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
     for message in errors {
         out.err(message);
     }
-    if all.is_empty() && !named && output != "name" {
+    if all.is_empty() && !named && format != "name" {
         let any_namespaced = args.positional.first().is_some_and(|f| {
             f.split(',')
                 .any(|k| resolve_type(sim, k).is_ok_and(|r| r.namespaced))

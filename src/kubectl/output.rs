@@ -295,3 +295,89 @@ mod tests {
         );
     }
 }
+
+/// Evaluates a kubectl field path (`.spec.containers[0].image`, `.items[*].metadata.name`,
+/// `{.status.phase}`) against `value`; every match, in order.
+pub fn field_path<'a>(value: &'a Value, path: &str) -> Vec<&'a Value> {
+    let path = path.trim().trim_start_matches('{').trim_end_matches('}');
+    let mut current = vec![value];
+    let mut rest = path.trim_start_matches('.');
+    while !rest.is_empty() {
+        let (segment, remaining) = match rest.find(['.', '[']) {
+            Some(0) if rest.starts_with('[') => {
+                let end = rest.find(']').unwrap_or(rest.len());
+                (&rest[..(end + 1).min(rest.len())], &rest[(end + 1).min(rest.len())..])
+            }
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        rest = remaining.trim_start_matches('.');
+        current = if let Some(index) = segment.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+            current
+                .into_iter()
+                .flat_map(|v| match (index, v.as_array()) {
+                    ("*", Some(items)) => items.iter().collect::<Vec<_>>(),
+                    (i, Some(items)) => i.parse::<usize>().ok().and_then(|i| items.get(i)).into_iter().collect(),
+                    _ => Vec::new(),
+                })
+                .collect()
+        } else {
+            current.into_iter().filter_map(|v| v.get(segment)).collect()
+        };
+    }
+    current
+}
+
+/// A value as custom-columns and jsonpath print it.
+pub fn plain_value(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => "<none>".into(),
+        other => other.to_string(),
+    }
+}
+
+/// `-o custom-columns=NAME:.metadata.name,PHASE:.status.phase`.
+pub fn custom_columns(spec: &str, objects: &[Rc<Object>]) -> Result<String, String> {
+    let mut columns = Vec::new();
+    for column in spec.split(',') {
+        let Some((header, path)) = column.split_once(':') else {
+            return Err(format!("error: expected <header>:<json-path-expr>, got {column}"));
+        };
+        columns.push((header.to_string(), path.to_string()));
+    }
+    let mut rows = vec![columns.iter().map(|(h, _)| h.clone()).collect::<Vec<_>>()];
+    for object in objects {
+        let json = object_json(object);
+        rows.push(
+            columns
+                .iter()
+                .map(|(_, path)| {
+                    let found = field_path(&json, path);
+                    if found.is_empty() {
+                        "<none>".to_string()
+                    } else {
+                        found.iter().map(|v| plain_value(v)).collect::<Vec<_>>().join(",")
+                    }
+                })
+                .collect(),
+        );
+    }
+    Ok(tabulate(&rows))
+}
+
+/// `-o jsonpath=TEMPLATE`: literal text with `{path}` expressions, values joined by spaces.
+pub fn jsonpath(template: &str, root: &Value) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find('}').map(|e| start + e).unwrap_or(rest.len() - 1);
+        let expr = &rest[start + 1..end];
+        let values = field_path(root, expr);
+        out.push_str(&values.iter().map(|v| plain_value(v)).collect::<Vec<_>>().join(" "));
+        rest = &rest[(end + 1).min(rest.len())..];
+    }
+    out.push_str(rest);
+    out.replace("\\n", "\n").replace("\\t", "\t")
+}
