@@ -80,7 +80,10 @@ fn workload_defaults_are_filled_in() {
     assert_eq!(j["spec"]["completions"], 1);
     assert_eq!(j["spec"]["parallelism"], 1);
     assert_eq!(j["spec"]["template"]["metadata"]["labels"]["job-name"], "pi");
-    assert_eq!(j["spec"]["selector"]["matchLabels"]["batch.kubernetes.io/controller-uid"], j["metadata"]["uid"]);
+    assert_eq!(
+        j["spec"]["selector"]["matchLabels"]["batch.kubernetes.io/controller-uid"],
+        j["metadata"]["uid"]
+    );
 
     let svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n";
     let (sim, _) = apply(svc);
@@ -93,7 +96,11 @@ fn workload_defaults_are_filled_in() {
 
     let pvc = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests: {storage: 1Gi}\n";
     let (sim, _) = apply(pvc);
-    let p = sim.store().get("PersistentVolumeClaim", "default", "data").unwrap().to_json();
+    let p = sim
+        .store()
+        .get("PersistentVolumeClaim", "default", "data")
+        .unwrap()
+        .to_json();
     assert_eq!(p["spec"]["storageClassName"], "standard");
 
     let cj = "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: hello\nspec:\n  schedule: '* * * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: OnFailure\n          containers: [{name: c, image: busybox}]\n";
@@ -110,8 +117,14 @@ fn pod_spec_updates_are_forbidden_except_images() {
     let (mut sim, _) = apply(&pod);
     let image = pod.replace("nginx:1.27", "nginx:1.28");
     let files = vec![("m.yaml".to_string(), image)];
-    assert_eq!(console::execute(&mut sim, &files, "kubectl apply -f m.yaml").text(), "pod/web configured\n");
-    let renamed = pod.replace("    image: nginx:1.27\n", "    image: nginx:1.28\n    command: [sleep, '1']\n");
+    assert_eq!(
+        console::execute(&mut sim, &files, "kubectl apply -f m.yaml").text(),
+        "pod/web configured\n"
+    );
+    let renamed = pod.replace(
+        "    image: nginx:1.27\n",
+        "    image: nginx:1.28\n    command: [sleep, '1']\n",
+    );
     let files = vec![("m.yaml".to_string(), renamed)];
     let out = console::execute(&mut sim, &files, "kubectl apply -f m.yaml").text();
     assert!(out.starts_with("The Pod \"web\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`"), "{out}");

@@ -226,7 +226,43 @@ fn custom_columns_and_jsonpath_read_fields() {
         run(&mut sim, &[], "kubectl get pods -o custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image,POLICY:.spec.containers[0].imagePullPolicy,PHASE:.status.phase"),
         "NAME      IMAGE        POLICY         PHASE\nweb-pod   nginx:1.27   IfNotPresent   <none>\n"
     );
-    assert_eq!(run(&mut sim, &[], "kubectl get pods -o jsonpath={.items[*].metadata.name}"), "web-pod\n");
-    assert_eq!(run(&mut sim, &[], "kubectl get pod web-pod -o jsonpath={.spec.restartPolicy}"), "Always\n");
+    assert_eq!(
+        run(
+            &mut sim,
+            &[],
+            "kubectl get pods -o jsonpath={.items[*].metadata.name}"
+        ),
+        "web-pod\n"
+    );
+    assert_eq!(
+        run(
+            &mut sim,
+            &[],
+            "kubectl get pod web-pod -o jsonpath={.spec.restartPolicy}"
+        ),
+        "Always\n"
+    );
     assert_eq!(run(&mut sim, &[], "kubectl get pods -l app=other -o name"), "");
+}
+
+#[test]
+fn create_namespace_and_get_all() {
+    let mut sim = sim();
+    assert_eq!(
+        run(&mut sim, &[], "kubectl create namespace dev"),
+        "namespace/dev created\n"
+    );
+    assert_eq!(
+        run(&mut sim, &[], "kubectl create namespace dev"),
+        "Error from server (AlreadyExists): namespaces \"dev\" already exists\n"
+    );
+    assert_eq!(
+        run(&mut sim, &[], "kubectl get all -n dev"),
+        "No resources found in dev namespace.\n"
+    );
+    let all = run(&mut sim, &[], "kubectl get all");
+    assert!(
+        all.starts_with("NAME                 AGE\nservice/kubernetes   0s\n"),
+        "{all}"
+    );
 }

@@ -22,6 +22,13 @@ pub enum Mode {
 pub fn run(sim: &mut Simulation, files: &[(String, String)], args: &Args, mode: Mode) -> Output {
     let mut out = Output::default();
     let names = args.flag_values("filename");
+    if mode == Mode::Create && names.is_empty() {
+        if let [kind, name] = args.positional.as_slice() {
+            if kind == "namespace" || kind == "ns" {
+                return create_namespace(sim, name);
+            }
+        }
+    }
     if names.is_empty() {
         let text = match mode {
             Mode::Apply => "error: must specify one of -f and -k",
@@ -118,4 +125,21 @@ fn apply_document(
 /// A write error as kubectl prints it for a file.
 pub fn render_write_error(error: &ApiError, file: &str) -> String {
     error.render(Some(&format!("creating {file:?}")))
+}
+
+/// `kubectl create namespace NAME`.
+fn create_namespace(sim: &mut Simulation, name: &str) -> Output {
+    let namespace = k8s_openapi::api::core::v1::Namespace {
+        metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+            name: Some(name.into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let mut out = Output::default();
+    match sim.create(Object::Namespace(namespace)) {
+        Ok(_) => out.out(format!("namespace/{name} created")),
+        Err(error) => out.err(error.render(None)),
+    }
+    out
 }

@@ -20,9 +20,11 @@ pub fn run(sim: &mut Simulation, files: &[(String, String)], args: &Args) -> Out
         "background" | "true" => Propagation::Background,
         "foreground" => Propagation::Foreground,
         "orphan" | "false" => Propagation::Orphan,
-        other => return Output::error(format!(
+        other => {
+            return Output::error(format!(
             "error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""
-        )),
+        ))
+        }
     };
     let force = args.bool_flag("force");
     let grace = match args.flag("grace-period").map(str::parse::<i64>) {

@@ -3,11 +3,27 @@
 
 use std::rc::Rc;
 
-use super::output::{custom_columns, jsonpath, list_json, name_of, object_json, print_table, to_json, to_yaml};
+use super::output::{
+    custom_columns, jsonpath, list_json, name_of, object_json, print_table, to_json, to_yaml,
+};
 use super::{namespace_of, resolve_type, Args};
 use crate::console::Output;
 use crate::sim::api::{selector, Object, ResourceType};
 use crate::sim::Simulation;
+
+/// What `kubectl get all` lists, in kubectl's order.
+const ALL: &[&str] = &[
+    "pods",
+    "replicationcontrollers",
+    "services",
+    "daemonsets",
+    "deployments",
+    "replicasets",
+    "statefulsets",
+    "horizontalpodautoscalers",
+    "cronjobs",
+    "jobs",
+];
 
 /// Runs `kubectl get …`.
 pub fn run(sim: &mut Simulation, args: &Args) -> Output {
@@ -19,7 +35,10 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
     let namespace = namespace_of(args);
     let output = args.flag("output").unwrap_or("");
     let (format, format_arg) = output.split_once('=').unwrap_or((output, ""));
-    if !matches!(format, "" | "yaml" | "json" | "name" | "wide" | "custom-columns" | "jsonpath") {
+    if !matches!(
+        format,
+        "" | "yaml" | "json" | "name" | "wide" | "custom-columns" | "jsonpath"
+    ) {
         return Output::error(format!(
             "error: unable to match a printer suitable for the output format {output:?}, allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
         ));
@@ -63,7 +82,12 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
         }
     } else {
         let mut resources = Vec::new();
-        for kind in first.split(',') {
+        let expanded = if first == "all" {
+            ALL.join(",")
+        } else {
+            first.clone()
+        };
+        for kind in expanded.split(',') {
             match resolve_type(sim, kind) {
                 Ok(r) => resources.push(r),
                 Err(message) => return Output::error(message),
@@ -108,7 +132,11 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
         },
         "custom-columns" => {}
         "jsonpath" => {
-            let root = if named && all.len() == 1 { object_json(&all[0]) } else { list_json(&all) };
+            let root = if named && all.len() == 1 {
+                object_json(&all[0])
+            } else {
+                list_json(&all)
+            };
             let text = jsonpath(format_arg.trim_matches('\''), &root);
             if !text.is_empty() {
                 out.out(text);
@@ -136,7 +164,7 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
             }
         }
         _ => {
-            let multiple_kinds = groups.len() > 1;
+            let multiple_kinds = groups.len() > 1 || first == "all";
             let mut first_table = true;
             for (resource, objects) in &groups {
                 if !first_table {
@@ -162,8 +190,9 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
     }
     if all.is_empty() && !named && format != "name" {
         let any_namespaced = args.positional.first().is_some_and(|f| {
-            f.split(',')
-                .any(|k| resolve_type(sim, k).is_ok_and(|r| r.namespaced))
+            f == "all"
+                || f.split(',')
+                    .any(|k| resolve_type(sim, k).is_ok_and(|r| r.namespaced))
         });
         if all_namespaces || !any_namespaced {
             out.err("No resources found");

@@ -306,7 +306,10 @@ pub fn field_path<'a>(value: &'a Value, path: &str) -> Vec<&'a Value> {
         let (segment, remaining) = match rest.find(['.', '[']) {
             Some(0) if rest.starts_with('[') => {
                 let end = rest.find(']').unwrap_or(rest.len());
-                (&rest[..(end + 1).min(rest.len())], &rest[(end + 1).min(rest.len())..])
+                (
+                    &rest[..(end + 1).min(rest.len())],
+                    &rest[(end + 1).min(rest.len())..],
+                )
             }
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, ""),
@@ -317,7 +320,12 @@ pub fn field_path<'a>(value: &'a Value, path: &str) -> Vec<&'a Value> {
                 .into_iter()
                 .flat_map(|v| match (index, v.as_array()) {
                     ("*", Some(items)) => items.iter().collect::<Vec<_>>(),
-                    (i, Some(items)) => i.parse::<usize>().ok().and_then(|i| items.get(i)).into_iter().collect(),
+                    (i, Some(items)) => i
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|i| items.get(i))
+                        .into_iter()
+                        .collect(),
                     _ => Vec::new(),
                 })
                 .collect()
@@ -372,10 +380,19 @@ pub fn jsonpath(template: &str, root: &Value) -> String {
     let mut rest = template;
     while let Some(start) = rest.find('{') {
         out.push_str(&rest[..start]);
-        let end = rest[start..].find('}').map(|e| start + e).unwrap_or(rest.len() - 1);
+        let end = rest[start..]
+            .find('}')
+            .map(|e| start + e)
+            .unwrap_or(rest.len() - 1);
         let expr = &rest[start + 1..end];
         let values = field_path(root, expr);
-        out.push_str(&values.iter().map(|v| plain_value(v)).collect::<Vec<_>>().join(" "));
+        out.push_str(
+            &values
+                .iter()
+                .map(|v| plain_value(v))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
         rest = &rest[(end + 1).min(rest.len())..];
     }
     out.push_str(rest);
