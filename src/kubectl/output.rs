@@ -277,25 +277,6 @@ fn looks_like_timestamp(s: &str) -> bool {
         && b[7] == b'-'
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn yaml_looks_like_kubectls() {
-        let value = serde_json::json!({
-            "apiVersion": "v1",
-            "metadata": {"creationTimestamp": "2026-01-01T00:00:00Z", "resourceVersion": "16", "labels": {"app": "web"}},
-            "spec": {"containers": [{"name": "c", "args": ["-c", "echo hi"], "resources": {}}], "replicas": 3, "on": "yes"},
-            "data": {"script": "line 1\nline 2\n"},
-        });
-        assert_eq!(
-            yaml(&value),
-            "apiVersion: v1\ndata:\n  script: |\n    line 1\n    line 2\nmetadata:\n  creationTimestamp: \"2026-01-01T00:00:00Z\"\n  labels:\n    app: web\n  resourceVersion: \"16\"\nspec:\n  containers:\n  - args:\n    - -c\n    - echo hi\n    name: c\n    resources: {}\n  \"on\": \"yes\"\n  replicas: 3\n"
-        );
-    }
-}
-
 /// Evaluates a kubectl field path (`.spec.containers[0].image`, `.items[*].metadata.name`,
 /// `{.status.phase}`) against `value`; every match, in order.
 pub fn field_path<'a>(value: &'a Value, path: &str) -> Vec<&'a Value> {
@@ -397,4 +378,23 @@ pub fn jsonpath(template: &str, root: &Value) -> String {
     }
     out.push_str(rest);
     out.replace("\\n", "\n").replace("\\t", "\t")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_looks_like_kubectls() {
+        let value = serde_json::json!({
+            "apiVersion": "v1",
+            "metadata": {"creationTimestamp": "2026-01-01T00:00:00Z", "resourceVersion": "16", "labels": {"app": "web"}},
+            "spec": {"containers": [{"name": "c", "args": ["-c", "echo hi"], "resources": {}}], "replicas": 3, "on": "yes"},
+            "data": {"script": "line 1\nline 2\n"},
+        });
+        assert_eq!(
+            yaml(&value),
+            "apiVersion: v1\ndata:\n  script: |\n    line 1\n    line 2\nmetadata:\n  creationTimestamp: \"2026-01-01T00:00:00Z\"\n  labels:\n    app: web\n  resourceVersion: \"16\"\nspec:\n  containers:\n  - args:\n    - -c\n    - echo hi\n    name: c\n    resources: {}\n  \"on\": \"yes\"\n  replicas: 3\n"
+        );
+    }
 }
