@@ -129,3 +129,18 @@ fn pod_spec_updates_are_forbidden_except_images() {
     let out = console::execute(&mut sim, &files, "kubectl apply -f m.yaml").text();
     assert!(out.starts_with("The Pod \"web\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`"), "{out}");
 }
+
+#[test]
+fn new_pods_are_pending_with_their_qos_class() {
+    for (resources, qos) in [
+        ("", "BestEffort"),
+        ("    resources:\n      limits: {cpu: 700m, memory: 200Mi}\n", "Guaranteed"),
+        ("    resources:\n      limits: {memory: 200Mi}\n      requests: {memory: 100Mi}\n", "Burstable"),
+    ] {
+        let (sim, out) = apply(&pod_with(&format!("  - name: app\n    image: nginx\n{resources}")));
+        assert_eq!(out, "pod/web created\n");
+        let pod = sim.store().get("Pod", "default", "web").unwrap().to_json();
+        assert_eq!(pod["status"]["phase"], "Pending");
+        assert_eq!(pod["status"]["qosClass"], qos, "{resources}");
+    }
+}

@@ -224,7 +224,7 @@ fn custom_columns_and_jsonpath_read_fields() {
     run(&mut sim, &[("pod.yaml", POD)], "kubectl apply -f pod.yaml");
     assert_eq!(
         run(&mut sim, &[], "kubectl get pods -o custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image,POLICY:.spec.containers[0].imagePullPolicy,PHASE:.status.phase"),
-        "NAME      IMAGE        POLICY         PHASE\nweb-pod   nginx:1.27   IfNotPresent   <none>\n"
+        "NAME      IMAGE        POLICY         PHASE\nweb-pod   nginx:1.27   IfNotPresent   Pending\n"
     );
     assert_eq!(
         run(

@@ -27,6 +27,11 @@ pub fn mutate_on_create(store: &Store, ctx: &mut WriteCtx, object: &mut Object) 
                 priority(store, spec);
                 limit_ranges(store, &namespace, spec);
             }
+            // The pod strategy: every new pod starts Pending with its QoS class decided.
+            let qos_class = pod.spec.as_ref().map(qos_class).unwrap_or("BestEffort");
+            let status = pod.status.get_or_insert_with(Default::default);
+            status.phase = Some("Pending".into());
+            status.qos_class = Some(qos_class.into());
         }
         Object::PersistentVolumeClaim(pvc) => {
             if let Some(spec) = pvc.spec.as_mut() {
@@ -408,4 +413,30 @@ pub fn quota_usage(
         );
     }
     used
+}
+
+/// The pod's QoS class (`pkg/apis/core/helper/qos`): Guaranteed when every container sets cpu and
+/// memory limits equal to its requests, BestEffort when none sets any, Burstable otherwise.
+pub fn qos_class(spec: &PodSpec) -> &'static str {
+    let containers: Vec<_> = spec.containers.iter().chain(spec.init_containers.iter().flatten()).collect();
+    let mut any = false;
+    let mut guaranteed = true;
+    for c in &containers {
+        let requests = c.resources.as_ref().and_then(|r| r.requests.clone()).unwrap_or_default();
+        let limits = c.resources.as_ref().and_then(|r| r.limits.clone()).unwrap_or_default();
+        let relevant = |m: &BTreeMap<String, Quantity>| m.keys().any(|k| k == "cpu" || k == "memory");
+        any |= relevant(&requests) || relevant(&limits);
+        for resource in ["cpu", "memory"] {
+            let limit = limits.get(resource).and_then(|q| quantity::parse_millis(&q.0));
+            let request = requests.get(resource).and_then(|q| quantity::parse_millis(&q.0)).or(limit);
+            if limit.is_none() || request != limit {
+                guaranteed = false;
+            }
+        }
+    }
+    match (any, guaranteed) {
+        (false, _) => "BestEffort",
+        (true, true) => "Guaranteed",
+        (true, false) => "Burstable",
+    }
 }
