@@ -134,13 +134,31 @@ fn pod_spec_updates_are_forbidden_except_images() {
 fn new_pods_are_pending_with_their_qos_class() {
     for (resources, qos) in [
         ("", "BestEffort"),
-        ("    resources:\n      limits: {cpu: 700m, memory: 200Mi}\n", "Guaranteed"),
-        ("    resources:\n      limits: {memory: 200Mi}\n      requests: {memory: 100Mi}\n", "Burstable"),
+        (
+            "    resources:\n      limits: {cpu: 700m, memory: 200Mi}\n",
+            "Guaranteed",
+        ),
+        (
+            "    resources:\n      limits: {memory: 200Mi}\n      requests: {memory: 100Mi}\n",
+            "Burstable",
+        ),
     ] {
-        let (sim, out) = apply(&pod_with(&format!("  - name: app\n    image: nginx\n{resources}")));
+        let (sim, out) = apply(&pod_with(&format!(
+            "  - name: app\n    image: nginx\n{resources}"
+        )));
         assert_eq!(out, "pod/web created\n");
         let pod = sim.store().get("Pod", "default", "web").unwrap().to_json();
         assert_eq!(pod["status"]["phase"], "Pending");
         assert_eq!(pod["status"]["qosClass"], qos, "{resources}");
     }
+}
+
+#[test]
+fn a_deployment_without_selector_is_rejected() {
+    let deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx\n";
+    let (_, out) = apply(deploy);
+    assert_eq!(
+        out,
+        "The Deployment \"web\" is invalid: \n* spec.selector: Required value\n* spec.template.metadata.labels: Invalid value: {\"app\":\"web\"}: `selector` does not match template `labels`\n"
+    );
 }

@@ -216,3 +216,23 @@ fn the_cluster_starts_like_kind() {
     let sc = store.get("StorageClass", "", "standard").unwrap().to_json();
     assert_eq!(sc["volumeBindingMode"], "WaitForFirstConsumer");
 }
+
+#[test]
+fn the_same_seed_and_inputs_give_the_same_trace() {
+    let run = |seed: u64| {
+        let mut sim = Simulation::new(ClusterSpec::default(), seed);
+        let mut p = pod("");
+        p.metadata.generate_name = Some("web-".into());
+        sim.create(Object::Pod(p)).unwrap();
+        sim.advance(SimDuration::from_secs(30));
+        (
+            sim.trace().hash(),
+            sim.store()
+                .list("Pod", Some("default"))
+                .map(|p| p.name().to_string())
+                .collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(run(7), run(7));
+    assert_ne!(run(7).1, run(8).1);
+}

@@ -418,17 +418,32 @@ pub fn quota_usage(
 /// The pod's QoS class (`pkg/apis/core/helper/qos`): Guaranteed when every container sets cpu and
 /// memory limits equal to its requests, BestEffort when none sets any, Burstable otherwise.
 pub fn qos_class(spec: &PodSpec) -> &'static str {
-    let containers: Vec<_> = spec.containers.iter().chain(spec.init_containers.iter().flatten()).collect();
+    let containers: Vec<_> = spec
+        .containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten())
+        .collect();
     let mut any = false;
     let mut guaranteed = true;
     for c in &containers {
-        let requests = c.resources.as_ref().and_then(|r| r.requests.clone()).unwrap_or_default();
-        let limits = c.resources.as_ref().and_then(|r| r.limits.clone()).unwrap_or_default();
+        let requests = c
+            .resources
+            .as_ref()
+            .and_then(|r| r.requests.clone())
+            .unwrap_or_default();
+        let limits = c
+            .resources
+            .as_ref()
+            .and_then(|r| r.limits.clone())
+            .unwrap_or_default();
         let relevant = |m: &BTreeMap<String, Quantity>| m.keys().any(|k| k == "cpu" || k == "memory");
         any |= relevant(&requests) || relevant(&limits);
         for resource in ["cpu", "memory"] {
             let limit = limits.get(resource).and_then(|q| quantity::parse_millis(&q.0));
-            let request = requests.get(resource).and_then(|q| quantity::parse_millis(&q.0)).or(limit);
+            let request = requests
+                .get(resource)
+                .and_then(|q| quantity::parse_millis(&q.0))
+                .or(limit);
             if limit.is_none() || request != limit {
                 guaranteed = false;
             }

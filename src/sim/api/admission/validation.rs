@@ -337,19 +337,16 @@ fn workload_selector(
         errors.push(FieldError::required("spec.selector"));
         return;
     };
-    if selector::is_empty(selector) {
-        errors.push(FieldError::invalid(
-            "spec.selector",
-            selector_json(selector),
-            "empty selector is invalid for deployment",
-        ));
-        return;
-    }
     let template_labels = template
         .and_then(|t| t.metadata.as_ref())
         .and_then(|m| m.labels.clone())
         .unwrap_or_default();
-    if !selector::matches(selector, &template_labels) {
+    // A missing selector decodes as an empty one; apps/v1 requires it.
+    let empty = selector::is_empty(selector);
+    if empty {
+        errors.push(FieldError::required("spec.selector"));
+    }
+    if empty || !selector::matches(selector, &template_labels) {
         errors.push(FieldError::invalid(
             "spec.template.metadata.labels",
             serde_json::to_string(&template_labels).unwrap_or_default(),
