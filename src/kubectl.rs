@@ -5,6 +5,7 @@ pub mod apply;
 pub mod args;
 pub mod delete;
 pub mod get;
+pub mod label;
 pub mod output;
 
 use crate::console::Output;
@@ -35,6 +36,9 @@ pub fn execute(sim: &mut Simulation, files: &[(String, String)], args: &[String]
         "create" => apply::run(sim, files, &parsed, apply::Mode::Create),
         "delete" => delete::run(sim, files, &parsed),
         "get" => get::run(sim, &parsed),
+        "label" => label::run_metadata(sim, &parsed, label::MetadataField::Labels),
+        "annotate" => label::run_metadata(sim, &parsed, label::MetadataField::Annotations),
+        "scale" => label::run_scale(sim, &parsed),
         other => Output::error(format!(
             "error: unknown command \"{other}\" for \"kubectl\"\nRun 'kubectl --help' for usage."
         )),

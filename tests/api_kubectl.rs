@@ -266,3 +266,39 @@ fn create_namespace_and_get_all() {
         "{all}"
     );
 }
+
+#[test]
+fn label_annotate_and_scale_patch_objects() {
+    let mut sim = sim();
+    run(
+        &mut sim,
+        &[("pod.yaml", POD), ("d.yaml", DEPLOY)],
+        "kubectl apply -f pod.yaml -f d.yaml",
+    );
+    assert_eq!(
+        run(&mut sim, &[], "kubectl label pod web-pod app=debug"),
+        "error: 'app' already has a value (web), and --overwrite is false\n"
+    );
+    assert_eq!(
+        run(&mut sim, &[], "kubectl label pod web-pod app=debug --overwrite"),
+        "pod/web-pod labeled\n"
+    );
+    assert_eq!(
+        sim.store().get("Pod", "default", "web-pod").unwrap().labels()["app"],
+        "debug"
+    );
+    assert_eq!(
+        run(&mut sim, &[], "kubectl label pod web-pod app-"),
+        "pod/web-pod unlabeled\n"
+    );
+    assert_eq!(
+        run(&mut sim, &[], "kubectl annotate pod web-pod note=hi"),
+        "pod/web-pod annotated\n"
+    );
+    assert_eq!(
+        run(&mut sim, &[], "kubectl scale deployment web --replicas=5"),
+        "deployment.apps/web scaled\n"
+    );
+    let d = sim.store().get("Deployment", "default", "web").unwrap().to_json();
+    assert_eq!(d["spec"]["replicas"], 5);
+}
