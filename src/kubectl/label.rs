@@ -18,11 +18,14 @@ pub enum MetadataField {
     Annotations,
 }
 
+/// An object named on the command line: its type and name.
+type Target = (ResourceType, String);
+
 /// Splits `TYPE NAME… k=v k-` or `TYPE/NAME k=v` into targets and changes.
 fn targets_and_changes(
     sim: &Simulation,
     args: &Args,
-) -> Result<(Vec<(ResourceType, String)>, Vec<String>), String> {
+) -> Result<(Vec<Target>, Vec<String>), String> {
     let mut words = args.positional.iter();
     let Some(first) = words.next() else {
         return Err(
