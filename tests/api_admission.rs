@@ -96,11 +96,7 @@ fn workload_defaults_are_filled_in() {
 
     let pvc = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests: {storage: 1Gi}\n";
     let (sim, _) = apply(pvc);
-    let p = sim
-        .store()
-        .get("PersistentVolumeClaim", "default", "data")
-        .unwrap()
-        .to_json();
+    let p = sim.store().get("PersistentVolumeClaim", "default", "data").unwrap().to_json();
     assert_eq!(p["spec"]["storageClassName"], "standard");
 
     let cj = "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: hello\nspec:\n  schedule: '* * * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: OnFailure\n          containers: [{name: c, image: busybox}]\n";
@@ -117,14 +113,9 @@ fn pod_spec_updates_are_forbidden_except_images() {
     let (mut sim, _) = apply(&pod);
     let image = pod.replace("nginx:1.27", "nginx:1.28");
     let files = vec![("m.yaml".to_string(), image)];
-    assert_eq!(
-        console::execute(&mut sim, &files, "kubectl apply -f m.yaml").text(),
-        "pod/web configured\n"
-    );
-    let renamed = pod.replace(
-        "    image: nginx:1.27\n",
-        "    image: nginx:1.28\n    command: [sleep, '1']\n",
-    );
+    assert_eq!(console::execute(&mut sim, &files, "kubectl apply -f m.yaml").text(), "pod/web configured\n");
+    let renamed =
+        pod.replace("    image: nginx:1.27\n", "    image: nginx:1.28\n    command: [sleep, '1']\n");
     let files = vec![("m.yaml".to_string(), renamed)];
     let out = console::execute(&mut sim, &files, "kubectl apply -f m.yaml").text();
     assert!(out.starts_with("The Pod \"web\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`"), "{out}");
@@ -134,18 +125,10 @@ fn pod_spec_updates_are_forbidden_except_images() {
 fn new_pods_are_pending_with_their_qos_class() {
     for (resources, qos) in [
         ("", "BestEffort"),
-        (
-            "    resources:\n      limits: {cpu: 700m, memory: 200Mi}\n",
-            "Guaranteed",
-        ),
-        (
-            "    resources:\n      limits: {memory: 200Mi}\n      requests: {memory: 100Mi}\n",
-            "Burstable",
-        ),
+        ("    resources:\n      limits: {cpu: 700m, memory: 200Mi}\n", "Guaranteed"),
+        ("    resources:\n      limits: {memory: 200Mi}\n      requests: {memory: 100Mi}\n", "Burstable"),
     ] {
-        let (sim, out) = apply(&pod_with(&format!(
-            "  - name: app\n    image: nginx\n{resources}"
-        )));
+        let (sim, out) = apply(&pod_with(&format!("  - name: app\n    image: nginx\n{resources}")));
         assert_eq!(out, "pod/web created\n");
         let pod = sim.store().get("Pod", "default", "web").unwrap().to_json();
         assert_eq!(pod["status"]["phase"], "Pending");

@@ -1,5 +1,7 @@
 //! Property tests: random and mutated manifests never make the loader, admission or kubectl
 //! panic; every outcome is either accepted or a kubectl-style error line.
+// proptest is a native-only dev-dependency.
+#![cfg(not(target_arch = "wasm32"))]
 
 use podlab::console;
 use podlab::sim::{ClusterSpec, Simulation};

@@ -77,9 +77,8 @@ fn holds(object: Option<&Object>, kind: &str, condition: &str) -> Result<bool, S
     if condition == "Deleted" {
         return Ok(object.is_none());
     }
-    let unsupported = || {
-        Err(format!("error: {kind} has no condition {condition:?} (use {})", supported(kind).join(", ")))
-    };
+    let unsupported =
+        || Err(format!("error: {kind} has no condition {condition:?} (use {})", supported(kind).join(", ")));
     if !supported(kind).contains(&condition) {
         return unsupported();
     }

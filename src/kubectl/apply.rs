@@ -87,9 +87,7 @@ fn apply_document(
         return;
     };
     if resource.namespaced {
-        let requested = namespace_flag
-            .map(str::to_string)
-            .unwrap_or_else(|| namespace_of(args));
+        let requested = namespace_flag.map(str::to_string).unwrap_or_else(|| namespace_of(args));
         match object.metadata().namespace.clone().filter(|n| !n.is_empty()) {
             Some(own) if namespace_flag.is_some_and(|flag| flag != own) => {
                 out.err(format!(
@@ -111,9 +109,9 @@ fn apply_document(
     }
     let display = |o: &Object| format!("{}/{}", resource.qualified_singular(), o.name());
     let result = match mode {
-        Mode::Apply => sim
-            .apply(&document, object)
-            .map(|(o, outcome)| format!("{} {}", display(&o), outcome.verb())),
+        Mode::Apply => {
+            sim.apply(&document, object).map(|(o, outcome)| format!("{} {}", display(&o), outcome.verb()))
+        }
         Mode::Create => sim.create(object).map(|o| format!("{} created", display(&o))),
     };
     match result {

@@ -33,10 +33,7 @@ pub fn run(sim: &mut Simulation, files: &[(String, String)], args: &Args) -> Out
         Some(Ok(_)) | None => None,
         Some(Err(_)) => return Output::error("error: invalid argument for --grace-period"),
     };
-    let options = DeleteOptions {
-        grace_period_seconds: grace,
-        propagation,
-    };
+    let options = DeleteOptions { grace_period_seconds: grace, propagation };
     let wait = args.flag("wait").is_none_or(|w| w != "false");
     if force && grace == Some(0) {
         out.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
@@ -96,11 +93,7 @@ pub fn run(sim: &mut Simulation, files: &[(String, String)], args: &Args) -> Out
                         wait_until_gone(sim, &resource.kind, &namespace, &name);
                     }
                 }
-                let verb = if force && grace == Some(0) {
-                    "force deleted"
-                } else {
-                    "deleted"
-                };
+                let verb = if force && grace == Some(0) { "force deleted" } else { "deleted" };
                 let subject = if resource.group.is_empty() {
                     resource.kind.to_lowercase()
                 } else {
@@ -141,11 +134,7 @@ fn named_targets(sim: &Simulation, args: &Args) -> Result<Vec<Target>, String> {
                 return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into());
             };
             let resource = resolve_type(sim, kind)?;
-            let ns = if resource.namespaced {
-                namespace.clone()
-            } else {
-                String::new()
-            };
+            let ns = if resource.namespaced { namespace.clone() } else { String::new() };
             targets.push((resource, ns, name.to_string(), None));
         }
         return Ok(targets);
@@ -163,18 +152,11 @@ fn named_targets(sim: &Simulation, args: &Args) -> Result<Vec<Target>, String> {
         None => None,
     };
     for resource in resources {
-        let ns = if resource.namespaced {
-            namespace.clone()
-        } else {
-            String::new()
-        };
+        let ns = if resource.namespaced { namespace.clone() } else { String::new() };
         if names.is_empty() {
             let ns_filter = resource.namespaced.then_some(ns.as_str());
             for object in sim.store().list(&resource.kind, ns_filter) {
-                if requirements
-                    .as_ref()
-                    .is_none_or(|r| selector::matches_requirements(r, object.labels()))
-                {
+                if requirements.as_ref().is_none_or(|r| selector::matches_requirements(r, object.labels())) {
                     targets.push((resource.clone(), ns.clone(), object.name().to_string(), None));
                 }
             }

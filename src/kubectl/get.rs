@@ -3,9 +3,8 @@
 
 use std::rc::Rc;
 
-use super::output::{
-    custom_columns, jsonpath, list_json, name_of, object_json, print_table, to_json, to_yaml,
-};
+use super::output::{list_json, name_of, object_json, print_table, to_json, to_yaml};
+use super::printers;
 use super::{namespace_of, resolve_type, Args};
 use crate::console::Output;
 use crate::sim::api::{selector, Object, ResourceType};
@@ -35,10 +34,7 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
     let namespace = namespace_of(args);
     let output = args.flag("output").unwrap_or("");
     let (format, format_arg) = output.split_once('=').unwrap_or((output, ""));
-    if !matches!(
-        format,
-        "" | "yaml" | "json" | "name" | "wide" | "custom-columns" | "jsonpath"
-    ) {
+    if !matches!(format, "" | "yaml" | "json" | "name" | "wide" | "custom-columns" | "jsonpath") {
         return Output::error(format!(
             "error: unable to match a printer suitable for the output format {output:?}, allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
         ));
@@ -53,16 +49,9 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
     let named;
     let mut errors = Vec::new();
     let lookup = |resource: &ResourceType, name: &str| -> Result<Rc<Object>, String> {
-        let ns = if resource.namespaced {
-            namespace.as_str()
-        } else {
-            ""
-        };
+        let ns = if resource.namespaced { namespace.as_str() } else { "" };
         sim.store().get(&resource.kind, ns, name).cloned().ok_or_else(|| {
-            format!(
-                "Error from server (NotFound): {} {name:?} not found",
-                resource.qualified_plural()
-            )
+            format!("Error from server (NotFound): {} {name:?} not found", resource.qualified_plural())
         })
     };
     if first.contains('/') {
@@ -82,11 +71,7 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
         }
     } else {
         let mut resources = Vec::new();
-        let expanded = if first == "all" {
-            ALL.join(",")
-        } else {
-            first.clone()
-        };
+        let expanded = if first == "all" { ALL.join(",") } else { first.clone() };
         for kind in expanded.split(',') {
             match resolve_type(sim, kind) {
                 Ok(r) => resources.push(r),
@@ -102,9 +87,7 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
                     .store()
                     .list(&resource.kind, ns_filter)
                     .filter(|o| {
-                        requirements
-                            .as_ref()
-                            .is_none_or(|r| selector::matches_requirements(r, o.labels()))
+                        requirements.as_ref().is_none_or(|r| selector::matches_requirements(r, o.labels()))
                     })
                     .cloned()
                     .collect();
@@ -121,39 +104,50 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
             }
         }
     }
-    let all: Vec<Rc<Object>> = groups
-        .iter()
-        .flat_map(|(_, objects)| objects.iter().cloned())
-        .collect();
+    if let Some(expression) = args.flag("sort-by") {
+        for (_, objects) in groups.iter_mut() {
+            let mut values: Vec<serde_json::Value> = objects.iter().map(|o| object_json(o)).collect();
+            if let Err(message) = printers::output::sort_by(&mut values, expression) {
+                return Output::error(message);
+            }
+            // Objects follow their JSON form's sorted order (matched by uid).
+            let rank = |object: &Rc<Object>| {
+                values
+                    .iter()
+                    .position(|v| v["metadata"]["uid"].as_str() == Some(object.uid()))
+                    .unwrap_or(usize::MAX)
+            };
+            objects.sort_by_key(rank);
+        }
+    }
+    let all: Vec<Rc<Object>> = groups.iter().flat_map(|(_, objects)| objects.iter().cloned()).collect();
+    let as_list = !(named && all.len() == 1);
+    let values: Vec<serde_json::Value> = all.iter().map(|o| object_json(o)).collect();
     match format {
-        "custom-columns" if !all.is_empty() => match custom_columns(format_arg, &all) {
-            Ok(table) => out.out(table),
+        "custom-columns" => match printers::output::parse_custom_columns(format_arg) {
+            Ok(columns) => {
+                if !all.is_empty() {
+                    out.out(printers::output::custom_columns(
+                        &columns,
+                        &values,
+                        args.bool_flag("no-headers"),
+                    ));
+                }
+            }
             Err(message) => return Output::error(message),
         },
-        "custom-columns" => {}
-        "jsonpath" => {
-            let root = if named && all.len() == 1 {
-                object_json(&all[0])
-            } else {
-                list_json(&all)
-            };
-            let text = jsonpath(format_arg.trim_matches('\''), &root);
-            if !text.is_empty() {
-                out.out(text);
+        "jsonpath" => match printers::output::jsonpath(format_arg.trim_matches('\''), &values, as_list) {
+            Ok(text) => {
+                if !text.is_empty() {
+                    out.out(text);
+                }
             }
-        }
+            Err(message) => return Output::error(message),
+        },
         "yaml" | "json" => {
             if !all.is_empty() {
-                let value = if named && all.len() == 1 {
-                    object_json(&all[0])
-                } else {
-                    list_json(&all)
-                };
-                out.out(if output == "yaml" {
-                    to_yaml(&value)
-                } else {
-                    to_json(&value)
-                });
+                let value = if as_list { list_json(&all) } else { object_json(&all[0]) };
+                out.out(if format == "yaml" { to_yaml(&value) } else { to_json(&value) });
             }
         }
         "name" => {
@@ -171,17 +165,25 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
                     out.out("");
                 }
                 first_table = false;
-                let mut table = print_table(
-                    &resource.kind,
-                    objects,
-                    sim.now_unix(),
-                    output == "wide",
-                    all_namespaces,
-                );
-                if multiple_kinds {
-                    table = prefix_names(&table, resource);
-                }
-                out.out(table);
+                let options = printers::TableOptions {
+                    wide: format == "wide",
+                    show_labels: args.bool_flag("show-labels"),
+                    label_columns: args
+                        .flag_values("label-columns")
+                        .iter()
+                        .flat_map(|v| v.split(','))
+                        .filter(|v| !v.is_empty())
+                        .map(String::from)
+                        .collect(),
+                    namespace_column: all_namespaces,
+                    no_headers: args.bool_flag("no-headers"),
+                    name_prefix: if multiple_kinds {
+                        format!("{}/", resource.qualified_singular())
+                    } else {
+                        String::new()
+                    },
+                };
+                out.out(print_table(&resource.kind, objects, sim.now_unix(), &options));
             }
         }
     }
@@ -190,9 +192,7 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
     }
     if all.is_empty() && !named && format != "name" {
         let any_namespaced = args.positional.first().is_some_and(|f| {
-            f == "all"
-                || f.split(',')
-                    .any(|k| resolve_type(sim, k).is_ok_and(|r| r.namespaced))
+            f == "all" || f.split(',').any(|k| resolve_type(sim, k).is_ok_and(|r| r.namespaced))
         });
         if all_namespaces || !any_namespaced {
             out.err("No resources found");
@@ -204,33 +204,8 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
 }
 
 fn push(groups: &mut Vec<(ResourceType, Vec<Rc<Object>>)>, resource: ResourceType, object: Rc<Object>) {
-    match groups
-        .iter_mut()
-        .find(|(r, _)| r.kind == resource.kind && r.group == resource.group)
-    {
+    match groups.iter_mut().find(|(r, _)| r.kind == resource.kind && r.group == resource.group) {
         Some((_, objects)) => objects.push(object),
         None => groups.push((resource, vec![object])),
     }
-}
-
-/// With several kinds, kubectl prints names as `pod/web`.
-fn prefix_names(table: &str, resource: &ResourceType) -> String {
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    for (i, line) in table.lines().enumerate() {
-        let cells: Vec<String> = line
-            .split("   ")
-            .map(|c| c.trim().to_string())
-            .filter(|c| !c.is_empty())
-            .collect();
-        let mut cells = cells;
-        if i > 0 {
-            if let Some(name_index) = rows.first().and_then(|h| h.iter().position(|c| c == "NAME")) {
-                if let Some(cell) = cells.get_mut(name_index) {
-                    *cell = format!("{}/{}", resource.qualified_singular(), cell);
-                }
-            }
-        }
-        rows.push(cells);
-    }
-    super::output::tabulate(&rows)
 }

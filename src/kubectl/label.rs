@@ -22,10 +22,7 @@ pub enum MetadataField {
 type Target = (ResourceType, String);
 
 /// Splits `TYPE NAME… k=v k-` or `TYPE/NAME k=v` into targets and changes.
-fn targets_and_changes(
-    sim: &Simulation,
-    args: &Args,
-) -> Result<(Vec<Target>, Vec<String>), String> {
+fn targets_and_changes(sim: &Simulation, args: &Args) -> Result<(Vec<Target>, Vec<String>), String> {
     let mut words = args.positional.iter();
     let Some(first) = words.next() else {
         return Err(
@@ -61,27 +58,15 @@ pub fn run_metadata(sim: &mut Simulation, args: &Args, field: MetadataField) -> 
     if changes.is_empty() {
         return Output::error(format!(
             "error: at least one {} update is required",
-            if field == MetadataField::Labels {
-                "label"
-            } else {
-                "annotation"
-            }
+            if field == MetadataField::Labels { "label" } else { "annotation" }
         ));
     }
     let overwrite = args.bool_flag("overwrite");
     let namespace = namespace_of(args);
-    let key = if field == MetadataField::Labels {
-        "labels"
-    } else {
-        "annotations"
-    };
+    let key = if field == MetadataField::Labels { "labels" } else { "annotations" };
     let mut out = Output::default();
     for (resource, name) in targets {
-        let ns = if resource.namespaced {
-            namespace.as_str()
-        } else {
-            ""
-        };
+        let ns = if resource.namespaced { namespace.as_str() } else { "" };
         let Some(object) = sim.store().get(&resource.kind, ns, &name).cloned() else {
             out.err(format!(
                 "Error from server (NotFound): {} {name:?} not found",

@@ -4,6 +4,7 @@ use std::rc::Rc;
 
 use serde_json::Value;
 
+use super::printers::{render_table, table_for_kind, TableOptions};
 use crate::sim::api::{Object, ResourceType};
 use crate::sim::time::{human_duration, SimDuration};
 
@@ -80,33 +81,11 @@ pub fn age(object: &Object, now_unix: i64) -> String {
     }
 }
 
-/// The table `kubectl get` prints for `objects` of one kind. This basic version shows NAME and
-/// AGE; the per-kind column printers replace it.
-pub fn print_table(
-    kind: &str,
-    objects: &[Rc<Object>],
-    now_unix: i64,
-    wide: bool,
-    all_namespaces: bool,
-) -> String {
-    let _ = (kind, wide);
-    let mut rows = Vec::with_capacity(objects.len() + 1);
-    let mut header = Vec::new();
-    if all_namespaces {
-        header.push("NAMESPACE".to_string());
-    }
-    header.extend(["NAME".to_string(), "AGE".to_string()]);
-    rows.push(header);
-    for object in objects {
-        let mut row = Vec::new();
-        if all_namespaces {
-            row.push(object.namespace().to_string());
-        }
-        row.push(object.name().to_string());
-        row.push(age(object, now_unix));
-        rows.push(row);
-    }
-    tabulate(&rows)
+/// The table `kubectl get` prints for `objects` of one kind, with kubectl's columns for it.
+pub fn print_table(kind: &str, objects: &[Rc<Object>], now_unix: i64, options: &TableOptions) -> String {
+    let items: Vec<Value> = objects.iter().map(|o| object_json(o)).collect();
+    let table = table_for_kind(kind, &items, now_unix, options.wide);
+    render_table(&table, options)
 }
 
 /// YAML the way kubectl (go-yaml v2 through sigs.k8s.io/yaml) writes it: keys sorted, block
@@ -233,10 +212,7 @@ fn needs_quotes(s: &str) -> bool {
         return true;
     }
     let lower = s.to_ascii_lowercase();
-    if matches!(
-        lower.as_str(),
-        "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "~"
-    ) {
+    if matches!(lower.as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "~") {
         return true;
     }
     looks_numeric(s) || looks_like_timestamp(s)
@@ -287,10 +263,7 @@ pub fn field_path<'a>(value: &'a Value, path: &str) -> Vec<&'a Value> {
         let (segment, remaining) = match rest.find(['.', '[']) {
             Some(0) if rest.starts_with('[') => {
                 let end = rest.find(']').unwrap_or(rest.len());
-                (
-                    &rest[..(end + 1).min(rest.len())],
-                    &rest[(end + 1).min(rest.len())..],
-                )
+                (&rest[..(end + 1).min(rest.len())], &rest[(end + 1).min(rest.len())..])
             }
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, ""),
@@ -301,12 +274,9 @@ pub fn field_path<'a>(value: &'a Value, path: &str) -> Vec<&'a Value> {
                 .into_iter()
                 .flat_map(|v| match (index, v.as_array()) {
                     ("*", Some(items)) => items.iter().collect::<Vec<_>>(),
-                    (i, Some(items)) => i
-                        .parse::<usize>()
-                        .ok()
-                        .and_then(|i| items.get(i))
-                        .into_iter()
-                        .collect(),
+                    (i, Some(items)) => {
+                        i.parse::<usize>().ok().and_then(|i| items.get(i)).into_iter().collect()
+                    }
                     _ => Vec::new(),
                 })
                 .collect()
@@ -361,19 +331,10 @@ pub fn jsonpath(template: &str, root: &Value) -> String {
     let mut rest = template;
     while let Some(start) = rest.find('{') {
         out.push_str(&rest[..start]);
-        let end = rest[start..]
-            .find('}')
-            .map(|e| start + e)
-            .unwrap_or(rest.len() - 1);
+        let end = rest[start..].find('}').map(|e| start + e).unwrap_or(rest.len() - 1);
         let expr = &rest[start + 1..end];
         let values = field_path(root, expr);
-        out.push_str(
-            &values
-                .iter()
-                .map(|v| plain_value(v))
-                .collect::<Vec<_>>()
-                .join(" "),
-        );
+        out.push_str(&values.iter().map(|v| plain_value(v)).collect::<Vec<_>>().join(" "));
         rest = &rest[(end + 1).min(rest.len())..];
     }
     out.push_str(rest);

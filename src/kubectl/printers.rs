@@ -80,9 +80,8 @@ pub fn render_table(table: &Table, options: &TableOptions) -> String {
     if table.rows.is_empty() {
         return String::new();
     }
-    let shown: Vec<usize> = (0..table.columns.len())
-        .filter(|&i| options.wide || !table.columns[i].wide)
-        .collect();
+    let shown: Vec<usize> =
+        (0..table.columns.len()).filter(|&i| options.wide || !table.columns[i].wide).collect();
     let mut text = String::new();
     if !options.no_headers {
         let mut headers: Vec<String> = Vec::new();
@@ -109,12 +108,8 @@ pub fn render_table(table: &Table, options: &TableOptions) -> String {
                 cell
             }
         }));
-        cells.extend(
-            options
-                .label_columns
-                .iter()
-                .map(|key| row.labels.get(key).cloned().unwrap_or_default()),
-        );
+        cells
+            .extend(options.label_columns.iter().map(|key| row.labels.get(key).cloned().unwrap_or_default()));
         if options.show_labels {
             cells.push(cells::format_labels(&row.labels));
         }
@@ -152,10 +147,7 @@ pub(crate) fn name_of(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Obj
 
 /// Deserializes every item as `T`, or `None` if one does not fit the typed model.
 fn typed<T: serde::de::DeserializeOwned>(items: &[serde_json::Value]) -> Option<Vec<T>> {
-    items
-        .iter()
-        .map(|item| serde_json::from_value(item.clone()).ok())
-        .collect()
+    items.iter().map(|item| serde_json::from_value(item.clone()).ok()).collect()
 }
 
 /// The `kubectl get` table of `kind` (the API kind, e.g. `Pod`, `Deployment`) for objects given
@@ -206,11 +198,7 @@ mod tests {
         labels.insert("app".to_string(), "web".to_string());
         labels.insert("tier".to_string(), "front".to_string());
         Table {
-            columns: vec![
-                Column::normal("Name"),
-                Column::normal("Age"),
-                Column::wide("Node"),
-            ],
+            columns: vec![Column::normal("Name"), Column::normal("Age"), Column::wide("Node")],
             rows: vec![Row {
                 namespace: "default".into(),
                 labels,
@@ -222,18 +210,9 @@ mod tests {
     #[test]
     fn wide_columns_only_with_wide() {
         let t = sample();
-        assert_eq!(
-            render_table(&t, &TableOptions::default()),
-            "NAME   AGE\nweb    5s\n"
-        );
-        let wide = TableOptions {
-            wide: true,
-            ..Default::default()
-        };
-        assert_eq!(
-            render_table(&t, &wide),
-            "NAME   AGE   NODE\nweb    5s    podlab-worker\n"
-        );
+        assert_eq!(render_table(&t, &TableOptions::default()), "NAME   AGE\nweb    5s\n");
+        let wide = TableOptions { wide: true, ..Default::default() };
+        assert_eq!(render_table(&t, &wide), "NAME   AGE   NODE\nweb    5s    podlab-worker\n");
     }
 
     #[test]
@@ -260,27 +239,18 @@ mod tests {
             "NAME   READY   STATUS    RESTARTS   AGE\nweb    0/1     Pending   0          <unknown>\n"
         );
         let t = table_for_kind("CronTab", &[pod], 0, false);
-        assert_eq!(
-            render_table(&t, &TableOptions::default()),
-            "NAME   AGE\nweb    <unknown>\n"
-        );
+        assert_eq!(render_table(&t, &TableOptions::default()), "NAME   AGE\nweb    <unknown>\n");
     }
 
     #[test]
     fn name_prefix_for_mixed_kinds() {
-        let options = TableOptions {
-            name_prefix: "pod/".into(),
-            ..Default::default()
-        };
+        let options = TableOptions { name_prefix: "pod/".into(), ..Default::default() };
         assert_eq!(render_table(&sample(), &options), "NAME      AGE\npod/web   5s\n");
     }
 
     #[test]
     fn empty_table_prints_nothing() {
-        let t = Table {
-            columns: vec![Column::normal("Name")],
-            rows: vec![],
-        };
+        let t = Table { columns: vec![Column::normal("Name")], rows: vec![] };
         assert_eq!(render_table(&t, &TableOptions::default()), "");
     }
 }

@@ -43,10 +43,7 @@ impl ParsedQuantity {
             Some(b'+') => (false, &text[1..]),
             _ => (false, text),
         };
-        let number_len = rest
-            .bytes()
-            .take_while(|b| b.is_ascii_digit() || *b == b'.')
-            .count();
+        let number_len = rest.bytes().take_while(|b| b.is_ascii_digit() || *b == b'.').count();
         let (number, suffix) = rest.split_at(number_len);
         let (int_part, frac_part) = match number.split_once('.') {
             Some((i, f)) => (i, f),
@@ -81,12 +78,7 @@ impl ParsedQuantity {
             mantissa += 1;
         }
         let (suffix_exp10, exp2) = parse_suffix(suffix)?;
-        Ok(ParsedQuantity {
-            negative,
-            mantissa,
-            exp10: exp10 + suffix_exp10,
-            exp2,
-        })
+        Ok(ParsedQuantity { negative, mantissa, exp10: exp10 + suffix_exp10, exp2 })
     }
 
     /// The value in thousandths, rounded up (CPU millicores).

@@ -15,8 +15,8 @@ use k8s_openapi::api::core::v1::{Pod, PodCondition};
 
 use super::api::{DeleteOptions, EventRecord, Object, Propagation, WatchEvent, WatchEventType};
 use super::scheduler::{
-    claim_bindings, scheduled_event_message, ClusterEvent, ClusterSnapshot, Decision, PodInfo, ScheduleResult,
-    Scheduler, SchedulingQueue, DEFAULT_SCHEDULER_NAME,
+    claim_bindings, scheduled_event_message, ClusterEvent, ClusterSnapshot, Decision, PodInfo, QueueName,
+    ScheduleResult, Scheduler, SchedulingQueue, DEFAULT_SCHEDULER_NAME,
 };
 use super::simulation::{Actor, ActorId, Simulation};
 use super::time::{SimDuration, SimTime};
@@ -70,16 +70,24 @@ impl DefaultScheduler {
         }
         let key = pod_key(pod);
         let priority = pod.spec.as_ref().and_then(|s| s.priority).unwrap_or(0);
-        if self.queue.where_is(&key).is_some() {
-            self.queue.update(&key, pod, priority, sim.time());
-        } else {
-            self.queue.add(&key, pod, priority, sim.time());
+        match self.queue.where_is(&key) {
+            // The pod's own status writes (FailedScheduling) must not requeue it; only a change
+            // that can release a gated pod matters.
+            Some(QueueName::Gated) => self.queue.update(&key, pod, priority, sim.time()),
+            Some(_) => {}
+            None => {
+                self.queue.add(&key, pod, priority, sim.time());
+            }
         }
     }
 
     /// Makes sure a cycle timer is pending for the next moment work is due.
     fn arm(&mut self, sim: &mut Simulation) {
-        let due = if self.queue.active_len() > 0 { Some(sim.time() + CYCLE_LATENCY) } else { self.queue.next_wake() };
+        let due = if self.queue.active_len() > 0 {
+            Some(sim.time() + CYCLE_LATENCY)
+        } else {
+            self.queue.next_wake()
+        };
         let Some(due) = due else { return };
         if self.wake_at.is_some_and(|w| w <= due && w >= sim.time()) {
             return;
@@ -160,7 +168,9 @@ impl Actor for DefaultScheduler {
                     self.enqueue(sim, pod);
                 }
             }
-            (Object::Node(_), WatchEventType::Added) => self.queue.on_cluster_event(ClusterEvent::NodeAdded, now),
+            (Object::Node(_), WatchEventType::Added) => {
+                self.queue.on_cluster_event(ClusterEvent::NodeAdded, now)
+            }
             (Object::Node(_), WatchEventType::Modified) => {
                 self.queue.on_cluster_event(ClusterEvent::NodeUpdated, now)
             }
@@ -170,7 +180,9 @@ impl Actor for DefaultScheduler {
             (Object::PersistentVolumeClaim(_), _) => {
                 self.queue.on_cluster_event(ClusterEvent::PersistentVolumeClaimChanged, now)
             }
-            (Object::StorageClass(_), _) => self.queue.on_cluster_event(ClusterEvent::StorageClassChanged, now),
+            (Object::StorageClass(_), _) => {
+                self.queue.on_cluster_event(ClusterEvent::StorageClassChanged, now)
+            }
             _ => return,
         }
         self.arm(sim);
@@ -239,7 +251,12 @@ fn bind(sim: &mut Simulation, pod: &Pod, node: &str) -> bool {
     let now = super::api::store::timestamp(sim.now_unix());
     set_condition(
         &mut bound,
-        PodCondition { type_: "PodScheduled".into(), status: "True".into(), last_transition_time: Some(now), ..Default::default() },
+        PodCondition {
+            type_: "PodScheduled".into(),
+            status: "True".into(),
+            last_transition_time: Some(now),
+            ..Default::default()
+        },
     );
     if let Some(status) = bound.status.as_mut() {
         status.nominated_node_name = None;
@@ -296,7 +313,8 @@ fn record_unschedulable(sim: &mut Simulation, pod: &Pod, message: &str, nominate
 
 /// Evicts a preemption victim: `DisruptionTarget` condition, `Preempted` event, graceful delete.
 fn preempt(sim: &mut Simulation, preemptor: &Pod, victim: &super::scheduler::Victim, node: &str) {
-    let Some(mut pod) = sim.store().get("Pod", &victim.namespace, &victim.name).and_then(|o| o.as_pod().cloned())
+    let Some(mut pod) =
+        sim.store().get("Pod", &victim.namespace, &victim.name).and_then(|o| o.as_pod().cloned())
     else {
         return;
     };
@@ -307,7 +325,9 @@ fn preempt(sim: &mut Simulation, preemptor: &Pod, victim: &super::scheduler::Vic
             type_: "DisruptionTarget".into(),
             status: "True".into(),
             reason: Some("PreemptionByScheduler".into()),
-            message: Some(format!("{DEFAULT_SCHEDULER_NAME}: preempting to accommodate a higher priority pod")),
+            message: Some(format!(
+                "{DEFAULT_SCHEDULER_NAME}: preempting to accommodate a higher priority pod"
+            )),
             last_transition_time: Some(now),
             ..Default::default()
         },
@@ -337,7 +357,9 @@ fn preempt(sim: &mut Simulation, preemptor: &Pod, victim: &super::scheduler::Vic
 fn bind_claim(sim: &mut Simulation, namespace: &str, binding: &super::scheduler::ClaimBinding) {
     use super::scheduler::{ClaimBinding, SELECTED_NODE_ANNOTATION};
     let (claim, patch) = match binding {
-        ClaimBinding::Static { claim, volume } => (claim, serde_json::json!({"spec": {"volumeName": volume}})),
+        ClaimBinding::Static { claim, volume } => {
+            (claim, serde_json::json!({"spec": {"volumeName": volume}}))
+        }
         ClaimBinding::Provision { claim, node } => {
             (claim, serde_json::json!({"metadata": {"annotations": {SELECTED_NODE_ANNOTATION: node}}}))
         }

@@ -39,7 +39,7 @@ use super::api::{
 use super::queue::EventQueue;
 use super::rng::SimRng;
 use super::time::{SimDuration, SimTime, DEFAULT_EPOCH_UNIX};
-use super::trace::Trace;
+use super::trace::{Trace, TraceKind};
 
 /// The seed used when a scenario names none.
 pub const DEFAULT_SEED: u64 = 1;
@@ -123,9 +123,7 @@ impl Default for ClusterSpec {
     /// The default cluster, named like a kind cluster: a tainted control plane and three workers.
     fn default() -> Self {
         let mut control_plane = NodeSpec::new("podlab-control-plane");
-        control_plane
-            .labels
-            .insert("node-role.kubernetes.io/control-plane".into(), String::new());
+        control_plane.labels.insert("node-role.kubernetes.io/control-plane".into(), String::new());
         control_plane.taints.push(TaintSpec {
             key: "node-role.kubernetes.io/control-plane".into(),
             value: None,
@@ -218,8 +216,7 @@ impl Simulation {
         for index in 0..sim.cluster.nodes.len() {
             // Kubelets start at slightly different moments, as on a real cluster.
             let offset = SimDuration::from_millis(sim.rng.below(NODE_LEASE_RENEW_INTERVAL.as_millis()));
-            sim.queue
-                .push(SimTime::ZERO + offset, Event::LeaseRenewal { node: index });
+            sim.queue.push(SimTime::ZERO + offset, Event::LeaseRenewal { node: index });
         }
         super::scheduling::DefaultScheduler::install(&mut sim);
         sim
@@ -233,10 +230,7 @@ impl Simulation {
             objects.push(Object::Namespace(Namespace {
                 metadata: ObjectMeta {
                     name: Some(name.into()),
-                    labels: Some(BTreeMap::from([(
-                        "kubernetes.io/metadata.name".into(),
-                        name.into(),
-                    )])),
+                    labels: Some(BTreeMap::from([("kubernetes.io/metadata.name".into(), name.into())])),
                     ..Default::default()
                 },
                 spec: Some(k8s_openapi::api::core::v1::NamespaceSpec {
@@ -476,9 +470,13 @@ impl Simulation {
             Event::LeaseRenewal { node } => {
                 if let Some(count) = self.lease_renewals.get_mut(node) {
                     *count += 1;
+                    if *count == 1 {
+                        let name = &self.cluster.nodes[node].name;
+                        let subject = format!("lease/kube-node-lease/{name}");
+                        self.trace.record(self.now, TraceKind::Created, subject, "acquired");
+                    }
                 }
-                self.queue
-                    .push(self.now + NODE_LEASE_RENEW_INTERVAL, Event::LeaseRenewal { node });
+                self.queue.push(self.now + NODE_LEASE_RENEW_INTERVAL, Event::LeaseRenewal { node });
             }
             Event::Watch(watch) => {
                 for id in 0..self.actors.len() {
@@ -544,10 +542,7 @@ fn node_object(spec: &NodeSpec, index: usize) -> Node {
             labels: Some(labels),
             annotations: Some(BTreeMap::from([
                 ("node.alpha.kubernetes.io/ttl".into(), "0".into()),
-                (
-                    "volumes.kubernetes.io/controller-managed-attach-detach".into(),
-                    "true".into(),
-                ),
+                ("volumes.kubernetes.io/controller-managed-attach-detach".into(), "true".into()),
             ])),
             ..Default::default()
         },
@@ -560,14 +555,8 @@ fn node_object(spec: &NodeSpec, index: usize) -> Node {
         }),
         status: Some(NodeStatus {
             addresses: Some(vec![
-                NodeAddress {
-                    type_: "InternalIP".into(),
-                    address: format!("172.18.0.{}", index + 2),
-                },
-                NodeAddress {
-                    type_: "Hostname".into(),
-                    address: spec.name.clone(),
-                },
+                NodeAddress { type_: "InternalIP".into(), address: format!("172.18.0.{}", index + 2) },
+                NodeAddress { type_: "Hostname".into(), address: spec.name.clone() },
             ]),
             allocatable: Some(resources.clone()),
             capacity: Some(resources),
@@ -668,15 +657,7 @@ mod tests {
     fn the_default_cluster_is_shaped_like_kind() {
         let cluster = ClusterSpec::default();
         let names: Vec<_> = cluster.nodes.iter().map(|n| n.name.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "podlab-control-plane",
-                "podlab-worker",
-                "podlab-worker2",
-                "podlab-worker3"
-            ]
-        );
+        assert_eq!(names, ["podlab-control-plane", "podlab-worker", "podlab-worker2", "podlab-worker3"]);
         assert_eq!(cluster.nodes[0].taints[0].effect, "NoSchedule");
         assert!(cluster.nodes[1].taints.is_empty());
     }
@@ -702,15 +683,10 @@ mod tests {
         let first = sim.next_event_time().unwrap();
         assert!(sim.step());
         assert_eq!(sim.time(), first);
-        let total: u64 = [
-            "podlab-control-plane",
-            "podlab-worker",
-            "podlab-worker2",
-            "podlab-worker3",
-        ]
-        .iter()
-        .map(|n| sim.lease_renewals(n).unwrap())
-        .sum();
+        let total: u64 = ["podlab-control-plane", "podlab-worker", "podlab-worker2", "podlab-worker3"]
+            .iter()
+            .map(|n| sim.lease_renewals(n).unwrap())
+            .sum();
         assert_eq!(total, 1);
     }
 }

@@ -41,23 +41,14 @@ pub fn age(time: Option<&Time>, now_unix: i64) -> String {
 /// `Thu, 01 Jan 2026 00:00:05 +0000`.
 pub fn rfc1123z(unix_secs: i64) -> String {
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
+    const MONTHS: [&str; 12] =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let days = unix_secs.div_euclid(86_400);
     let rem = unix_secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
     let weekday = DAYS.get(days.rem_euclid(7) as usize).copied().unwrap_or("Thu");
-    let month = MONTHS
-        .get((m as usize).saturating_sub(1))
-        .copied()
-        .unwrap_or("Jan");
-    format!(
-        "{weekday}, {d:02} {month} {y:04} {:02}:{:02}:{:02} +0000",
-        rem / 3600,
-        (rem / 60) % 60,
-        rem % 60
-    )
+    let month = MONTHS.get((m as usize).saturating_sub(1)).copied().unwrap_or("Jan");
+    format!("{weekday}, {d:02} {month} {y:04} {:02}:{:02}:{:02} +0000", rem / 3600, (rem / 60) % 60, rem % 60)
 }
 
 /// `labels.FormatLabels`: `a=b,c=d` sorted by key, `<none>` when empty.
@@ -65,11 +56,7 @@ pub fn format_labels(labels: &BTreeMap<String, String>) -> String {
     if labels.is_empty() {
         return "<none>".to_string();
     }
-    labels
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(",")
+    labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
 }
 
 /// `metav1.FormatLabelSelector`: requirements sorted by key (`app=web`, `tier in (a,b)`,
@@ -99,11 +86,7 @@ pub fn format_label_selector(selector: Option<&LabelSelector>) -> String {
         return "<none>".to_string();
     }
     requirements.sort_by(|a, b| a.0.cmp(&b.0));
-    requirements
-        .into_iter()
-        .map(|(_, t)| t)
-        .collect::<Vec<_>>()
-        .join(",")
+    requirements.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(",")
 }
 
 /// A plain `map[string]string` selector (services, replication controllers) as `a=b,c=d`.
@@ -145,10 +128,7 @@ pub fn access_modes(modes: Option<&Vec<String>>) -> String {
 pub fn containers_and_images(spec: Option<&k8s_openapi::api::core::v1::PodSpec>) -> (String, String) {
     let containers = spec.map(|s| s.containers.as_slice()).unwrap_or_default();
     let names: Vec<&str> = containers.iter().map(|c| c.name.as_str()).collect();
-    let images: Vec<&str> = containers
-        .iter()
-        .map(|c| c.image.as_deref().unwrap_or(""))
-        .collect();
+    let images: Vec<&str> = containers.iter().map(|c| c.image.as_deref().unwrap_or("")).collect();
     (names.join(","), images.join(","))
 }
 
@@ -160,10 +140,7 @@ mod tests {
     #[test]
     fn rfc1123z_matches_go_layout() {
         assert_eq!(rfc1123z(1_767_225_600), "Thu, 01 Jan 2026 00:00:00 +0000");
-        assert_eq!(
-            rfc1123z(1_767_225_600 + 86_400 * 4 + 3723),
-            "Mon, 05 Jan 2026 01:02:03 +0000"
-        );
+        assert_eq!(rfc1123z(1_767_225_600 + 86_400 * 4 + 3723), "Mon, 05 Jan 2026 01:02:03 +0000");
     }
 
     #[test]
@@ -191,10 +168,7 @@ mod tests {
                 },
             ]),
         };
-        assert_eq!(
-            format_label_selector(Some(&selector)),
-            "env in (dev,prod),tier=web,!zone"
-        );
+        assert_eq!(format_label_selector(Some(&selector)), "env in (dev,prod),tier=web,!zone");
         assert_eq!(format_label_selector(Some(&LabelSelector::default())), "<none>");
     }
 }

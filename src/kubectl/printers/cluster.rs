@@ -38,18 +38,10 @@ pub fn node_roles(node: &Node) -> Vec<String> {
 
 /// The STATUS cell of a node: `Ready`, `NotReady`, `Unknown`, `,SchedulingDisabled` appended.
 pub fn node_status(node: &Node) -> String {
-    let conditions = node
-        .status
-        .as_ref()
-        .and_then(|s| s.conditions.as_deref())
-        .unwrap_or_default();
+    let conditions = node.status.as_ref().and_then(|s| s.conditions.as_deref()).unwrap_or_default();
     let mut status: Vec<&str> = Vec::new();
     if let Some(ready) = conditions.iter().find(|c| c.type_ == "Ready") {
-        status.push(if ready.status == "True" {
-            "Ready"
-        } else {
-            "NotReady"
-        });
+        status.push(if ready.status == "True" { "Ready" } else { "NotReady" });
     } else {
         status.push("Unknown");
     }
@@ -84,11 +76,7 @@ pub fn nodes_table(items: &[Node], now_unix: i64) -> Table {
     let rows = items
         .iter()
         .map(|node| {
-            let info = node
-                .status
-                .as_ref()
-                .and_then(|s| s.node_info.clone())
-                .unwrap_or_default();
+            let info = node.status.as_ref().and_then(|s| s.node_info.clone()).unwrap_or_default();
             let unknown = |v: &str| {
                 if v.is_empty() {
                     "<unknown>".to_string()
@@ -119,26 +107,15 @@ pub fn nodes_table(items: &[Node], now_unix: i64) -> Table {
 
 /// `kubectl get namespaces`.
 pub fn namespaces_table(items: &[Namespace], now_unix: i64) -> Table {
-    let columns = vec![
-        Column::normal("Name"),
-        Column::normal("Status"),
-        Column::normal("Age"),
-    ];
+    let columns = vec![Column::normal("Name"), Column::normal("Status"), Column::normal("Age")];
     let rows = items
         .iter()
         .map(|ns| {
-            let phase = ns
-                .status
-                .as_ref()
-                .and_then(|s| s.phase.clone())
-                .unwrap_or_else(|| "Active".to_string());
+            let phase =
+                ns.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_else(|| "Active".to_string());
             row_for(
                 &ns.metadata,
-                vec![
-                    name_of(&ns.metadata),
-                    phase,
-                    age(ns.metadata.creation_timestamp.as_ref(), now_unix),
-                ],
+                vec![name_of(&ns.metadata), phase, age(ns.metadata.creation_timestamp.as_ref(), now_unix)],
             )
         })
         .collect();
@@ -153,10 +130,8 @@ pub fn event_times(event: &Event, now_unix: i64) -> (String, String, i32) {
         (None, Some(t)) => human_secs(now_unix - unix_of_micro(t)),
         (None, None) => "<unknown>".to_string(),
     };
-    let mut last = event
-        .last_timestamp
-        .as_ref()
-        .map_or_else(|| first.clone(), |t| human_secs(now_unix - unix_of(t)));
+    let mut last =
+        event.last_timestamp.as_ref().map_or_else(|| first.clone(), |t| human_secs(now_unix - unix_of(t)));
     let mut count = event.count.unwrap_or(0);
     if let Some(series) = event.series.as_ref() {
         last = series
@@ -236,11 +211,7 @@ pub fn events_table(items: &[Event], now_unix: i64) -> Table {
 
 /// `kubectl get configmaps`.
 pub fn configmaps_table(items: &[ConfigMap], now_unix: i64) -> Table {
-    let columns = vec![
-        Column::normal("Name"),
-        Column::normal("Data"),
-        Column::normal("Age"),
-    ];
+    let columns = vec![Column::normal("Name"), Column::normal("Data"), Column::normal("Age")];
     let rows = items
         .iter()
         .map(|cm| {
@@ -261,12 +232,8 @@ pub fn configmaps_table(items: &[ConfigMap], now_unix: i64) -> Table {
 
 /// `kubectl get secrets`.
 pub fn secrets_table(items: &[Secret], now_unix: i64) -> Table {
-    let columns = vec![
-        Column::normal("Name"),
-        Column::normal("Type"),
-        Column::normal("Data"),
-        Column::normal("Age"),
-    ];
+    let columns =
+        vec![Column::normal("Name"), Column::normal("Type"), Column::normal("Data"), Column::normal("Age")];
     let rows = items
         .iter()
         .map(|s| {
@@ -447,9 +414,7 @@ pub fn storageclasses_table(items: &[StorageClass], now_unix: i64) -> Table {
                     name,
                     sc.provisioner.clone(),
                     sc.reclaim_policy.clone().unwrap_or_else(|| "Delete".to_string()),
-                    sc.volume_binding_mode
-                        .clone()
-                        .unwrap_or_else(|| "Immediate".to_string()),
+                    sc.volume_binding_mode.clone().unwrap_or_else(|| "Immediate".to_string()),
                     sc.allow_volume_expansion.unwrap_or(false).to_string(),
                     age(sc.metadata.creation_timestamp.as_ref(), now_unix),
                 ],
@@ -486,11 +451,7 @@ pub fn pdbs_table(items: &[PodDisruptionBudget], now_unix: i64) -> Table {
                     name_of(&pdb.metadata),
                     int_or_string(spec.min_available.as_ref()),
                     int_or_string(spec.max_unavailable.as_ref()),
-                    pdb.status
-                        .as_ref()
-                        .and_then(|s| s.disruptions_allowed)
-                        .unwrap_or(0)
-                        .to_string(),
+                    pdb.status.as_ref().and_then(|s| s.disruptions_allowed).unwrap_or(0).to_string(),
                     age(pdb.metadata.creation_timestamp.as_ref(), now_unix),
                 ],
             )
@@ -544,12 +505,8 @@ pub fn limitranges_table(items: &[LimitRange]) -> Table {
     let rows = items
         .iter()
         .map(|lr| {
-            let created = lr
-                .metadata
-                .creation_timestamp
-                .as_ref()
-                .map(|t| rfc3339(unix_of(t)))
-                .unwrap_or_default();
+            let created =
+                lr.metadata.creation_timestamp.as_ref().map(|t| rfc3339(unix_of(t))).unwrap_or_default();
             row_for(&lr.metadata, vec![name_of(&lr.metadata), created])
         })
         .collect();
@@ -575,9 +532,7 @@ pub fn priorityclasses_table(items: &[PriorityClass], now_unix: i64) -> Table {
                     pc.value.unwrap_or(0).to_string(),
                     pc.global_default.unwrap_or(false).to_string(),
                     age(pc.metadata.creation_timestamp.as_ref(), now_unix),
-                    pc.preemption_policy
-                        .clone()
-                        .unwrap_or_else(|| "PreemptLowerPriority".to_string()),
+                    pc.preemption_policy.clone().unwrap_or_else(|| "PreemptLowerPriority".to_string()),
                 ],
             )
         })
@@ -587,11 +542,7 @@ pub fn priorityclasses_table(items: &[PriorityClass], now_unix: i64) -> Table {
 
 /// `kubectl get serviceaccounts`.
 pub fn serviceaccounts_table(items: &[ServiceAccount], now_unix: i64) -> Table {
-    let columns = vec![
-        Column::normal("Name"),
-        Column::normal("Secrets"),
-        Column::normal("Age"),
-    ];
+    let columns = vec![Column::normal("Name"), Column::normal("Secrets"), Column::normal("Age")];
     let rows = items
         .iter()
         .map(|sa| {
@@ -610,19 +561,11 @@ pub fn serviceaccounts_table(items: &[ServiceAccount], now_unix: i64) -> Table {
 
 /// `kubectl get leases`.
 pub fn leases_table(items: &[Lease], now_unix: i64) -> Table {
-    let columns = vec![
-        Column::normal("Name"),
-        Column::normal("Holder"),
-        Column::normal("Age"),
-    ];
+    let columns = vec![Column::normal("Name"), Column::normal("Holder"), Column::normal("Age")];
     let rows = items
         .iter()
         .map(|lease| {
-            let holder = lease
-                .spec
-                .as_ref()
-                .and_then(|s| s.holder_identity.clone())
-                .unwrap_or_default();
+            let holder = lease.spec.as_ref().and_then(|s| s.holder_identity.clone()).unwrap_or_default();
             row_for(
                 &lease.metadata,
                 vec![
@@ -645,19 +588,13 @@ pub fn generic_table(items: &[serde_json::Value], now_unix: i64) -> Table {
         .map(|item| {
             let meta = &item["metadata"];
             let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
-            let created = meta["creationTimestamp"]
-                .as_str()
-                .and_then(crate::sim::time::parse_rfc3339);
+            let created = meta["creationTimestamp"].as_str().and_then(crate::sim::time::parse_rfc3339);
             let age = created.map_or_else(|| "<unknown>".to_string(), |t| human_secs(now_unix - t));
             let labels = meta["labels"]
                 .as_object()
                 .map(|m| m.iter().map(|(k, v)| (k.clone(), text(v))).collect())
                 .unwrap_or_default();
-            Row {
-                namespace: text(&meta["namespace"]),
-                labels,
-                cells: vec![text(&meta["name"]), age],
-            }
+            Row { namespace: text(&meta["namespace"]), labels, cells: vec![text(&meta["name"]), age] }
         })
         .collect();
     Table { columns, rows }

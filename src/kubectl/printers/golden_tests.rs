@@ -27,16 +27,14 @@ fn nginx_template() -> Value {
 }
 
 fn deployment() -> k8s_openapi::api::apps::v1::Deployment {
-    obj(
-        json!({"metadata": {"name": "nginx-deployment", "namespace": "default", "creationTimestamp": ts(0),
+    obj(json!({"metadata": {"name": "nginx-deployment", "namespace": "default", "creationTimestamp": ts(0),
             "labels": {"app": "nginx"}, "annotations": {"deployment.kubernetes.io/revision": "2"}},
         "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "nginx"}}, "template": nginx_template(),
             "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}}},
         "status": {"replicas": 3, "updatedReplicas": 3, "readyReplicas": 3, "availableReplicas": 3,
             "conditions": [
                 {"type": "Available", "status": "True", "reason": "MinimumReplicasAvailable"},
-                {"type": "Progressing", "status": "True", "reason": "NewReplicaSetAvailable"}]}}),
-    )
+                {"type": "Progressing", "status": "True", "reason": "NewReplicaSetAvailable"}]}}))
 }
 
 fn replica_set(name: &str, replicas: i32) -> k8s_openapi::api::apps::v1::ReplicaSet {
@@ -49,12 +47,10 @@ fn replica_set(name: &str, replicas: i32) -> k8s_openapi::api::apps::v1::Replica
 }
 
 fn scaling_event(message: &str, at: i64) -> k8s_openapi::api::core::v1::Event {
-    obj(
-        json!({"metadata": {"name": format!("nginx-deployment.{at}"), "namespace": "default"},
+    obj(json!({"metadata": {"name": format!("nginx-deployment.{at}"), "namespace": "default"},
         "involvedObject": {"kind": "Deployment", "name": "nginx-deployment", "namespace": "default"},
         "reason": "ScalingReplicaSet", "type": "Normal", "message": message,
-        "source": {"component": "deployment-controller"}, "firstTimestamp": ts(at), "lastTimestamp": ts(at), "count": 1}),
-    )
+        "source": {"component": "deployment-controller"}, "firstTimestamp": ts(at), "lastTimestamp": ts(at), "count": 1}))
 }
 
 #[test]
@@ -64,10 +60,7 @@ fn deployments_and_replica_sets_tables() {
         render_table(&t, &plain()),
         "NAME               READY   UP-TO-DATE   AVAILABLE   AGE\nnginx-deployment   3/3     3            3           40s\n"
     );
-    let wide = TableOptions {
-        wide: true,
-        ..plain()
-    };
+    let wide = TableOptions { wide: true, ..plain() };
     assert_eq!(
         render_table(&t, &wide),
         "NAME               READY   UP-TO-DATE   AVAILABLE   AGE   CONTAINERS   IMAGES         SELECTOR\n\
@@ -86,10 +79,7 @@ fn describe_deployment_layout() {
     let old_rs = replica_set("nginx-deployment-2035384211", 0);
     let mid_rollout = replica_set("nginx-deployment-2035384211", 2);
     let fresh = describe::describe_deployment(&deployment(), None, &[], &[], T0);
-    assert!(
-        !fresh.contains("OldReplicaSets") && !fresh.contains("NewReplicaSet:"),
-        "{fresh}"
-    );
+    assert!(!fresh.contains("OldReplicaSets") && !fresh.contains("NewReplicaSet:"), "{fresh}");
     let text = describe::describe_deployment(&deployment(), Some(&new_rs), &[&mid_rollout], &[], T0);
     assert!(
         text.contains("\nOldReplicaSets:  nginx-deployment-2035384211 (2/2 replicas created)\n"),
@@ -146,10 +136,7 @@ fn describe_replica_set_counts_pods() {
         .collect();
     let text = describe::describe_replicaset(&replica_set("frontend", 3), &pods, &[], T0 + 10);
     assert!(text.contains("\nReplicas:       3 current / 3 desired\nPods Status:    3 Running / 0 Waiting / 0 Succeeded / 0 Failed\n"), "{text}");
-    assert!(
-        text.contains("\nControlled By:  Deployment/nginx-deployment\n"),
-        "{text}"
-    );
+    assert!(text.contains("\nControlled By:  Deployment/nginx-deployment\n"), "{text}");
 }
 
 fn pi_job(done: bool) -> k8s_openapi::api::batch::v1::Job {
@@ -158,16 +145,14 @@ fn pi_job(done: bool) -> k8s_openapi::api::batch::v1::Job {
         status = json!({"startTime": ts(0), "completionTime": ts(9), "succeeded": 1, "ready": 0,
             "conditions": [{"type": "SuccessCriteriaMet", "status": "True"}, {"type": "Complete", "status": "True"}]});
     }
-    obj(
-        json!({"metadata": {"name": "pi", "namespace": "default", "creationTimestamp": ts(0),
+    obj(json!({"metadata": {"name": "pi", "namespace": "default", "creationTimestamp": ts(0),
             "labels": {"batch.kubernetes.io/job-name": "pi"}},
         "spec": {"parallelism": 1, "completions": 1, "backoffLimit": 4, "completionMode": "NonIndexed", "suspend": false,
             "selector": {"matchLabels": {"batch.kubernetes.io/controller-uid": "c9948307"}},
             "template": {"metadata": {"labels": {"batch.kubernetes.io/job-name": "pi"}},
                 "spec": {"restartPolicy": "Never", "containers": [{"name": "pi", "image": "perl:5.34.0",
                     "command": ["perl", "-Mbignum=bpi", "-wle", "print bpi(2000)"]}]}}},
-        "status": status}),
-    )
+        "status": status}))
 }
 
 #[test]
@@ -252,10 +237,7 @@ fn services_and_endpoints_tables() {
         "spec": {"type": "LoadBalancer", "clusterIPs": ["10.96.7.7"], "ports": [{"port": 80, "protocol": "TCP", "nodePort": 31000}]}}),
     );
     assert_eq!(
-        render_table(
-            &services::services_table(&[kubernetes, web, lb], T0, false),
-            &plain()
-        ),
+        render_table(&services::services_table(&[kubernetes, web, lb], T0, false), &plain()),
         "NAME         TYPE           CLUSTER-IP     EXTERNAL-IP   PORT(S)        AGE\n\
          kubernetes   ClusterIP      10.96.0.1      <none>        443/TCP        10d\n\
          web          NodePort       10.96.45.120   <none>        80:30080/TCP   5s\n\
@@ -267,15 +249,11 @@ fn services_and_endpoints_tables() {
     );
     let none: k8s_openapi::api::core::v1::Endpoints =
         obj(json!({"metadata": {"name": "idle", "creationTimestamp": ts(0)}}));
-    let unready: k8s_openapi::api::core::v1::Endpoints = obj(
-        json!({"metadata": {"name": "warming", "creationTimestamp": ts(0)},
-        "subsets": [{"notReadyAddresses": [{"ip": "10.244.1.9"}], "ports": [{"port": 80}]}]}),
-    );
+    let unready: k8s_openapi::api::core::v1::Endpoints =
+        obj(json!({"metadata": {"name": "warming", "creationTimestamp": ts(0)},
+        "subsets": [{"notReadyAddresses": [{"ip": "10.244.1.9"}], "ports": [{"port": 80}]}]}));
     assert_eq!(
-        render_table(
-            &services::endpoints_table(&[many, none, unready], T0 + 7),
-            &plain()
-        ),
+        render_table(&services::endpoints_table(&[many, none, unready], T0 + 7), &plain()),
         "NAME      ENDPOINTS                                               AGE\n\
          web       10.244.1.2:80,10.244.2.3:80,10.244.1.4:80 + 1 more...   7s\n\
          idle      <none>                                                  7s\n\
@@ -294,15 +272,13 @@ fn nodes_table_status_and_roles() {
         if let Some(role) = role {
             labels[format!("node-role.kubernetes.io/{role}")] = json!("");
         }
-        obj(
-            json!({"metadata": {"name": name, "creationTimestamp": ts(-864_000), "labels": labels},
+        obj(json!({"metadata": {"name": name, "creationTimestamp": ts(-864_000), "labels": labels},
             "spec": {"unschedulable": unschedulable},
             "status": {"conditions": [{"type": "Ready", "status": ready}],
                 "addresses": [{"type": "InternalIP", "address": "172.18.0.2"}],
                 "nodeInfo": {"kubeletVersion": "v1.36.0", "osImage": "Debian GNU/Linux 12 (bookworm)", "kernelVersion": "6.8.0",
                     "containerRuntimeVersion": "containerd://2.1.1", "machineID": "", "systemUUID": "", "bootID": "",
-                    "kubeProxyVersion": "", "operatingSystem": "linux", "architecture": "amd64"}}}),
-        )
+                    "kubeProxyVersion": "", "operatingSystem": "linux", "architecture": "amd64"}}}))
     };
     let nodes = [
         node("kind-control-plane", Some("control-plane"), "True", false),
@@ -316,10 +292,7 @@ fn nodes_table_status_and_roles() {
          kind-worker          Ready,SchedulingDisabled   <none>          10d   v1.36.0\n\
          kind-worker2         NotReady                   <none>          10d   v1.36.0\n"
     );
-    let wide = TableOptions {
-        wide: true,
-        ..plain()
-    };
+    let wide = TableOptions { wide: true, ..plain() };
     let text = render_table(&cluster::nodes_table(&nodes[..1], T0), &wide);
     assert_eq!(
         text,
@@ -342,23 +315,10 @@ fn events_table_narrow_and_wide() {
         "LAST SEEN   TYPE     REASON   OBJECT                     MESSAGE\n\
          12s         Normal   Pulled   pod/web-7c5ddbdf54-x2x7k   Container image \"nginx:1.27\" already present on machine\n"
     );
-    let wide = render_table(
-        &t,
-        &TableOptions {
-            wide: true,
-            ..plain()
-        },
-    );
+    let wide = render_table(&t, &TableOptions { wide: true, ..plain() });
     assert!(wide.starts_with("LAST SEEN   TYPE     REASON   OBJECT                     SUBOBJECT              SOURCE                 MESSAGE"), "{wide}");
-    assert!(
-        wide.contains("spec.containers{app}   kubelet, kind-worker   Container image"),
-        "{wide}"
-    );
-    assert!(
-        wide.trim_end()
-            .ends_with("12s          1       web-7c5ddbdf54-x2x7k.18a2b"),
-        "{wide}"
-    );
+    assert!(wide.contains("spec.containers{app}   kubelet, kind-worker   Container image"), "{wide}");
+    assert!(wide.trim_end().ends_with("12s          1       web-7c5ddbdf54-x2x7k.18a2b"), "{wide}");
 }
 
 #[test]
@@ -454,10 +414,7 @@ fn generic_table_and_describe_for_custom_resources() {
         "metadata": {"name": "my-new-cron-object", "namespace": "default", "creationTimestamp": ts(0)},
         "spec": {"cronSpec": "* * * * */5", "image": "my-awesome-cron-image"}});
     assert_eq!(
-        render_table(
-            &cluster::generic_table(std::slice::from_ref(&cr), T0 + 30),
-            &plain()
-        ),
+        render_table(&cluster::generic_table(std::slice::from_ref(&cr), T0 + 30), &plain()),
         "NAME                 AGE\nmy-new-cron-object   30s\n"
     );
     let text = describe::describe_generic(&cr, &[], T0);
@@ -543,15 +500,11 @@ Events:
     let text = describe::describe_pv(&pv, &[], T0);
     assert!(text.contains("\nClaim:             default/notes\n"), "{text}");
     assert!(text.contains("\nNode Affinity:     \n  Required Terms:  \n    Term 0:        kubernetes.io/hostname in [podlab-worker]\n"), "{text}");
-    assert!(
-        text.contains("\nSource:\n    Type:          HostPath (bare host directory volume)\n"),
-        "{text}"
-    );
+    assert!(text.contains("\nSource:\n    Type:          HostPath (bare host directory volume)\n"), "{text}");
 
-    let secret: k8s_openapi::api::core::v1::Secret = obj(
-        json!({"metadata": {"name": "db", "namespace": "default"}, "type": "Opaque",
-        "data": {"password": "czNjcjN0"}}),
-    );
+    let secret: k8s_openapi::api::core::v1::Secret =
+        obj(json!({"metadata": {"name": "db", "namespace": "default"}, "type": "Opaque",
+        "data": {"password": "czNjcjN0"}}));
     assert_eq!(
         describe::describe_secret(&secret),
         "Name:         db\nNamespace:    default\nLabels:       <none>\nAnnotations:  <none>\n\nType:  Opaque\n\nData\n====\npassword:  6 bytes\n"
@@ -578,24 +531,17 @@ fn describe_node_lists_pods_and_allocations() {
         "spec": {"containers": [{"name": "app", "resources": {"requests": {"cpu": "500m", "memory": "512Mi"}, "limits": {"memory": "1Gi"}}}]},
         "status": {"phase": "Running"}}),
     );
-    let lease: k8s_openapi::api::coordination::v1::Lease = obj(
-        json!({"metadata": {"name": "podlab-worker", "namespace": "kube-node-lease"},
-        "spec": {"holderIdentity": "podlab-worker", "renewTime": "2026-01-01T00:00:55.000000Z"}}),
-    );
+    let lease: k8s_openapi::api::coordination::v1::Lease =
+        obj(json!({"metadata": {"name": "podlab-worker", "namespace": "kube-node-lease"},
+        "spec": {"holderIdentity": "podlab-worker", "renewTime": "2026-01-01T00:00:55.000000Z"}}));
     let text = describe::describe_node(&node, Some(&lease), &[pod], &[], T0 + 60);
-    assert!(
-        text.starts_with("Name:               podlab-worker\nRoles:              <none>\n"),
-        "{text}"
-    );
+    assert!(text.starts_with("Name:               podlab-worker\nRoles:              <none>\n"), "{text}");
     assert!(
         text.contains("\nTaints:             <none>\nUnschedulable:      false\nLease:\n  HolderIdentity:  podlab-worker\n  AcquireTime:     <unset>\n  RenewTime:       Thu, 01 Jan 2026 00:00:55 +0000\n"),
         "{text}"
     );
     assert!(text.contains("\n  Ready   True    Thu, 01 Jan 2026 00:00:50 +0000   Thu, 01 Jan 2026 00:00:00 +0000   KubeletReady   kubelet is posting ready status\n"), "{text}");
-    assert!(
-        text.contains("\nNon-terminated Pods:          (1 in total)\n"),
-        "{text}"
-    );
+    assert!(text.contains("\nNon-terminated Pods:          (1 in total)\n"), "{text}");
     assert!(text.contains("  default                     memory-ok    500m (12%)    0 (0%)      512Mi (6%)       1Gi (12%)      30s\n"), "{text}");
     assert!(
         text.contains(
@@ -729,11 +675,7 @@ fn describe_pod_init_containers_env_sources_and_event_series() {
     );
     let summary = super::pods::pod_summary(&pod, T0 + 60);
     assert_eq!(
-        (
-            summary.ready.as_str(),
-            summary.status.as_str(),
-            summary.restarts.as_str()
-        ),
+        (summary.ready.as_str(), summary.status.as_str(), summary.restarts.as_str()),
         ("0/1", "Init:CrashLoopBackOff", "3 (9s ago)")
     );
     let text = describe::describe_pod(&pod, &[event], T0 + 60);
@@ -756,39 +698,14 @@ fn malformed_objects_never_panic() {
         json!({"metadata": {"name": "x"}, "spec": "nope", "status": []}),
         json!({"metadata": {"name": "x", "creationTimestamp": "not a time"}, "spec": {"containers": []}}),
     ];
-    for kind in [
-        "Pod",
-        "Node",
-        "Service",
-        "Deployment",
-        "Job",
-        "CronJob",
-        "Event",
-        "CronTab",
-    ] {
+    for kind in ["Pod", "Node", "Service", "Deployment", "Job", "CronJob", "Event", "CronTab"] {
         let table = super::table_for_kind(kind, &junk, T0, true);
-        let _ = render_table(
-            &table,
-            &TableOptions {
-                wide: true,
-                show_labels: true,
-                ..plain()
-            },
-        );
+        let _ = render_table(&table, &TableOptions { wide: true, show_labels: true, ..plain() });
         for item in &junk {
             let _ = describe::describe_kind(kind, item, &describe::Related::default(), T0);
         }
     }
-    for template in [
-        "{",
-        "{.a[}",
-        "{range .x}",
-        "{end}",
-        "{.a[?(@.b==)]}",
-        "{\"é}",
-        "{.a[-9:99]}",
-        "{..}",
-    ] {
+    for template in ["{", "{.a[}", "{range .x}", "{end}", "{.a[?(@.b==)]}", "{\"é}", "{.a[-9:99]}", "{..}"] {
         if let Ok(t) = super::jsonpath::Template::parse(template) {
             let _ = t.execute(&json!({"a": [1, 2]}));
         }
@@ -831,10 +748,9 @@ fn policy_and_config_tables() {
         render_table(&cluster::serviceaccounts_table(&[sa], T0 + 3), &plain()),
         "NAME      SECRETS   AGE\ndefault   0         3s\n"
     );
-    let lease: k8s_openapi::api::coordination::v1::Lease = obj(
-        json!({"metadata": {"name": "podlab-worker", "creationTimestamp": ts(0)},
-        "spec": {"holderIdentity": "podlab-worker"}}),
-    );
+    let lease: k8s_openapi::api::coordination::v1::Lease =
+        obj(json!({"metadata": {"name": "podlab-worker", "creationTimestamp": ts(0)},
+        "spec": {"holderIdentity": "podlab-worker"}}));
     assert_eq!(
         render_table(&cluster::leases_table(&[lease], T0 + 3), &plain()),
         "NAME            HOLDER          AGE\npodlab-worker   podlab-worker   3s\n"
@@ -848,10 +764,9 @@ fn endpoint_slices_and_replication_controllers() {
         "addressType": "IPv4", "ports": [{"name": "http", "port": 80, "protocol": "TCP"}],
         "endpoints": [{"addresses": ["10.244.1.2"], "conditions": {"ready": true}}, {"addresses": ["10.244.2.3"], "conditions": {"ready": false}}]}),
     );
-    let empty: k8s_openapi::api::discovery::v1::EndpointSlice = obj(
-        json!({"metadata": {"name": "idle-xyz12", "creationTimestamp": ts(0)},
-        "addressType": "IPv4", "ports": null, "endpoints": []}),
-    );
+    let empty: k8s_openapi::api::discovery::v1::EndpointSlice =
+        obj(json!({"metadata": {"name": "idle-xyz12", "creationTimestamp": ts(0)},
+        "addressType": "IPv4", "ports": null, "endpoints": []}));
     assert_eq!(
         render_table(&services::endpointslices_table(&[slice, empty], T0 + 4), &plain()),
         "NAME         ADDRESSTYPE   PORTS     ENDPOINTS               AGE\n\

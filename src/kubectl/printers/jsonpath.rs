@@ -62,9 +62,7 @@ impl Template {
                     let inner_start = start + 1;
                     let end = find_action_end(&rest[inner_start..])
                         .ok_or_else(|| format!("error parsing jsonpath {text}, unclosed action"))?;
-                    tokens.push(Token::Action(
-                        rest[inner_start..inner_start + end].trim().to_string(),
-                    ));
+                    tokens.push(Token::Action(rest[inner_start..inner_start + end].trim().to_string()));
                     rest = &rest[inner_start + end + 1..];
                 }
             }
@@ -139,9 +137,7 @@ fn build_nodes(
                     if in_range {
                         return Ok(nodes);
                     }
-                    return Err(format!(
-                        "error parsing jsonpath {text}, not in range, nothing to end"
-                    ));
+                    return Err(format!("error parsing jsonpath {text}, not in range, nothing to end"));
                 }
                 if let Some(path) = action.strip_prefix("range ") {
                     let steps = parse_path(path.trim(), text)?;
@@ -303,9 +299,7 @@ fn parse_bracket(inner: &str, text: &str) -> Result<Step, String> {
             if s.is_empty() {
                 return Ok(None);
             }
-            s.parse()
-                .map(Some)
-                .map_err(|_| format!("error parsing jsonpath {text}, invalid array index {s}"))
+            s.parse().map(Some).map_err(|_| format!("error parsing jsonpath {text}, invalid array index {s}"))
         };
         let to = to.split(':').next().unwrap_or("");
         return Ok(Step::Slice(bound(from)?, bound(to)?));
@@ -325,10 +319,7 @@ fn parse_filter(filter: &str, text: &str) -> Result<Filter, String> {
             });
         }
     }
-    Ok(Filter {
-        left: parse_operand(filter, text)?,
-        comparison: None,
-    })
+    Ok(Filter { left: parse_operand(filter, text)?, comparison: None })
 }
 
 fn split_outside_quotes<'a>(text: &'a str, op: &str) -> Option<(&'a str, &'a str)> {
@@ -362,9 +353,7 @@ fn parse_operand(text: &str, full: &str) -> Result<Operand, String> {
     match text {
         "true" => Ok(Operand::Literal(Value::Bool(true))),
         "false" => Ok(Operand::Literal(Value::Bool(false))),
-        _ => Err(format!(
-            "error parsing jsonpath {full}, unrecognized filter operand {text}"
-        )),
+        _ => Err(format!("error parsing jsonpath {full}, unrecognized filter operand {text}")),
     }
 }
 
@@ -563,10 +552,7 @@ mod tests {
     #[test]
     fn range_with_literals() {
         assert_eq!(
-            run(
-                "{range .items[*]}{.metadata.name}{\"\\t\"}{.status.podIP}{\"\\n\"}{end}",
-                &pods()
-            ),
+            run("{range .items[*]}{.metadata.name}{\"\\t\"}{.status.podIP}{\"\\n\"}{end}", &pods()),
             "pi-5rwd7\t10.244.1.2\nweb-x2x7k\t10.244.2.3\n"
         );
     }
@@ -574,23 +560,11 @@ mod tests {
     #[test]
     fn filters_indexes_and_escaped_dots() {
         let data = pods();
-        assert_eq!(
-            run(
-                "{.items[0].status.conditions[?(@.type==\"Ready\")].status}",
-                &data
-            ),
-            "False"
-        );
+        assert_eq!(run("{.items[0].status.conditions[?(@.type==\"Ready\")].status}", &data), "False");
         assert_eq!(run("{.items[-1].metadata.name}", &data), "web-x2x7k");
-        assert_eq!(
-            run("{.items[0].metadata.labels.app\\.kubernetes\\.io/name}", &data),
-            "pi"
-        );
+        assert_eq!(run("{.items[0].metadata.labels.app\\.kubernetes\\.io/name}", &data), "pi");
         assert_eq!(run("{..podIP}", &data), "10.244.1.2 10.244.2.3");
-        assert_eq!(
-            run("name: {.items[1].metadata}", &data),
-            "name: {\"name\":\"web-x2x7k\"}"
-        );
+        assert_eq!(run("name: {.items[1].metadata}", &data), "name: {\"name\":\"web-x2x7k\"}");
         assert_eq!(run("{.items[0].missing}", &data), "");
         assert_eq!(
             run("{range .items[*]}{$.kind}/{.metadata.name} {end}", &data),

@@ -11,11 +11,7 @@ use super::tabwriter::GET_TABLE;
 /// `deployment.apps/web`.
 pub fn resource_name(object: &Value) -> String {
     let kind = object["kind"].as_str().unwrap_or_default().to_lowercase();
-    let group = object["apiVersion"]
-        .as_str()
-        .and_then(|v| v.split_once('/'))
-        .map(|(g, _)| g)
-        .unwrap_or("");
+    let group = object["apiVersion"].as_str().and_then(|v| v.split_once('/')).map(|(g, _)| g).unwrap_or("");
     let name = object["metadata"]["name"].as_str().unwrap_or_default();
     if group.is_empty() {
         format!("{kind}/{name}")
@@ -35,10 +31,7 @@ pub fn no_resources_found(namespace: Option<&str>) -> String {
 
 /// `-o name`: one `kind/name` per line.
 pub fn names(objects: &[Value]) -> String {
-    objects
-        .iter()
-        .map(|o| format!("{}\n", resource_name(o)))
-        .collect()
+    objects.iter().map(|o| format!("{}\n", resource_name(o))).collect()
 }
 
 /// Recursively sorts object keys: kubectl prints from maps, so keys come out alphabetically.
@@ -82,10 +75,7 @@ pub fn to_json(objects: &[Value], as_list: bool) -> String {
     }
     let text = String::from_utf8(buf).unwrap_or_default();
     // Those characters only occur inside JSON strings, where Go escapes them.
-    let text = text
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026");
+    let text = text.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
     format!("{text}\n")
 }
 
@@ -142,17 +132,14 @@ fn resolves_to_non_string(s: &str) -> bool {
     if let Some(hex) = digits.strip_prefix("0x") {
         return !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit());
     }
-    let float_like = digits
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+'))
+    let float_like = digits.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+'))
         && digits.chars().any(|c| c.is_ascii_digit());
     float_like && digits.parse::<f64>().is_ok()
 }
 
 /// Words that are booleans in YAML 1.1 but plain strings in YAML 1.2.
-const YAML11_ONLY_BOOLEANS: [&str; 16] = [
-    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
-];
+const YAML11_ONLY_BOOLEANS: [&str; 16] =
+    ["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"];
 
 /// Rewrites one line of serde_yaml output so its value is quoted as Go's encoder quotes it:
 /// strings that read as numbers, booleans or null are double-quoted (`"80"`, `""`, `"yes"`),
@@ -182,10 +169,7 @@ fn go_quoting(line: &str) -> String {
         None
     };
     match quoted {
-        Some(text) => format!(
-            "{head}{key}\"{}\"",
-            text.replace('\\', "\\\\").replace('"', "\\\"")
-        ),
+        Some(text) => format!("{head}{key}\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\"")),
         None => line.to_string(),
     }
 }
@@ -209,10 +193,7 @@ pub fn parse_custom_columns(spec: &str) -> Result<Vec<CustomColumn>, String> {
             })?;
             let template = Template::parse(&relaxed(path).map_err(|e| format!("error: {e}"))?)
                 .map_err(|e| format!("error: {e}"))?;
-            Ok(CustomColumn {
-                header: header.to_string(),
-                template,
-            })
+            Ok(CustomColumn { header: header.to_string(), template })
         })
         .collect()
 }
@@ -228,10 +209,7 @@ fn go_value(value: &Value) -> String {
         Value::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
             keys.sort();
-            let parts: Vec<String> = keys
-                .iter()
-                .map(|k| format!("{k}:{}", go_value(&map[*k])))
-                .collect();
+            let parts: Vec<String> = keys.iter().map(|k| format!("{k}:{}", go_value(&map[*k]))).collect();
             format!("map[{}]", parts.join(" "))
         }
     }
@@ -242,13 +220,7 @@ fn go_value(value: &Value) -> String {
 pub fn custom_columns(columns: &[CustomColumn], objects: &[Value], no_headers: bool) -> String {
     let mut text = String::new();
     if !no_headers {
-        text.push_str(
-            &columns
-                .iter()
-                .map(|c| c.header.as_str())
-                .collect::<Vec<_>>()
-                .join("\t"),
-        );
+        text.push_str(&columns.iter().map(|c| c.header.as_str()).collect::<Vec<_>>().join("\t"));
         text.push('\n');
     }
     for object in objects {
@@ -312,20 +284,14 @@ mod tests {
 
     #[test]
     fn empty_results_message() {
-        assert_eq!(
-            no_resources_found(Some("default")),
-            "No resources found in default namespace."
-        );
+        assert_eq!(no_resources_found(Some("default")), "No resources found in default namespace.");
         assert_eq!(no_resources_found(None), "No resources found");
     }
 
     #[test]
     fn names_carry_group() {
         let d = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}});
-        assert_eq!(
-            names(&[pod("web", None, "x"), d]),
-            "pod/web\ndeployment.apps/web\n"
-        );
+        assert_eq!(names(&[pod("web", None, "x"), d]), "pod/web\ndeployment.apps/web\n");
     }
 
     #[test]
@@ -335,24 +301,16 @@ mod tests {
                 .expect("spec");
         let out = custom_columns(
             &cols,
-            &[
-                pod("short-task", Some("Succeeded"), "x"),
-                pod("pending", None, "x"),
-            ],
+            &[pod("short-task", Some("Succeeded"), "x"), pod("pending", None, "x")],
             false,
         );
         assert_eq!(out, "NAME         PHASE       IMAGES\nshort-task   Succeeded   nginx\npending      <none>      nginx\n");
-        assert!(parse_custom_columns("NAME")
-            .unwrap_err()
-            .contains("expected <header>:<json-path-expr>"));
+        assert!(parse_custom_columns("NAME").unwrap_err().contains("expected <header>:<json-path-expr>"));
     }
 
     #[test]
     fn yaml_list_wrapper_and_sorted_keys() {
-        let out = to_yaml(
-            &[json!({"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "a"}})],
-            true,
-        );
+        let out = to_yaml(&[json!({"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "a"}})], true);
         assert_eq!(
             out,
             "apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\nkind: List\nmetadata:\n  resourceVersion: \"\"\n"
@@ -371,27 +329,15 @@ mod tests {
 
     #[test]
     fn json_uses_four_spaces() {
-        let out = to_json(
-            &[json!({"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "<a>"}})],
-            false,
-        );
+        let out = to_json(&[json!({"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "<a>"}})], false);
         assert_eq!(out, "{\n    \"apiVersion\": \"v1\",\n    \"kind\": \"Pod\",\n    \"metadata\": {\n        \"name\": \"\\u003ca\\u003e\"\n    }\n}\n");
     }
 
     #[test]
     fn jsonpath_over_list_and_sort_by() {
-        let mut pods = vec![
-            pod("b", None, "2026-01-01T00:00:09Z"),
-            pod("a", None, "2026-01-01T00:00:05Z"),
-        ];
+        let mut pods = vec![pod("b", None, "2026-01-01T00:00:09Z"), pod("a", None, "2026-01-01T00:00:05Z")];
         sort_by(&mut pods, ".metadata.creationTimestamp").expect("sort");
-        assert_eq!(
-            jsonpath("{.items[*].metadata.name}", &pods, true),
-            Ok("a b".to_string())
-        );
-        assert_eq!(
-            jsonpath("{.metadata.name}", &pods[..1], false),
-            Ok("a".to_string())
-        );
+        assert_eq!(jsonpath("{.items[*].metadata.name}", &pods, true), Ok("a b".to_string()));
+        assert_eq!(jsonpath("{.metadata.name}", &pods[..1], false), Ok("a".to_string()));
     }
 }

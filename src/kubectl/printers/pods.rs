@@ -32,14 +32,8 @@ pub const POD_COLUMNS: [Column; 9] = [
 
 /// `kubectl get pods`.
 pub fn pods_table(pods: &[Pod], now_unix: i64) -> Table {
-    let rows = pods
-        .iter()
-        .map(|pod| row_for(&pod.metadata, pod_cells(pod, now_unix)))
-        .collect();
-    Table {
-        columns: POD_COLUMNS.to_vec(),
-        rows,
-    }
+    let rows = pods.iter().map(|pod| row_for(&pod.metadata, pod_cells(pod, now_unix))).collect();
+    Table { columns: POD_COLUMNS.to_vec(), rows }
 }
 
 fn pod_cells(pod: &Pod, now_unix: i64) -> Vec<String> {
@@ -53,12 +47,8 @@ fn pod_cells(pod: &Pod, now_unix: i64) -> Vec<String> {
         .filter(|ip| !ip.is_empty())
         .unwrap_or_else(|| "<none>".to_string());
     let node = spec.and_then(|s| s.node_name.clone()).filter(|n| !n.is_empty());
-    let nominated = status
-        .and_then(|s| s.nominated_node_name.clone())
-        .filter(|n| !n.is_empty());
-    let gates = spec
-        .and_then(|s| s.readiness_gates.as_ref())
-        .filter(|g| !g.is_empty());
+    let nominated = status.and_then(|s| s.nominated_node_name.clone()).filter(|n| !n.is_empty());
+    let gates = spec.and_then(|s| s.readiness_gates.as_ref()).filter(|g| !g.is_empty());
     let readiness_gates = match gates {
         None => "<none>".to_string(),
         Some(gates) => {
@@ -89,10 +79,7 @@ fn pod_cells(pod: &Pod, now_unix: i64) -> Vec<String> {
 }
 
 fn conditions_of(pod: &Pod) -> &[PodCondition] {
-    pod.status
-        .as_ref()
-        .and_then(|s| s.conditions.as_deref())
-        .unwrap_or_default()
+    pod.status.as_ref().and_then(|s| s.conditions.as_deref()).unwrap_or_default()
 }
 
 /// Whether an init container is a sidecar (`restartPolicy: Always`).
@@ -104,9 +91,7 @@ pub fn is_sidecar(container: Option<&Container>) -> bool {
 pub fn pod_summary(pod: &Pod, now_unix: i64) -> PodSummary {
     let spec = pod.spec.as_ref();
     let status = pod.status.as_ref();
-    let init_specs: &[Container] = spec
-        .and_then(|s| s.init_containers.as_deref())
-        .unwrap_or_default();
+    let init_specs: &[Container] = spec.and_then(|s| s.init_containers.as_deref()).unwrap_or_default();
     let conditions = conditions_of(pod);
 
     let mut total = spec.map(|s| s.containers.len()).unwrap_or(0);
@@ -119,22 +104,14 @@ pub fn pod_summary(pod: &Pod, now_unix: i64) -> PodSummary {
 
     let phase = status.and_then(|s| s.phase.clone()).unwrap_or_default();
     let pod_reason = status.and_then(|s| s.reason.clone()).unwrap_or_default();
-    let mut reason = if pod_reason.is_empty() {
-        phase.clone()
-    } else {
-        pod_reason.clone()
-    };
-    if conditions
-        .iter()
-        .any(|c| c.type_ == "PodScheduled" && c.reason.as_deref() == Some("SchedulingGated"))
+    let mut reason = if pod_reason.is_empty() { phase.clone() } else { pod_reason.clone() };
+    if conditions.iter().any(|c| c.type_ == "PodScheduled" && c.reason.as_deref() == Some("SchedulingGated"))
     {
         reason = "SchedulingGated".to_string();
     }
 
     let mut initializing = false;
-    let init_statuses = status
-        .and_then(|s| s.init_container_statuses.as_deref())
-        .unwrap_or_default();
+    let init_statuses = status.and_then(|s| s.init_container_statuses.as_deref()).unwrap_or_default();
     for (i, cs) in init_statuses.iter().enumerate() {
         let sidecar = is_sidecar(init_specs.iter().find(|c| c.name == cs.name));
         restarts += i64::from(cs.restart_count);
@@ -161,9 +138,8 @@ pub fn pod_summary(pod: &Pod, now_unix: i64) -> PodSummary {
                 Some(r) => format!("Init:{r}"),
                 None => format!("Init:{}", exit_description(t)),
             };
-        } else if let Some(w) = waiting
-            .and_then(|w| w.reason.as_deref())
-            .filter(|r| !r.is_empty() && *r != "PodInitializing")
+        } else if let Some(w) =
+            waiting.and_then(|w| w.reason.as_deref()).filter(|r| !r.is_empty() && *r != "PodInitializing")
         {
             reason = format!("Init:{w}");
         } else {
@@ -173,16 +149,12 @@ pub fn pod_summary(pod: &Pod, now_unix: i64) -> PodSummary {
         break;
     }
 
-    let initialized = conditions
-        .iter()
-        .any(|c| c.type_ == "Initialized" && c.status == "True");
+    let initialized = conditions.iter().any(|c| c.type_ == "Initialized" && c.status == "True");
     if !initializing || initialized {
         restarts = sidecar_restarts;
         last_restart = last_sidecar_restart;
         let mut has_running = false;
-        let statuses = status
-            .and_then(|s| s.container_statuses.as_deref())
-            .unwrap_or_default();
+        let statuses = status.and_then(|s| s.container_statuses.as_deref()).unwrap_or_default();
         for cs in statuses.iter().rev() {
             restarts += i64::from(cs.restart_count);
             let finished = last_terminated_at(cs.last_state.as_ref().and_then(|s| s.terminated.as_ref()));
@@ -206,9 +178,7 @@ pub fn pod_summary(pod: &Pod, now_unix: i64) -> PodSummary {
             }
         }
         if reason == "Completed" && has_running {
-            let pod_ready = conditions
-                .iter()
-                .any(|c| c.type_ == "Ready" && c.status == "True");
+            let pod_ready = conditions.iter().any(|c| c.type_ == "Ready" && c.status == "True");
             reason = if pod_ready { "Running" } else { "NotReady" }.to_string();
         }
     }
@@ -225,11 +195,7 @@ pub fn pod_summary(pod: &Pod, now_unix: i64) -> PodSummary {
         Some(at) if restarts != 0 => format!("{restarts} ({} ago)", human_secs(now_unix - at)),
         _ => restarts.to_string(),
     };
-    PodSummary {
-        ready: format!("{ready}/{total}"),
-        status: reason,
-        restarts: restarts_text,
-    }
+    PodSummary { ready: format!("{ready}/{total}"), status: reason, restarts: restarts_text }
 }
 
 /// `Signal:9` or `ExitCode:1` for a terminated state without a reason.
@@ -339,10 +305,7 @@ mod tests {
         let running = json!({"running": {"startedAt": ts(1)}});
         let done = json!({"terminated": {"exitCode": 0, "reason": "Completed"}});
         let waiting = json!({"waiting": {"reason": "PodInitializing"}});
-        let p = init_pod(
-            json!([cs("a", running.clone(), 0), cs("b", waiting.clone(), 0)]),
-            false,
-        );
+        let p = init_pod(json!([cs("a", running.clone(), 0), cs("b", waiting.clone(), 0)]), false);
         assert_eq!(summary(p, 5), triple("0/1", "Init:0/2", "0"));
         let p = init_pod(json!([cs("a", done.clone(), 0), cs("b", running, 0)]), false);
         assert_eq!(summary(p, 5), triple("0/1", "Init:1/2", "0"));
@@ -406,12 +369,10 @@ mod tests {
 
     #[test]
     fn wide_table_matches_kubectl() {
-        let web = pod(
-            json!({"metadata": {"name": "web-7c5ddbdf54-x2x7k", "creationTimestamp": ts(0)},
+        let web = pod(json!({"metadata": {"name": "web-7c5ddbdf54-x2x7k", "creationTimestamp": ts(0)},
             "spec": {"nodeName": "kind-worker", "containers": [{"name": "app"}]},
             "status": {"phase": "Running", "podIPs": [{"ip": "10.244.1.2"}],
-                "containerStatuses": [{"name": "app", "ready": true, "restartCount": 0, "image": "x", "imageID": "", "state": {"running": {}}}]}}),
-        );
+                "containerStatuses": [{"name": "app", "ready": true, "restartCount": 0, "image": "x", "imageID": "", "state": {"running": {}}}]}}));
         let crash = pod(
             json!({"metadata": {"name": "crash-5d59d67564-b8kq9", "creationTimestamp": ts(-142)},
             "spec": {"nodeName": "kind-worker2", "containers": [{"name": "app"}]},
@@ -421,10 +382,7 @@ mod tests {
                     "lastState": {"terminated": {"exitCode": 1, "finishedAt": ts(-22)}}}]}}),
         );
         let table = pods_table(&[web, crash], T0 + 40);
-        let wide = TableOptions {
-            wide: true,
-            ..Default::default()
-        };
+        let wide = TableOptions { wide: true, ..Default::default() };
         assert_eq!(
             render_table(&table, &wide),
             "NAME                     READY   STATUS             RESTARTS      AGE    IP           NODE           NOMINATED NODE   READINESS GATES\n\

@@ -39,11 +39,7 @@ pub fn services_table(items: &[Service], now_unix: i64, wide: bool) -> Table {
                     spec.type_.clone().unwrap_or_else(|| "ClusterIP".to_string()),
                     cluster_ip,
                     external_ip(svc, wide),
-                    if ports.is_empty() {
-                        "<none>".to_string()
-                    } else {
-                        ports
-                    },
+                    if ports.is_empty() { "<none>".to_string() } else { ports },
                     age(svc.metadata.creation_timestamp.as_ref(), now_unix),
                     format_selector_map(spec.selector.as_ref()),
                 ],
@@ -90,25 +86,15 @@ fn external_ip(svc: &Service, wide: bool) -> String {
                 .unwrap_or_default();
             let mut addresses: Vec<String> = ingress
                 .iter()
-                .filter_map(|i| {
-                    i.ip.clone()
-                        .filter(|ip| !ip.is_empty())
-                        .or_else(|| i.hostname.clone())
-                })
+                .filter_map(|i| i.ip.clone().filter(|ip| !ip.is_empty()).or_else(|| i.hostname.clone()))
                 .collect();
             let mut lb = addresses.join(",");
             if !wide && lb.chars().count() > LOAD_BALANCER_WIDTH {
-                lb = format!(
-                    "{}...",
-                    lb.chars().take(LOAD_BALANCER_WIDTH - 3).collect::<String>()
-                );
+                lb = format!("{}...", lb.chars().take(LOAD_BALANCER_WIDTH - 3).collect::<String>());
             }
             if !external_ips.is_empty() {
-                addresses = if lb.is_empty() {
-                    Vec::new()
-                } else {
-                    lb.split(',').map(str::to_string).collect()
-                };
+                addresses =
+                    if lb.is_empty() { Vec::new() } else { lb.split(',').map(str::to_string).collect() };
                 addresses.extend(external_ips);
                 return addresses.join(",");
             }
@@ -168,11 +154,7 @@ fn join_host_port(ip: &str, port: i32) -> String {
 
 /// `kubectl get endpoints`.
 pub fn endpoints_table(items: &[Endpoints], now_unix: i64) -> Table {
-    let columns = vec![
-        Column::normal("Name"),
-        Column::normal("Endpoints"),
-        Column::normal("Age"),
-    ];
+    let columns = vec![Column::normal("Name"), Column::normal("Endpoints"), Column::normal("Age")];
     let rows = items
         .iter()
         .map(|ep| {
@@ -211,12 +193,8 @@ pub fn endpointslices_table(items: &[EndpointSlice], now_unix: i64) -> Table {
                     _ => "*".to_string(),
                 })
                 .collect();
-            let addresses: Vec<String> = slice
-                .endpoints
-                .iter()
-                .flatten()
-                .flat_map(|e| e.addresses.iter().cloned())
-                .collect();
+            let addresses: Vec<String> =
+                slice.endpoints.iter().flatten().flat_map(|e| e.addresses.iter().cloned()).collect();
             row_for(
                 &slice.metadata,
                 vec![
@@ -255,11 +233,8 @@ pub fn ingresses_table(items: &[k8s_openapi::api::networking::v1::Ingress], now_
         .map(|ing| {
             let spec = ing.spec.clone().unwrap_or_default();
             let rules = spec.rules.clone().unwrap_or_default();
-            let hosts: Vec<String> = rules
-                .iter()
-                .filter_map(|r| r.host.clone())
-                .filter(|h| !h.is_empty())
-                .collect();
+            let hosts: Vec<String> =
+                rules.iter().filter_map(|r| r.host.clone()).filter(|h| !h.is_empty()).collect();
             let hosts_text = if hosts.is_empty() {
                 "*".to_string()
             } else if rules.len() > 3 {
@@ -278,24 +253,14 @@ pub fn ingresses_table(items: &[k8s_openapi::api::networking::v1::Ingress], now_
                 .and_then(|lb| lb.ingress.as_ref())
                 .into_iter()
                 .flatten()
-                .filter_map(|i| {
-                    i.ip.clone()
-                        .filter(|ip| !ip.is_empty())
-                        .or_else(|| i.hostname.clone())
-                })
+                .filter_map(|i| i.ip.clone().filter(|ip| !ip.is_empty()).or_else(|| i.hostname.clone()))
                 .collect();
-            let ports = if spec.tls.as_ref().is_some_and(|t| !t.is_empty()) {
-                "80, 443"
-            } else {
-                "80"
-            };
+            let ports = if spec.tls.as_ref().is_some_and(|t| !t.is_empty()) { "80, 443" } else { "80" };
             row_for(
                 &ing.metadata,
                 vec![
                     name_of(&ing.metadata),
-                    spec.ingress_class_name
-                        .clone()
-                        .unwrap_or_else(|| "<none>".to_string()),
+                    spec.ingress_class_name.clone().unwrap_or_else(|| "<none>".to_string()),
                     hosts_text,
                     address.join(","),
                     ports.to_string(),

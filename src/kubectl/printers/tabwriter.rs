@@ -15,15 +15,9 @@ pub struct TabWriter {
 }
 
 /// The writer behind `kubectl get` tables.
-pub const GET_TABLE: TabWriter = TabWriter {
-    min_width: 6,
-    padding: 3,
-};
+pub const GET_TABLE: TabWriter = TabWriter { min_width: 6, padding: 3 };
 /// The writer behind `kubectl describe` output.
-pub const DESCRIBE: TabWriter = TabWriter {
-    min_width: 0,
-    padding: 2,
-};
+pub const DESCRIBE: TabWriter = TabWriter { min_width: 0, padding: 2 };
 
 impl TabWriter {
     /// Aligns `text` (lines of tab-terminated cells) and returns the padded text.

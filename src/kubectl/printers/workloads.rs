@@ -73,10 +73,8 @@ pub fn replicasets_table(items: &[ReplicaSet], now_unix: i64) -> Table {
         .map(|rs| {
             let spec = rs.spec.as_ref();
             let status = rs.status.clone().unwrap_or_default();
-            let (containers, images) = containers_and_images(
-                spec.and_then(|s| s.template.as_ref())
-                    .and_then(|t| t.spec.as_ref()),
-            );
+            let (containers, images) =
+                containers_and_images(spec.and_then(|s| s.template.as_ref()).and_then(|t| t.spec.as_ref()));
             row_for(
                 &rs.metadata,
                 vec![
@@ -92,10 +90,7 @@ pub fn replicasets_table(items: &[ReplicaSet], now_unix: i64) -> Table {
             )
         })
         .collect();
-    Table {
-        columns: replica_columns(),
-        rows,
-    }
+    Table { columns: replica_columns(), rows }
 }
 
 /// `kubectl get replicationcontrollers`.
@@ -105,10 +100,8 @@ pub fn replicationcontrollers_table(items: &[ReplicationController], now_unix: i
         .map(|rc| {
             let spec = rc.spec.as_ref();
             let status = rc.status.clone().unwrap_or_default();
-            let (containers, images) = containers_and_images(
-                spec.and_then(|s| s.template.as_ref())
-                    .and_then(|t| t.spec.as_ref()),
-            );
+            let (containers, images) =
+                containers_and_images(spec.and_then(|s| s.template.as_ref()).and_then(|t| t.spec.as_ref()));
             row_for(
                 &rc.metadata,
                 vec![
@@ -124,10 +117,7 @@ pub fn replicationcontrollers_table(items: &[ReplicationController], now_unix: i
             )
         })
         .collect();
-    Table {
-        columns: replica_columns(),
-        rows,
-    }
+    Table { columns: replica_columns(), rows }
 }
 
 /// `kubectl get daemonsets`.
@@ -176,13 +166,8 @@ pub fn daemonsets_table(items: &[DaemonSet], now_unix: i64) -> Table {
 
 /// `kubectl get statefulsets`.
 pub fn statefulsets_table(items: &[StatefulSet], now_unix: i64) -> Table {
-    let columns = vec![
-        Column::normal("Name"),
-        Column::normal("Ready"),
-        Column::normal("Age"),
-        CONTAINERS,
-        IMAGES,
-    ];
+    let columns =
+        vec![Column::normal("Name"), Column::normal("Ready"), Column::normal("Age"), CONTAINERS, IMAGES];
     let rows = items
         .iter()
         .map(|sts| {
@@ -214,11 +199,7 @@ fn has_job_condition(conditions: &[JobCondition], type_: &str) -> bool {
 
 /// The STATUS cell of a job, by the priority kubectl applies.
 pub fn job_status(job: &Job) -> &'static str {
-    let conditions = job
-        .status
-        .as_ref()
-        .and_then(|s| s.conditions.as_deref())
-        .unwrap_or_default();
+    let conditions = job.status.as_ref().and_then(|s| s.conditions.as_deref()).unwrap_or_default();
     if has_job_condition(conditions, "Complete") {
         "Complete"
     } else if has_job_condition(conditions, "Failed") {
@@ -331,13 +312,9 @@ pub fn cronjobs_table(items: &[CronJob], now_unix: i64) -> Table {
                 vec![
                     name_of(&cj.metadata),
                     spec.map(|s| s.schedule.clone()).unwrap_or_default(),
-                    spec.and_then(|s| s.time_zone.clone())
-                        .unwrap_or_else(|| "<none>".to_string()),
+                    spec.and_then(|s| s.time_zone.clone()).unwrap_or_else(|| "<none>".to_string()),
                     suspend.to_string(),
-                    status
-                        .and_then(|s| s.active.as_ref())
-                        .map_or(0, Vec::len)
-                        .to_string(),
+                    status.and_then(|s| s.active.as_ref()).map_or(0, Vec::len).to_string(),
                     last_schedule,
                     age(cj.metadata.creation_timestamp.as_ref(), now_unix),
                     containers,
@@ -374,8 +351,7 @@ pub fn hpas_table(items: &[HorizontalPodAutoscaler], now_unix: i64) -> Table {
                     name_of(&hpa.metadata),
                     format!("{}/{}", spec.scale_target_ref.kind, spec.scale_target_ref.name),
                     hpa_targets(&metrics, &current),
-                    spec.min_replicas
-                        .map_or_else(|| "<unset>".to_string(), |m| m.to_string()),
+                    spec.min_replicas.map_or_else(|| "<unset>".to_string(), |m| m.to_string()),
                     spec.max_replicas.to_string(),
                     status.current_replicas.unwrap_or(0).to_string(),
                     age(hpa.metadata.creation_timestamp.as_ref(), now_unix),
@@ -405,9 +381,7 @@ pub fn hpa_targets(specs: &[MetricSpec], statuses: &[MetricStatus]) -> String {
             },
             "ContainerResource" => match spec.container_resource.as_ref() {
                 Some(r) => {
-                    let current = status
-                        .and_then(|s| s.container_resource.as_ref())
-                        .map(|s| &s.current);
+                    let current = status.and_then(|s| s.container_resource.as_ref()).map(|s| &s.current);
                     format!("{}: {}", r.name, target_text(&r.target, current))
                 }
                 None => "<unknown type>".to_string(),
@@ -452,22 +426,14 @@ fn target_text(
 ) -> String {
     let unknown = "<unknown>".to_string();
     if let Some(avg) = target.average_value.as_ref() {
-        let cur = current
-            .and_then(|c| c.average_value.as_ref())
-            .map_or(unknown, |q| q.0.clone());
+        let cur = current.and_then(|c| c.average_value.as_ref()).map_or(unknown, |q| q.0.clone());
         return format!("{cur}/{}", avg.0);
     }
     if let Some(value) = target.value.as_ref() {
-        let cur = current
-            .and_then(|c| c.value.as_ref())
-            .map_or(unknown, |q| q.0.clone());
+        let cur = current.and_then(|c| c.value.as_ref()).map_or(unknown, |q| q.0.clone());
         return format!("{cur}/{}", value.0);
     }
-    let cur = current
-        .and_then(|c| c.average_utilization)
-        .map_or(unknown, |u| format!("{u}%"));
-    let goal = target
-        .average_utilization
-        .map_or_else(|| "<auto>".to_string(), |u| format!("{u}%"));
+    let cur = current.and_then(|c| c.average_utilization).map_or(unknown, |u| format!("{u}%"));
+    let goal = target.average_utilization.map_or_else(|| "<auto>".to_string(), |u| format!("{u}%"));
     format!("{cur}/{goal}")
 }

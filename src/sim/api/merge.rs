@@ -27,18 +27,9 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
 
 /// The field a list's items are merged by, if every item has it.
 fn merge_key(items: &[Value]) -> Option<&'static str> {
-    [
-        "name",
-        "containerPort",
-        "mountPath",
-        "devicePath",
-        "port",
-        "key",
-        "ip",
-        "type",
-    ]
-    .into_iter()
-    .find(|k| !items.is_empty() && items.iter().all(|i| i.get(*k).is_some()))
+    ["name", "containerPort", "mountPath", "devicePath", "port", "key", "ip", "type"]
+        .into_iter()
+        .find(|k| !items.is_empty() && items.iter().all(|i| i.get(*k).is_some()))
 }
 
 /// Applies a strategic merge patch for the common cases.
@@ -66,11 +57,8 @@ pub fn strategic_merge_patch(target: &mut Value, patch: &Value) {
             // sends `$setElementOrder` plus deletions for lists it fully specifies.
             let mut merged = Vec::with_capacity(patch_items.len());
             for item in patch_items {
-                let mut base = target_items
-                    .iter()
-                    .find(|t| t.get(key) == item.get(key))
-                    .cloned()
-                    .unwrap_or(Value::Null);
+                let mut base =
+                    target_items.iter().find(|t| t.get(key) == item.get(key)).cloned().unwrap_or(Value::Null);
                 if base.is_null() {
                     merged.push(item.clone());
                 } else {
@@ -98,10 +86,9 @@ pub fn contained(wanted: &Value, live: &Value) -> bool {
         (Value::Array(w), Value::Array(l)) => {
             match merge_key(w).filter(|k| l.iter().all(|i| i.get(*k).is_some())) {
                 // Lists merged by key (tolerations, containers…) may hold items the server added.
-                Some(key) => w.iter().all(|item| {
-                    l.iter()
-                        .any(|live| live.get(key) == item.get(key) && contained(item, live))
-                }),
+                Some(key) => w
+                    .iter()
+                    .all(|item| l.iter().any(|live| live.get(key) == item.get(key) && contained(item, live))),
                 None => w.len() == l.len() && w.iter().zip(l).all(|(a, b)| contained(a, b)),
             }
         }
@@ -175,14 +162,8 @@ mod tests {
         let previous = json!({"spec": {"replicas": 3, "paused": true}});
         let new = json!({"spec": {"replicas": 3, "template": {"c": [{"name": "a"}]}}});
         let live = json!({"spec": {"replicas": 3, "paused": true, "template": {"c": [{"name": "a", "policy": "Always"}]}}});
-        assert_eq!(
-            three_way_patch(&previous, &new, &live),
-            json!({"spec": {"paused": null}})
-        );
+        assert_eq!(three_way_patch(&previous, &new, &live), json!({"spec": {"paused": null}}));
         let scaled = json!({"spec": {"replicas": 5, "template": {"c": [{"name": "a"}]}}});
-        assert_eq!(
-            three_way_patch(&new, &new, &scaled),
-            json!({"spec": {"replicas": 3}})
-        );
+        assert_eq!(three_way_patch(&new, &new, &scaled), json!({"spec": {"replicas": 3}}));
     }
 }

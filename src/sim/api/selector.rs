@@ -7,10 +7,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 /// Whether `labels` satisfy `selector` (an empty selector matches everything).
 pub fn matches(selector: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
-    let labels_ok = selector
-        .match_labels
-        .as_ref()
-        .is_none_or(|m| matches_map(m, labels));
+    let labels_ok = selector.match_labels.as_ref().is_none_or(|m| matches_map(m, labels));
     let expressions_ok = selector.match_expressions.as_ref().is_none_or(|exprs| {
         exprs.iter().all(|e| {
             let values = e.values.as_deref().unwrap_or_default();
@@ -125,10 +122,7 @@ mod tests {
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelectorRequirement;
 
     fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     #[test]
@@ -150,17 +144,8 @@ mod tests {
     #[test]
     fn kubectl_selector_syntax_parses() {
         let reqs = parse("app=web,env in (a, b),!legacy,tier!=db").unwrap();
-        assert!(matches_requirements(
-            &reqs,
-            &labels(&[("app", "web"), ("env", "b")])
-        ));
-        assert!(!matches_requirements(
-            &reqs,
-            &labels(&[("app", "web"), ("env", "c")])
-        ));
-        assert!(!matches_requirements(
-            &reqs,
-            &labels(&[("app", "web"), ("env", "a"), ("legacy", "")])
-        ));
+        assert!(matches_requirements(&reqs, &labels(&[("app", "web"), ("env", "b")])));
+        assert!(!matches_requirements(&reqs, &labels(&[("app", "web"), ("env", "c")])));
+        assert!(!matches_requirements(&reqs, &labels(&[("app", "web"), ("env", "a"), ("legacy", "")])));
     }
 }

@@ -216,11 +216,7 @@ impl Store {
 
     /// One object.
     pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<&Rc<Object>> {
-        self.objects.get(&ObjectKey {
-            kind: kind.into(),
-            namespace: namespace.into(),
-            name: name.into(),
-        })
+        self.objects.get(&ObjectKey { kind: kind.into(), namespace: namespace.into(), name: name.into() })
     }
 
     /// Objects of `kind`, in `namespace` or (None) in all namespaces, ordered by namespace and
@@ -249,10 +245,7 @@ impl Store {
     /// Objects whose ownerReferences name `uid`.
     pub fn dependents_of<'a>(&'a self, uid: &'a str) -> impl Iterator<Item = &'a Rc<Object>> + 'a {
         self.objects.values().filter(move |o| {
-            o.metadata()
-                .owner_references
-                .as_ref()
-                .is_some_and(|refs| refs.iter().any(|r| r.uid == uid))
+            o.metadata().owner_references.as_ref().is_some_and(|refs| refs.iter().any(|r| r.uid == uid))
         })
     }
 
@@ -282,10 +275,7 @@ impl Store {
             .by_kind_any_group(kind)
             .map(ResourceType::qualified_plural)
             .unwrap_or_else(|| kind.to_lowercase());
-        ApiError::NotFound {
-            resource,
-            name: name.into(),
-        }
+        ApiError::NotFound { resource, name: name.into() }
     }
 
     /// Creates an object: defaulting, validation, then stamping.
@@ -303,10 +293,7 @@ impl Store {
         if resource.namespaced {
             match self.get("Namespace", "", &namespace) {
                 None => {
-                    return Err(ApiError::NotFound {
-                        resource: "namespaces".into(),
-                        name: namespace,
-                    });
+                    return Err(ApiError::NotFound { resource: "namespaces".into(), name: namespace });
                 }
                 Some(ns) if ns.metadata().deletion_timestamp.is_some() => {
                     return Err(ApiError::Forbidden(format!(
@@ -342,10 +329,7 @@ impl Store {
         admission::admit(self, ctx, &mut object, None)?;
         let key = ObjectKey::of(&object);
         if self.objects.contains_key(&key) {
-            return Err(ApiError::AlreadyExists {
-                resource: resource.qualified_plural(),
-                name: key.name,
-            });
+            return Err(ApiError::AlreadyExists { resource: resource.qualified_plural(), name: key.name });
         }
         let has_spec = object.to_json().get("spec").is_some();
         let rv = self.next_resource_version();
@@ -361,13 +345,9 @@ impl Store {
             self.resources.register(admission::crd_resource_type(crd));
         }
         let object = Rc::new(object);
-        ctx.trace
-            .record(ctx.now, TraceKind::Created, key.trace_subject(), "created");
+        ctx.trace.record(ctx.now, TraceKind::Created, key.trace_subject(), "created");
         self.objects.insert(key.clone(), object.clone());
-        self.pending.push(WatchEvent {
-            event_type: WatchEventType::Added,
-            object: object.clone(),
-        });
+        self.pending.push(WatchEvent { event_type: WatchEventType::Added, object: object.clone() });
         if matches!(key.kind.as_str(), "Pod" | "ResourceQuota") {
             self.refresh_quotas(ctx, &key.namespace);
         }
@@ -384,21 +364,14 @@ impl Store {
             };
             let hard = rq.spec.as_ref().and_then(|s| s.hard.clone()).unwrap_or_default();
             let used = admission::plugins::quota_usage(self, namespace, &hard);
-            let status = k8s_openapi::api::core::v1::ResourceQuotaStatus {
-                hard: Some(hard),
-                used: Some(used),
-            };
+            let status =
+                k8s_openapi::api::core::v1::ResourceQuotaStatus { hard: Some(hard), used: Some(used) };
             if rq.status.as_ref() == Some(&status) {
                 continue;
             }
             let mut changed = rq.clone();
             changed.status = Some(status);
-            self.replace(
-                ctx,
-                ObjectKey::of(&quota),
-                Object::ResourceQuota(changed),
-                "quota usage",
-            );
+            self.replace(ctx, ObjectKey::of(&quota), Object::ResourceQuota(changed), "quota usage");
         }
     }
 
@@ -411,10 +384,7 @@ impl Store {
         }
         let key = ObjectKey::of(&object);
         let Some(old) = self.objects.get(&key).cloned() else {
-            return Err(ApiError::NotFound {
-                resource: resource.qualified_plural(),
-                name: key.name,
-            });
+            return Err(ApiError::NotFound { resource: resource.qualified_plural(), name: key.name });
         };
         if let Some(rv) = object.metadata().resource_version.as_deref() {
             if !rv.is_empty() && Some(rv) != old.metadata().resource_version.as_deref() {
@@ -448,13 +418,9 @@ impl Store {
         let finalized = object.metadata().deletion_timestamp.is_some()
             && object.metadata().finalizers.as_ref().is_none_or(Vec::is_empty);
         let object = Rc::new(object);
-        ctx.trace
-            .record(ctx.now, TraceKind::Updated, key.trace_subject(), "updated");
+        ctx.trace.record(ctx.now, TraceKind::Updated, key.trace_subject(), "updated");
         self.objects.insert(key.clone(), object.clone());
-        self.pending.push(WatchEvent {
-            event_type: WatchEventType::Modified,
-            object: object.clone(),
-        });
+        self.pending.push(WatchEvent { event_type: WatchEventType::Modified, object: object.clone() });
         if finalized {
             self.remove(ctx, &key);
         }
@@ -498,24 +464,16 @@ impl Store {
         let mut applied = manifest.clone();
         if let Some(meta) = applied.get_mut("metadata").and_then(Value::as_object_mut) {
             if resource.namespaced && !meta.contains_key("namespace") {
-                meta.insert(
-                    "namespace".into(),
-                    Value::String(object_namespace_or_default(&object)),
-                );
+                meta.insert("namespace".into(), Value::String(object_namespace_or_default(&object)));
             }
-            let annotations = meta
-                .entry("annotations")
-                .or_insert_with(|| Value::Object(Map::new()));
+            let annotations = meta.entry("annotations").or_insert_with(|| Value::Object(Map::new()));
             if let Some(a) = annotations.as_object_mut() {
                 a.remove(LAST_APPLIED);
             }
         }
         let last_applied = format!("{}\n", serde_json::to_string(&applied).unwrap_or_default());
-        let namespace = if resource.namespaced {
-            object_namespace_or_default(&object)
-        } else {
-            String::new()
-        };
+        let namespace =
+            if resource.namespaced { object_namespace_or_default(&object) } else { String::new() };
         let live = self.get(object.kind(), &namespace, object.name()).cloned();
         let Some(live) = live else {
             let mut object = object;
@@ -535,12 +493,8 @@ impl Store {
             .and_then(|text| serde_json::from_str(text).ok())
             .unwrap_or(Value::Null);
         let mut patch = merge::three_way_patch(&previous, &applied, &live_json);
-        let annotation_changed = live
-            .metadata()
-            .annotations
-            .as_ref()
-            .and_then(|a| a.get(LAST_APPLIED))
-            != Some(&last_applied);
+        let annotation_changed =
+            live.metadata().annotations.as_ref().and_then(|a| a.get(LAST_APPLIED)) != Some(&last_applied);
         if patch.as_object().is_none_or(Map::is_empty) && !annotation_changed {
             return Ok((live, ApplyOutcome::Unchanged));
         }
@@ -566,11 +520,7 @@ impl Store {
         name: &str,
         options: DeleteOptions,
     ) -> Result<DeleteOutcome, ApiError> {
-        let key = ObjectKey {
-            kind: kind.into(),
-            namespace: namespace.into(),
-            name: name.into(),
-        };
+        let key = ObjectKey { kind: kind.into(), namespace: namespace.into(), name: name.into() };
         let Some(object) = self.objects.get(&key).cloned() else {
             return Err(self.not_found(kind, name));
         };
@@ -593,11 +543,7 @@ impl Store {
                 .as_ref()
                 .and_then(|s| s.phase.as_deref())
                 .is_some_and(|p| p == "Succeeded" || p == "Failed");
-            let has_finalizers = object
-                .metadata()
-                .finalizers
-                .as_ref()
-                .is_some_and(|f| !f.is_empty());
+            let has_finalizers = object.metadata().finalizers.as_ref().is_some_and(|f| !f.is_empty());
             if (!bound || grace == 0 || finished) && !has_finalizers {
                 return Ok(DeleteOutcome::Removed(self.remove(ctx, &key).unwrap_or(object)));
             }
@@ -608,18 +554,9 @@ impl Store {
             let meta = marked.metadata_mut();
             meta.deletion_timestamp = Some(timestamp(ctx.unix_secs() + grace));
             meta.deletion_grace_period_seconds = Some(grace);
-            return Ok(DeleteOutcome::Terminating(self.replace(
-                ctx,
-                key,
-                marked,
-                "terminating",
-            )));
+            return Ok(DeleteOutcome::Terminating(self.replace(ctx, key, marked, "terminating")));
         }
-        let has_finalizers = object
-            .metadata()
-            .finalizers
-            .as_ref()
-            .is_some_and(|f| !f.is_empty());
+        let has_finalizers = object.metadata().finalizers.as_ref().is_some_and(|f| !f.is_empty());
         if options.propagation == Propagation::Foreground || has_finalizers {
             if object.metadata().deletion_timestamp.is_some() {
                 return Ok(DeleteOutcome::Terminating(object));
@@ -629,9 +566,7 @@ impl Store {
             meta.deletion_timestamp = Some(ctx.timestamp());
             meta.deletion_grace_period_seconds = Some(0);
             if options.propagation == Propagation::Foreground {
-                meta.finalizers
-                    .get_or_insert_with(Vec::new)
-                    .push("foregroundDeletion".into());
+                meta.finalizers.get_or_insert_with(Vec::new).push("foregroundDeletion".into());
             }
             let marked = self.replace(ctx, key.clone(), marked, "terminating");
             if options.propagation == Propagation::Foreground {
@@ -649,11 +584,7 @@ impl Store {
     /// Removes a pod at once: the kubelet calls this when the containers have stopped after a
     /// graceful delete (or `--grace-period=0 --force`). Returns whether it existed.
     pub fn delete_pod_finally(&mut self, ctx: &mut WriteCtx, namespace: &str, name: &str) -> bool {
-        let key = ObjectKey {
-            kind: "Pod".into(),
-            namespace: namespace.into(),
-            name: name.into(),
-        };
+        let key = ObjectKey { kind: "Pod".into(), namespace: namespace.into(), name: name.into() };
         self.remove(ctx, &key).is_some()
     }
 
@@ -666,25 +597,17 @@ impl Store {
     ) -> Rc<Object> {
         object.metadata_mut().resource_version = Some(self.next_resource_version());
         let object = Rc::new(object);
-        ctx.trace
-            .record(ctx.now, TraceKind::Updated, key.trace_subject(), detail);
+        ctx.trace.record(ctx.now, TraceKind::Updated, key.trace_subject(), detail);
         self.objects.insert(key, object.clone());
-        self.pending.push(WatchEvent {
-            event_type: WatchEventType::Modified,
-            object: object.clone(),
-        });
+        self.pending.push(WatchEvent { event_type: WatchEventType::Modified, object: object.clone() });
         object
     }
 
     /// Takes an object out of the store, then lets the garbage collector act on its dependents.
     fn remove(&mut self, ctx: &mut WriteCtx, key: &ObjectKey) -> Option<Rc<Object>> {
         let object = self.objects.remove(key)?;
-        ctx.trace
-            .record(ctx.now, TraceKind::Deleted, key.trace_subject(), "deleted");
-        self.pending.push(WatchEvent {
-            event_type: WatchEventType::Deleted,
-            object: object.clone(),
-        });
+        ctx.trace.record(ctx.now, TraceKind::Deleted, key.trace_subject(), "deleted");
+        self.pending.push(WatchEvent { event_type: WatchEventType::Deleted, object: object.clone() });
         if let Object::CustomResourceDefinition(crd) = &*object {
             let t = admission::crd_resource_type(crd);
             self.resources.unregister(&t.group, &t.kind);
@@ -692,11 +615,8 @@ impl Store {
         if key.kind == "Pod" {
             self.refresh_quotas(ctx, &key.namespace);
         }
-        let orphaning = object
-            .metadata()
-            .finalizers
-            .as_ref()
-            .is_some_and(|f| f.iter().any(|x| x == "orphan"));
+        let orphaning =
+            object.metadata().finalizers.as_ref().is_some_and(|f| f.iter().any(|x| x == "orphan"));
         if !orphaning {
             self.delete_dependents(ctx, object.uid(), Propagation::Background);
         }
@@ -706,35 +626,29 @@ impl Store {
 
     /// The garbage collector: deletes objects whose every owner is gone.
     fn delete_dependents(&mut self, ctx: &mut WriteCtx, owner_uid: &str, propagation: Propagation) {
-        let dependents: Vec<ObjectKey> = self
-            .dependents_of(owner_uid)
-            .filter(|d| {
-                d.metadata().owner_references.as_ref().is_some_and(|refs| {
-                    refs.iter()
-                        .all(|r| r.uid == owner_uid || !self.uid_exists(&r.uid))
+        let dependents: Vec<ObjectKey> =
+            self.dependents_of(owner_uid)
+                .filter(|d| {
+                    d.metadata().owner_references.as_ref().is_some_and(|refs| {
+                        refs.iter().all(|r| r.uid == owner_uid || !self.uid_exists(&r.uid))
+                    })
                 })
-            })
-            .filter(|d| d.metadata().deletion_timestamp.is_none())
-            .map(|d| ObjectKey::of(d))
-            .collect();
+                .filter(|d| d.metadata().deletion_timestamp.is_none())
+                .map(|d| ObjectKey::of(d))
+                .collect();
         for key in dependents {
             let _ = self.delete(
                 ctx,
                 &key.kind,
                 &key.namespace,
                 &key.name,
-                DeleteOptions {
-                    grace_period_seconds: None,
-                    propagation,
-                },
+                DeleteOptions { grace_period_seconds: None, propagation },
             );
         }
     }
 
     fn uid_exists(&self, uid: &str) -> bool {
-        self.objects
-            .values()
-            .any(|o| o.uid() == uid && o.metadata().deletion_timestamp.is_none())
+        self.objects.values().any(|o| o.uid() == uid && o.metadata().deletion_timestamp.is_none())
     }
 
     fn orphan_dependents(&mut self, ctx: &mut WriteCtx, owner_uid: &str) {
@@ -774,13 +688,8 @@ impl Store {
             .cloned()
             .collect();
         for content in contents {
-            let _ = self.delete(
-                ctx,
-                &content.kind,
-                &content.namespace,
-                &content.name,
-                DeleteOptions::default(),
-            );
+            let _ =
+                self.delete(ctx, &content.kind, &content.namespace, &content.name, DeleteOptions::default());
         }
         self.reap(ctx);
         match self.objects.get(key) {
@@ -831,10 +740,8 @@ impl Store {
             resource_version: involved.metadata().resource_version.clone(),
             field_path: record.field_path.clone(),
         };
-        let source = EventSource {
-            component: Some(record.component.into()),
-            host: record.host.map(Into::into),
-        };
+        let source =
+            EventSource { component: Some(record.component.into()), host: record.host.map(Into::into) };
         let now = ctx.timestamp();
         let existing = self
             .list("Event", Some(&namespace))
@@ -892,17 +799,10 @@ impl Store {
             reporting_instance: Some(record.host.unwrap_or(record.component).into()),
             ..Default::default()
         };
-        let key = ObjectKey {
-            kind: "Event".into(),
-            namespace,
-            name,
-        };
+        let key = ObjectKey { kind: "Event".into(), namespace, name };
         let object = Rc::new(Object::Event(event));
         self.objects.insert(key, object.clone());
-        self.pending.push(WatchEvent {
-            event_type: WatchEventType::Added,
-            object: object.clone(),
-        });
+        self.pending.push(WatchEvent { event_type: WatchEventType::Added, object: object.clone() });
         object
     }
 
@@ -915,13 +815,9 @@ impl Store {
         meta.creation_timestamp = Some(ctx.timestamp());
         let key = ObjectKey::of(&object);
         let object = Rc::new(object);
-        ctx.trace
-            .record(ctx.now, TraceKind::Created, key.trace_subject(), "created");
+        ctx.trace.record(ctx.now, TraceKind::Created, key.trace_subject(), "created");
         self.objects.insert(key, object.clone());
-        self.pending.push(WatchEvent {
-            event_type: WatchEventType::Added,
-            object: object.clone(),
-        });
+        self.pending.push(WatchEvent { event_type: WatchEventType::Added, object: object.clone() });
         object
     }
 }
@@ -948,9 +844,7 @@ fn spec_of(object: &Object) -> Value {
 pub fn object_from_json(kind: &str, json: Value) -> Result<Object, ApiError> {
     match Object::from_json_lenient(kind, json.clone()) {
         Some(result) => result.map_err(|e| ApiError::BadRequest(format!("{kind} cannot be handled: {e}"))),
-        None => DynamicObject::from_json(&json)
-            .map(Object::Dynamic)
-            .map_err(ApiError::BadRequest),
+        None => DynamicObject::from_json(&json).map(Object::Dynamic).map_err(ApiError::BadRequest),
     }
 }
 
@@ -963,15 +857,8 @@ impl Store {
                 meta.creation_timestamp = Some(timestamp(ts.0.as_second() + delta_secs));
             }
             if let Some(node) = Rc::make_mut(object).as_node_mut() {
-                for c in node
-                    .status
-                    .iter_mut()
-                    .flat_map(|s| s.conditions.iter_mut().flatten())
-                {
-                    for t in [&mut c.last_heartbeat_time, &mut c.last_transition_time]
-                        .into_iter()
-                        .flatten()
-                    {
+                for c in node.status.iter_mut().flat_map(|s| s.conditions.iter_mut().flatten()) {
+                    for t in [&mut c.last_heartbeat_time, &mut c.last_transition_time].into_iter().flatten() {
                         *t = timestamp(t.0.as_second() + delta_secs);
                     }
                 }

@@ -28,10 +28,7 @@ pub struct BenchStats {
 }
 
 fn quantities(pairs: &[(&str, &str)]) -> BTreeMap<String, Quantity> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), Quantity(v.to_string())))
-        .collect()
+    pairs.iter().map(|(k, v)| (k.to_string(), Quantity(v.to_string()))).collect()
 }
 
 /// A worker node with 32 CPU, 128Gi and 110 pods, in one of three zones.
@@ -40,18 +37,11 @@ pub fn synthetic_node(index: usize) -> Node {
     let labels = BTreeMap::from([
         ("kubernetes.io/hostname".to_string(), name.clone()),
         ("kubernetes.io/os".to_string(), "linux".to_string()),
-        (
-            "topology.kubernetes.io/zone".to_string(),
-            format!("zone-{}", index % 3),
-        ),
+        ("topology.kubernetes.io/zone".to_string(), format!("zone-{}", index % 3)),
     ]);
     let resources = quantities(&[("cpu", "32"), ("memory", "128Gi"), ("pods", "110")]);
     Node {
-        metadata: ObjectMeta {
-            name: Some(name),
-            labels: Some(labels),
-            ..ObjectMeta::default()
-        },
+        metadata: ObjectMeta { name: Some(name), labels: Some(labels), ..ObjectMeta::default() },
         status: Some(NodeStatus {
             capacity: Some(resources.clone()),
             allocatable: Some(resources),
@@ -119,11 +109,7 @@ pub fn bench_schedule(nodes: usize, pods: usize, anti_affinity: bool, seed: u64)
     let mut scheduler = Scheduler::new();
     scheduler.record = false;
     let mut rng = SimRng::new(seed);
-    let mut stats = BenchStats {
-        nodes,
-        pods,
-        ..BenchStats::default()
-    };
+    let mut stats = BenchStats { nodes, pods, ..BenchStats::default() };
     for index in 0..pods {
         let pod = synthetic_pod(index, anti_affinity);
         let result = scheduler.schedule_one(&pod, &snapshot, &mut rng);

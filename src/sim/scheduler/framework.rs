@@ -32,35 +32,19 @@ pub struct Status {
 
 impl Status {
     pub fn success() -> Self {
-        Status {
-            code: Code::Success,
-            reasons: Vec::new(),
-            plugin: "",
-        }
+        Status { code: Code::Success, reasons: Vec::new(), plugin: "" }
     }
 
     pub fn skip() -> Self {
-        Status {
-            code: Code::Skip,
-            reasons: Vec::new(),
-            plugin: "",
-        }
+        Status { code: Code::Skip, reasons: Vec::new(), plugin: "" }
     }
 
     pub fn new(code: Code, reason: impl Into<String>) -> Self {
-        Status {
-            code,
-            reasons: vec![reason.into()],
-            plugin: "",
-        }
+        Status { code, reasons: vec![reason.into()], plugin: "" }
     }
 
     pub fn with_reasons(code: Code, reasons: Vec<String>) -> Self {
-        Status {
-            code,
-            reasons,
-            plugin: "",
-        }
+        Status { code, reasons, plugin: "" }
     }
 
     pub fn unschedulable(reason: impl Into<String>) -> Self {
@@ -81,10 +65,7 @@ impl Status {
     }
 
     pub fn is_rejection(&self) -> bool {
-        matches!(
-            self.code,
-            Code::Unschedulable | Code::UnschedulableAndUnresolvable
-        )
+        matches!(self.code, Code::Unschedulable | Code::UnschedulableAndUnresolvable)
     }
 
     /// The reasons joined with ", " (`Status.Message()`).

@@ -19,34 +19,17 @@ pub struct Selector {
 impl Selector {
     pub fn from_label_selector(selector: Option<&LabelSelector>) -> Self {
         let Some(selector) = selector else {
-            return Selector {
-                nothing: true,
-                ..Selector::default()
-            };
+            return Selector { nothing: true, ..Selector::default() };
         };
-        let match_labels = selector
-            .match_labels
-            .iter()
-            .flatten()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        let match_labels =
+            selector.match_labels.iter().flatten().map(|(k, v)| (k.clone(), v.clone())).collect();
         let expressions = selector
             .match_expressions
             .iter()
             .flatten()
-            .map(|e| {
-                (
-                    e.key.clone(),
-                    e.operator.clone(),
-                    e.values.clone().unwrap_or_default(),
-                )
-            })
+            .map(|e| (e.key.clone(), e.operator.clone(), e.values.clone().unwrap_or_default()))
             .collect();
-        Selector {
-            match_labels,
-            expressions,
-            nothing: false,
-        }
+        Selector { match_labels, expressions, nothing: false }
     }
 
     /// Selects exactly the given labels (used for system default spreading).
@@ -119,12 +102,8 @@ pub fn term_matches(term: &NodeSelectorTerm, node: &Node) -> bool {
     }
     let labels = node_labels(node);
     let name = node.metadata.name.as_ref();
-    expressions
-        .iter()
-        .all(|r| requirement_matches(r, labels.get(&r.key)))
-        && fields
-            .iter()
-            .all(|r| r.key == "metadata.name" && requirement_matches(r, name))
+    expressions.iter().all(|r| requirement_matches(r, labels.get(&r.key)))
+        && fields.iter().all(|r| r.key == "metadata.name" && requirement_matches(r, name))
 }
 
 /// Terms are ORed.

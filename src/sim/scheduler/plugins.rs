@@ -72,10 +72,7 @@ pub fn filter_plugins() -> Vec<Box<dyn FilterPlugin>> {
 }
 
 pub fn post_filter_plugins() -> Vec<Box<dyn PostFilterPlugin>> {
-    vec![
-        Box::new(dynamic_resources::DynamicResources),
-        Box::new(default_preemption::DefaultPreemption),
-    ]
+    vec![Box::new(dynamic_resources::DynamicResources), Box::new(default_preemption::DefaultPreemption)]
 }
 
 pub fn pre_score_plugins() -> Vec<Box<dyn PreScorePlugin>> {

@@ -19,10 +19,7 @@ pub const MAX_UNSCHEDULABLE_DURATION: SimDuration = SimDuration::from_mins(5);
 
 /// Whether this scheduler owns the pod (`spec.schedulerName`, defaulted to default-scheduler).
 pub fn responsible_for(pod: &Pod) -> bool {
-    pod.spec
-        .as_ref()
-        .and_then(|s| s.scheduler_name.as_deref())
-        .is_none_or(|n| n == DEFAULT_SCHEDULER_NAME)
+    pod.spec.as_ref().and_then(|s| s.scheduler_name.as_deref()).is_none_or(|n| n == DEFAULT_SCHEDULER_NAME)
 }
 
 /// A pod waiting in the queue, keyed by `namespace/name`.
@@ -145,11 +142,9 @@ impl SchedulingQueue {
                 (-i64::from(entry.priority), now, self.sequence)
             }
             QueueName::Backoff => (0, entry.backoff_expiry(), self.sequence),
-            QueueName::Unschedulable => (
-                0,
-                entry.unschedulable_since + MAX_UNSCHEDULABLE_DURATION,
-                self.sequence,
-            ),
+            QueueName::Unschedulable => {
+                (0, entry.unschedulable_since + MAX_UNSCHEDULABLE_DURATION, self.sequence)
+            }
             QueueName::Gated => (0, now, self.sequence),
         };
         let key = entry.key.clone();
@@ -162,11 +157,7 @@ impl SchedulingQueue {
     /// Adds a new pending pod. Returns false (and keeps nothing) for pods another scheduler owns
     /// or that are already bound; gated pods are held until their gates are removed.
     pub fn add(&mut self, key: &str, pod: &Pod, priority: i32, now: SimTime) -> bool {
-        let bound = pod
-            .spec
-            .as_ref()
-            .and_then(|s| s.node_name.as_deref())
-            .is_some_and(|n| !n.is_empty());
+        let bound = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()).is_some_and(|n| !n.is_empty());
         if !responsible_for(pod) || bound {
             return false;
         }
@@ -181,11 +172,8 @@ impl SchedulingQueue {
             attempts: 0,
             unschedulable_since: now,
         };
-        let queue = if scheduling_gates::gates(pod).is_empty() {
-            QueueName::Active
-        } else {
-            QueueName::Gated
-        };
+        let queue =
+            if scheduling_gates::gates(pod).is_empty() { QueueName::Active } else { QueueName::Gated };
         self.place(entry, queue, now);
         true
     }
@@ -222,21 +210,15 @@ impl SchedulingQueue {
 
     /// Moves pods whose backoff expired to activeQ, and pods unschedulable for 5 minutes on.
     pub fn flush(&mut self, now: SimTime) {
-        while let Some(key) = self
-            .backoff
-            .first_key_value()
-            .filter(|(o, _)| o.1 <= now)
-            .map(|(_, k)| k.clone())
+        while let Some(key) =
+            self.backoff.first_key_value().filter(|(o, _)| o.1 <= now).map(|(_, k)| k.clone())
         {
             if let Some(entry) = self.take(&key) {
                 self.place(entry, QueueName::Active, now);
             }
         }
-        while let Some(key) = self
-            .unschedulable
-            .first_key_value()
-            .filter(|(o, _)| o.1 <= now)
-            .map(|(_, k)| k.clone())
+        while let Some(key) =
+            self.unschedulable.first_key_value().filter(|(o, _)| o.1 <= now).map(|(_, k)| k.clone())
         {
             if let Some(entry) = self.take(&key) {
                 self.move_one(entry, now);
@@ -245,11 +227,7 @@ impl SchedulingQueue {
     }
 
     fn move_one(&mut self, entry: QueuedPod, now: SimTime) {
-        let queue = if entry.backoff_expiry() > now {
-            QueueName::Backoff
-        } else {
-            QueueName::Active
-        };
+        let queue = if entry.backoff_expiry() > now { QueueName::Backoff } else { QueueName::Active };
         self.place(entry, queue, now);
     }
 
@@ -309,10 +287,7 @@ mod tests {
 
     fn pod(scheduler: Option<&str>) -> Pod {
         Pod {
-            spec: Some(PodSpec {
-                scheduler_name: scheduler.map(str::to_string),
-                ..PodSpec::default()
-            }),
+            spec: Some(PodSpec { scheduler_name: scheduler.map(str::to_string), ..PodSpec::default() }),
             ..Pod::default()
         }
     }
@@ -379,9 +354,7 @@ mod tests {
         let mut q = SchedulingQueue::new();
         let mut gated = pod(None);
         if let Some(spec) = gated.spec.as_mut() {
-            spec.scheduling_gates = Some(vec![PodSchedulingGate {
-                name: "example.com/foo".into(),
-            }]);
+            spec.scheduling_gates = Some(vec![PodSchedulingGate { name: "example.com/foo".into() }]);
         }
         q.add("default/g", &gated, 0, T0);
         assert_eq!(q.where_is("default/g"), Some(QueueName::Gated));
@@ -410,10 +383,7 @@ mod tests {
     #[test]
     fn only_scheduling_relevant_node_updates_requeue() {
         use k8s_openapi::api::core::v1::{NodeCondition, NodeSpec, NodeStatus};
-        let node = Node {
-            spec: Some(NodeSpec::default()),
-            ..Node::default()
-        };
+        let node = Node { spec: Some(NodeSpec::default()), ..Node::default() };
         let mut heartbeat = node.clone();
         heartbeat.status = Some(NodeStatus {
             conditions: Some(vec![NodeCondition {
@@ -425,10 +395,7 @@ mod tests {
         });
         assert!(!node_update_is_relevant(&node, &heartbeat));
         let mut cordoned = node.clone();
-        cordoned.spec = Some(NodeSpec {
-            unschedulable: Some(true),
-            ..NodeSpec::default()
-        });
+        cordoned.spec = Some(NodeSpec { unschedulable: Some(true), ..NodeSpec::default() });
         assert!(node_update_is_relevant(&node, &cordoned));
     }
 }

@@ -43,10 +43,8 @@ pub fn fit_error_message(
                     *histogram.entry(reason.as_str()).or_insert(0) += 1;
                 }
             }
-            let mut entries: Vec<String> = histogram
-                .iter()
-                .map(|(reason, n)| format!("{n} {reason}"))
-                .collect();
+            let mut entries: Vec<String> =
+                histogram.iter().map(|(reason, n)| format!("{n} {reason}")).collect();
             entries.sort();
             if !entries.is_empty() {
                 message.push(' ');
@@ -97,9 +95,7 @@ pub struct NodeEvaluation {
 
 impl NodeEvaluation {
     pub fn feasible(&self) -> bool {
-        self.filters
-            .iter()
-            .all(|v| v.status.is_success() || v.status.code == Code::Skip)
+        self.filters.iter().all(|v| v.status.is_success() || v.status.code == Code::Skip)
     }
 }
 
@@ -159,19 +155,10 @@ impl std::fmt::Debug for Framework {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let names = |list: Vec<&'static str>| list.join(",");
         f.debug_struct("Framework")
-            .field(
-                "pre_filter",
-                &names(self.pre_filter.iter().map(|p| p.name()).collect()),
-            )
+            .field("pre_filter", &names(self.pre_filter.iter().map(|p| p.name()).collect()))
             .field("filter", &names(self.filter.iter().map(|p| p.name()).collect()))
-            .field(
-                "post_filter",
-                &names(self.post_filter.iter().map(|p| p.name()).collect()),
-            )
-            .field(
-                "pre_score",
-                &names(self.pre_score.iter().map(|p| p.name()).collect()),
-            )
+            .field("post_filter", &names(self.post_filter.iter().map(|p| p.name()).collect()))
+            .field("pre_score", &names(self.pre_score.iter().map(|p| p.name()).collect()))
             .field("score", &names(self.score.iter().map(|p| p.name()).collect()))
             .finish()
     }
@@ -205,14 +192,9 @@ impl Framework {
             if skipped.contains(&plugin.name()) {
                 continue;
             }
-            let status = plugin
-                .filter(state, pod, node, snapshot)
-                .with_plugin(plugin.name());
+            let status = plugin.filter(state, pod, node, snapshot).with_plugin(plugin.name());
             if let Some(rows) = record.as_deref_mut() {
-                rows.push(PluginVerdict {
-                    plugin: plugin.name(),
-                    status: status.clone(),
-                });
+                rows.push(PluginVerdict { plugin: plugin.name(), status: status.clone() });
             }
             if !status.is_success() {
                 return status;
@@ -253,17 +235,13 @@ impl Framework {
         skipped: &[&'static str],
         record: Option<&mut Vec<PluginVerdict>>,
     ) -> Status {
-        let nominated = snapshot
-            .nominated
-            .get(&node.name)
-            .into_iter()
-            .flatten()
-            .filter(|p| p.priority >= pod.priority && !(p.namespace == pod.namespace && p.name == pod.name));
+        let nominated =
+            snapshot.nominated.get(&node.name).into_iter().flatten().filter(|p| {
+                p.priority >= pod.priority && !(p.namespace == pod.namespace && p.name == pod.name)
+            });
         let mut with_nominated: Option<NodeInfo> = None;
         for other in nominated {
-            with_nominated
-                .get_or_insert_with(|| node.clone())
-                .add_pod(other.clone());
+            with_nominated.get_or_insert_with(|| node.clone()).add_pod(other.clone());
         }
         match with_nominated {
             None => self.run_filters(state, pod, node, snapshot, skipped, record),
@@ -300,11 +278,7 @@ pub struct Scheduler {
 
 impl Default for Scheduler {
     fn default() -> Self {
-        Scheduler {
-            framework: Framework::default(),
-            next_start_node_index: 0,
-            record: true,
-        }
+        Scheduler { framework: Framework::default(), next_start_node_index: 0, record: true }
     }
 }
 
@@ -338,13 +312,8 @@ impl Scheduler {
         // PreFilter: a rejection here rejects every node.
         let mut pre_filter_failure: Option<Status> = None;
         for plugin in fw.pre_filter.iter() {
-            let status = plugin
-                .pre_filter(&mut state, &info, snapshot)
-                .with_plugin(plugin.name());
-            result.pre_filter.push(PluginVerdict {
-                plugin: plugin.name(),
-                status: status.clone(),
-            });
+            let status = plugin.pre_filter(&mut state, &info, snapshot).with_plugin(plugin.name());
+            result.pre_filter.push(PluginVerdict { plugin: plugin.name(), status: status.clone() });
             match status.code {
                 Code::Skip => skipped.push(plugin.name()),
                 Code::Success => {}
@@ -468,11 +437,7 @@ impl Scheduler {
             select_host(&feasible, &totals, rng)
         };
         result.decision = Decision::Scheduled {
-            node: snapshot
-                .nodes
-                .get(chosen)
-                .map(|n| n.name.clone())
-                .unwrap_or_default(),
+            node: snapshot.nodes.get(chosen).map(|n| n.name.clone()).unwrap_or_default(),
         };
         result
     }
@@ -493,22 +458,15 @@ impl Scheduler {
             }
         }
         let mut totals = vec![0i64; feasible.len()];
-        let mut table: Vec<Vec<PluginScore>> = if self.record {
-            vec![Vec::new(); feasible.len()]
-        } else {
-            Vec::new()
-        };
+        let mut table: Vec<Vec<PluginScore>> =
+            if self.record { vec![Vec::new(); feasible.len()] } else { Vec::new() };
         let mut scores = vec![0i64; feasible.len()];
         for plugin in self.framework.score.iter() {
             if skipped.contains(&plugin.name()) {
                 continue;
             }
             for (slot, &index) in scores.iter_mut().zip(feasible) {
-                *slot = snapshot
-                    .nodes
-                    .get(index)
-                    .map(|n| plugin.score(state, pod, n, snapshot))
-                    .unwrap_or(0);
+                *slot = snapshot.nodes.get(index).map(|n| plugin.score(state, pod, n, snapshot)).unwrap_or(0);
             }
             let raw = if self.record { scores.clone() } else { Vec::new() };
             plugin.normalize(state, pod, &mut scores);
@@ -516,22 +474,13 @@ impl Scheduler {
             for (i, score) in scores.iter().enumerate() {
                 totals[i] += score * weight;
                 if let Some(row) = table.get_mut(i) {
-                    row.push(PluginScore {
-                        plugin: plugin.name(),
-                        raw: raw[i],
-                        normalized: *score,
-                        weight,
-                    });
+                    row.push(PluginScore { plugin: plugin.name(), raw: raw[i], normalized: *score, weight });
                 }
             }
         }
         if self.record {
-            let positions: BTreeMap<String, usize> = result
-                .nodes
-                .iter()
-                .enumerate()
-                .map(|(i, e)| (e.node.clone(), i))
-                .collect();
+            let positions: BTreeMap<String, usize> =
+                result.nodes.iter().enumerate().map(|(i, e)| (e.node.clone(), i)).collect();
             for ((&index, row), total) in feasible.iter().zip(table).zip(&totals) {
                 let position = snapshot.nodes.get(index).and_then(|n| positions.get(&n.name));
                 if let Some(evaluation) = position.and_then(|&p| result.nodes.get_mut(p)) {
@@ -566,16 +515,8 @@ fn select_host(feasible: &[usize], totals: &[i64], rng: &mut SimRng) -> usize {
 
 fn unschedulable(message: String, nomination: Option<default_preemption::Preemption>) -> Decision {
     match nomination {
-        Some(p) => Decision::Unschedulable {
-            message,
-            nominated_node: Some(p.node),
-            victims: p.victims,
-        },
-        None => Decision::Unschedulable {
-            message,
-            nominated_node: None,
-            victims: Vec::new(),
-        },
+        Some(p) => Decision::Unschedulable { message, nominated_node: Some(p.node), victims: p.victims },
+        None => Decision::Unschedulable { message, nominated_node: None, victims: Vec::new() },
     }
 }
 

@@ -108,16 +108,8 @@ fn non_zero(c: &Container) -> (i64, i64) {
     let requests = c.resources.as_ref().and_then(|r| r.requests.as_ref());
     let has = |name: &str| requests.is_some_and(|m| m.contains_key(name));
     (
-        if has("cpu") {
-            req.milli_cpu
-        } else {
-            DEFAULT_MILLI_CPU_REQUEST
-        },
-        if has("memory") {
-            req.memory
-        } else {
-            DEFAULT_MEMORY_REQUEST
-        },
+        if has("cpu") { req.milli_cpu } else { DEFAULT_MILLI_CPU_REQUEST },
+        if has("memory") { req.memory } else { DEFAULT_MEMORY_REQUEST },
     )
 }
 
@@ -217,10 +209,8 @@ impl AffinityTerm {
             }
         }
         let mut namespaces = term.namespaces.clone().unwrap_or_default();
-        let namespace_selector = term
-            .namespace_selector
-            .as_ref()
-            .map(|s| Selector::from_label_selector(Some(s)));
+        let namespace_selector =
+            term.namespace_selector.as_ref().map(|s| Selector::from_label_selector(Some(s)));
         if namespaces.is_empty() && namespace_selector.is_none() {
             namespaces.push(pod_namespace.to_string());
         }
@@ -274,11 +264,7 @@ impl PodInfo {
     /// Builds the info; `priority_classes` resolves `priorityClassName` when `spec.priority`
     /// was not set by admission.
     pub fn new(pod: &Pod, priority_classes: &[PriorityClass]) -> Self {
-        let namespace = pod
-            .metadata
-            .namespace
-            .clone()
-            .unwrap_or_else(|| "default".to_string());
+        let namespace = pod.metadata.namespace.clone().unwrap_or_else(|| "default".to_string());
         let labels = pod.metadata.labels.clone().unwrap_or_default();
         let spec = pod.spec.as_ref();
         let requests = pod_requests(pod, false);
@@ -300,11 +286,7 @@ impl PodInfo {
         let pod_affinity = affinity.and_then(|a| a.pod_affinity.as_ref());
         let pod_anti = affinity.and_then(|a| a.pod_anti_affinity.as_ref());
         let compile_required = |terms: Option<&Vec<PodAffinityTerm>>| {
-            terms
-                .into_iter()
-                .flatten()
-                .map(|t| AffinityTerm::compile(t, &namespace, &labels, 1))
-                .collect()
+            terms.into_iter().flatten().map(|t| AffinityTerm::compile(t, &namespace, &labels, 1)).collect()
         };
         let compile_preferred = |terms: Option<&Vec<k8s_openapi::api::core::v1::WeightedPodAffinityTerm>>| {
             terms
@@ -313,9 +295,8 @@ impl PodInfo {
                 .map(|w| AffinityTerm::compile(&w.pod_affinity_term, &namespace, &labels, w.weight))
                 .collect()
         };
-        let priority = spec
-            .and_then(|s| s.priority)
-            .unwrap_or_else(|| resolve_priority(pod, priority_classes));
+        let priority =
+            spec.and_then(|s| s.priority).unwrap_or_else(|| resolve_priority(pod, priority_classes));
         let start_time_ms = pod
             .status
             .as_ref()
@@ -370,11 +351,7 @@ impl PodInfo {
     }
 
     pub fn preemption_never(&self) -> bool {
-        self.pod
-            .spec
-            .as_ref()
-            .and_then(|s| s.preemption_policy.as_deref())
-            == Some("Never")
+        self.pod.spec.as_ref().and_then(|s| s.preemption_policy.as_deref()) == Some("Never")
     }
 }
 
@@ -382,9 +359,7 @@ impl PodInfo {
 pub fn resolve_priority(pod: &Pod, priority_classes: &[PriorityClass]) -> i32 {
     let class_name = pod.spec.as_ref().and_then(|s| s.priority_class_name.as_deref());
     let class = match class_name {
-        Some(name) => priority_classes
-            .iter()
-            .find(|c| c.metadata.name.as_deref() == Some(name)),
+        Some(name) => priority_classes.iter().find(|c| c.metadata.name.as_deref() == Some(name)),
         None => priority_classes.iter().find(|c| c.global_default == Some(true)),
     };
     class.and_then(|c| c.value).unwrap_or(match class_name {
@@ -489,10 +464,7 @@ impl NodeInfo {
 
     /// Removes the pod with this uid (or namespace/name when uids are empty); returns it.
     pub fn remove_pod(&mut self, namespace: &str, name: &str) -> Option<Rc<PodInfo>> {
-        let index = self
-            .pods
-            .iter()
-            .position(|p| p.namespace == namespace && p.name == name)?;
+        let index = self.pods.iter().position(|p| p.namespace == namespace && p.name == name)?;
         let pod = self.pods.remove(index);
         self.requested.sub(&pod.requests);
         self.non_zero_milli_cpu -= pod.non_zero_milli_cpu;
@@ -509,10 +481,8 @@ impl NodeInfo {
             self.pods_with_required_anti_affinity -= 1;
         }
         if !pod.terminating() {
-            if let Some(i) = self
-                .label_groups
-                .iter()
-                .position(|g| g.namespace == pod.namespace && g.labels == pod.labels)
+            if let Some(i) =
+                self.label_groups.iter().position(|g| g.namespace == pod.namespace && g.labels == pod.labels)
             {
                 if let Some(group) = self.label_groups.get_mut(i) {
                     group.count -= 1;
@@ -576,9 +546,7 @@ fn count_domains(counts: &mut DomainCounts, node: &NodeInfo, pod: &PodInfo, delt
     if pod.terminating() {
         return;
     }
-    let domains = counts
-        .entry((pod.namespace.clone(), pod.labels.clone()))
-        .or_default();
+    let domains = counts.entry((pod.namespace.clone(), pod.labels.clone())).or_default();
     for (key, value) in node.labels() {
         let slot = domains.entry((key.clone(), value.clone())).or_insert(0);
         *slot += delta;
@@ -593,10 +561,7 @@ fn count_domains(counts: &mut DomainCounts, node: &NodeInfo, pod: &PodInfo, delt
 
 /// Whether a pod still holds node resources (not Succeeded/Failed).
 fn is_active(pod: &Pod) -> bool {
-    !matches!(
-        pod.status.as_ref().and_then(|s| s.phase.as_deref()),
-        Some("Succeeded") | Some("Failed")
-    )
+    !matches!(pod.status.as_ref().and_then(|s| s.phase.as_deref()), Some("Succeeded") | Some("Failed"))
 }
 
 impl ClusterSnapshot {
@@ -612,11 +577,7 @@ impl ClusterSnapshot {
     ) -> Self {
         let mut infos: Vec<NodeInfo> = nodes.iter().map(NodeInfo::new).collect();
         infos.sort_by(|a, b| a.name.cmp(&b.name));
-        let node_index = infos
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.name.clone(), i))
-            .collect();
+        let node_index = infos.iter().enumerate().map(|(i, n)| (n.name.clone(), i)).collect();
         let mut image_node_counts = BTreeMap::new();
         for info in &infos {
             for image in info.images.keys() {
@@ -630,10 +591,7 @@ impl ClusterSnapshot {
                 .iter()
                 .map(|c| {
                     let key = (
-                        c.metadata
-                            .namespace
-                            .clone()
-                            .unwrap_or_else(|| "default".to_string()),
+                        c.metadata.namespace.clone().unwrap_or_else(|| "default".to_string()),
                         c.metadata.name.clone().unwrap_or_default(),
                     );
                     (key, c.clone())
@@ -655,11 +613,7 @@ impl ClusterSnapshot {
         };
         snapshot.reindex();
         for pod in pods {
-            let bound_to = pod
-                .spec
-                .as_ref()
-                .and_then(|s| s.node_name.clone())
-                .filter(|n| !n.is_empty());
+            let bound_to = pod.spec.as_ref().and_then(|s| s.node_name.clone()).filter(|n| !n.is_empty());
             let nominated_to = pod.status.as_ref().and_then(|s| s.nominated_node_name.clone());
             match (bound_to, nominated_to) {
                 (Some(node), _) if is_active(pod) => {
@@ -762,11 +716,7 @@ impl ClusterSnapshot {
     /// Adds or replaces a claim.
     pub fn set_claim(&mut self, claim: &PersistentVolumeClaim) {
         let key = (
-            claim
-                .metadata
-                .namespace
-                .clone()
-                .unwrap_or_else(|| "default".to_string()),
+            claim.metadata.namespace.clone().unwrap_or_else(|| "default".to_string()),
             claim.metadata.name.clone().unwrap_or_default(),
         );
         self.claims.insert(key, claim.clone());
@@ -782,24 +732,17 @@ impl ClusterSnapshot {
 
     /// Adds or replaces a StorageClass.
     pub fn set_storage_class(&mut self, class: &StorageClass) {
-        self.storage_classes
-            .insert(class.metadata.name.clone().unwrap_or_default(), class.clone());
+        self.storage_classes.insert(class.metadata.name.clone().unwrap_or_default(), class.clone());
     }
 
     /// Adds or replaces a volume.
     pub fn set_volume(&mut self, volume: &PersistentVolume) {
-        self.volumes
-            .insert(volume.metadata.name.clone().unwrap_or_default(), volume.clone());
+        self.volumes.insert(volume.metadata.name.clone().unwrap_or_default(), volume.clone());
     }
 
     fn reindex(&mut self) {
         self.nodes.sort_by(|a, b| a.name.cmp(&b.name));
-        self.node_index = self
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.name.clone(), i))
-            .collect();
+        self.node_index = self.nodes.iter().enumerate().map(|(i, n)| (n.name.clone(), i)).collect();
         self.image_node_counts.clear();
         self.label_key_nodes.clear();
         self.domain_counts.clear();

@@ -26,10 +26,7 @@ fn node(name: &str, cpu: &str, memory: &str) -> NodeBuilder {
     NodeBuilder(Node {
         metadata: ObjectMeta {
             name: Some(name.to_string()),
-            labels: Some(BTreeMap::from([(
-                "kubernetes.io/hostname".to_string(),
-                name.to_string(),
-            )])),
+            labels: Some(BTreeMap::from([("kubernetes.io/hostname".to_string(), name.to_string())])),
             ..ObjectMeta::default()
         },
         spec: Some(NodeSpec::default()),
@@ -43,11 +40,7 @@ fn node(name: &str, cpu: &str, memory: &str) -> NodeBuilder {
 
 impl NodeBuilder {
     fn label(mut self, key: &str, value: &str) -> Self {
-        self.0
-            .metadata
-            .labels
-            .get_or_insert_with(BTreeMap::new)
-            .insert(key.to_string(), value.to_string());
+        self.0.metadata.labels.get_or_insert_with(BTreeMap::new).insert(key.to_string(), value.to_string());
         self
     }
 
@@ -143,9 +136,7 @@ fn insufficient_cpu_on_kind_cluster_reports_taint_and_cpu_with_preemption_suffix
 #[test]
 fn three_node_examples_match_upstream_text() {
     let nodes = vec![
-        node("n1", "4", "8Gi")
-            .taint("dedicated", Some("infra"), "NoSchedule")
-            .build(),
+        node("n1", "4", "8Gi").taint("dedicated", Some("infra"), "NoSchedule").build(),
         node("n2", "4", "8Gi").build(),
         node("n3", "4", "8Gi").build(),
     ];
@@ -155,11 +146,8 @@ fn three_node_examples_match_upstream_text() {
          deallocate, preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No \
          preemption victims found for incoming pod."
     );
-    let plain = vec![
-        node("n1", "4", "8Gi").build(),
-        node("n2", "4", "8Gi").build(),
-        node("n3", "4", "8Gi").build(),
-    ];
+    let plain =
+        vec![node("n1", "4", "8Gi").build(), node("n2", "4", "8Gi").build(), node("n3", "4", "8Gi").build()];
     let selecting = pod("metadata: {name: ssd}\nspec:\n  nodeSelector: {disktype: ssd}\n  containers: [{name: c, image: redis}]\n");
     assert_eq!(
         message_for(&selecting, &snapshot(&plain, &[])),
@@ -182,9 +170,7 @@ fn node_selector_mismatch_on_kind_cluster_counts_the_control_plane_as_taint() {
 #[test]
 fn each_node_counts_under_the_first_filter_that_rejects_it() {
     let mut nodes = kind_cluster();
-    nodes[3] = node("podlab-worker3", "4", "8Gi")
-        .taint("dedicated", Some("gpu"), "NoSchedule")
-        .build();
+    nodes[3] = node("podlab-worker3", "4", "8Gi").taint("dedicated", Some("gpu"), "NoSchedule").build();
     let trainer = pod(
         "metadata: {name: trainer}\nspec:\n  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchExpressions:\n          - {key: kubernetes.io/hostname, operator: In, values: [podlab-worker3]}\n  containers: [{name: c, image: busybox}]\n",
     );
@@ -252,10 +238,7 @@ fn unbound_immediate_claim_fails_in_prefilter() {
         s.storage_class_name = Some("standard".into());
     }
     let snap = ClusterSnapshot::new(&nodes, &[], &[wffc], &[], &[class], &[]);
-    assert_eq!(
-        schedule_one(&with_claim, &snap, &mut SimRng::new(1)).node(),
-        Some("n1")
-    );
+    assert_eq!(schedule_one(&with_claim, &snap, &mut SimRng::new(1)).node(), Some("n1"));
 }
 
 // ---- plugins, table-driven ----
@@ -274,12 +257,7 @@ fn node_unschedulable_and_node_name_filters() {
             Code::UnschedulableAndUnresolvable,
             Some(node_unschedulable::REASON),
         ),
-        (
-            &node_unschedulable::NodeUnschedulable,
-            &tolerant,
-            Code::Success,
-            None,
-        ),
+        (&node_unschedulable::NodeUnschedulable, &tolerant, Code::Success, None),
     ];
     for (plugin, pod, code, reason) in cases {
         let status = filter_with(plugin, pod, &cordoned);
@@ -299,34 +277,18 @@ fn node_unschedulable_and_node_name_filters() {
 
 #[test]
 fn taint_toleration_filter_cases() {
-    let tainted = node("n1", "4", "8Gi")
-        .taint("dedicated", Some("gpu"), "NoSchedule")
-        .build();
-    let soft = node("n2", "4", "8Gi")
-        .taint("dedicated", Some("gpu"), "PreferNoSchedule")
-        .build();
+    let tainted = node("n1", "4", "8Gi").taint("dedicated", Some("gpu"), "NoSchedule").build();
+    let soft = node("n2", "4", "8Gi").taint("dedicated", Some("gpu"), "PreferNoSchedule").build();
     let with = |tolerations: &str| {
         pod(&format!("metadata: {{name: p}}\nspec:\n  tolerations: {tolerations}\n  containers: [{{name: c, image: x}}]\n"))
     };
     for (tolerations, node, ok) in [
         ("[]", &tainted, false),
-        (
-            "[{key: dedicated, operator: Equal, value: gpu, effect: NoSchedule}]",
-            &tainted,
-            true,
-        ),
-        (
-            "[{key: dedicated, operator: Equal, value: cpu, effect: NoSchedule}]",
-            &tainted,
-            false,
-        ),
+        ("[{key: dedicated, operator: Equal, value: gpu, effect: NoSchedule}]", &tainted, true),
+        ("[{key: dedicated, operator: Equal, value: cpu, effect: NoSchedule}]", &tainted, false),
         ("[{key: dedicated, operator: Exists}]", &tainted, true),
         ("[{operator: Exists}]", &tainted, true),
-        (
-            "[{key: dedicated, operator: Exists, effect: NoExecute}]",
-            &tainted,
-            false,
-        ),
+        ("[{key: dedicated, operator: Exists, effect: NoExecute}]", &tainted, false),
         ("[]", &soft, true),
     ] {
         let status = filter_with(&taint_toleration::TaintToleration, &with(tolerations), node);
@@ -340,10 +302,7 @@ fn taint_toleration_filter_cases() {
 
 #[test]
 fn node_affinity_operators() {
-    let n = node("n1", "4", "8Gi")
-        .label("disktype", "ssd")
-        .label("gen", "5")
-        .build();
+    let n = node("n1", "4", "8Gi").label("disktype", "ssd").label("gen", "5").build();
     let with = |expr: &str| {
         pod(&format!(
             "metadata: {{name: p}}\nspec:\n  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchExpressions: [{expr}]\n  containers: [{{name: c, image: x}}]\n"
@@ -378,20 +337,14 @@ fn node_ports_conflict_on_same_port_and_protocol() {
     let info_node = snap.node("n1").expect("node");
     let verdict =
         |p: &Pod| node_ports::NodePorts.filter(&CycleState::new(), &PodInfo::new(p, &[]), info_node, &snap);
-    assert_eq!(
-        verdict(&web("b", 8080, "TCP")).reasons,
-        vec![node_ports::REASON.to_string()]
-    );
+    assert_eq!(verdict(&web("b", 8080, "TCP")).reasons, vec![node_ports::REASON.to_string()]);
     assert!(verdict(&web("c", 8080, "UDP")).is_success());
     assert!(verdict(&web("d", 9090, "TCP")).is_success());
 }
 
 #[test]
 fn node_resources_fit_reasons_and_init_container_rule() {
-    let n = node("n1", "2", "1Gi")
-        .allocatable("nvidia.com/gpu", "1")
-        .allocatable("pods", "2")
-        .build();
+    let n = node("n1", "2", "1Gi").allocatable("nvidia.com/gpu", "1").allocatable("pods", "2").build();
     let fit = |yaml: &str, existing: &[Pod]| {
         let snap = snapshot(std::slice::from_ref(&n), existing);
         let p = pod(yaml);
@@ -408,26 +361,14 @@ fn node_resources_fit_reasons_and_init_container_rule() {
         vec!["Insufficient cpu".to_string(), "Insufficient memory".to_string()]
     );
     let gpu = "metadata: {name: p}\nspec:\n  containers: [{name: c, image: x, resources: {requests: {nvidia.com/gpu: '2'}}}]\n";
-    assert_eq!(
-        fit(gpu, &[]).reasons,
-        vec!["Insufficient nvidia.com/gpu".to_string()]
-    );
+    assert_eq!(fit(gpu, &[]).reasons, vec!["Insufficient nvidia.com/gpu".to_string()]);
     // Init containers run one at a time: the pod needs max(init, Σ app) = 1500m, which fits.
     let init = "metadata: {name: p}\nspec:\n  initContainers: [{name: i, image: x, resources: {requests: {cpu: 1500m}}}]\n  containers: [{name: a, image: x, resources: {requests: {cpu: 500m}}}, {name: b, image: x, resources: {requests: {cpu: 500m}}}]\n";
     assert!(fit(init, &[]).is_success());
     let init_too_big = init.replace("1500m", "2500m");
-    assert_eq!(
-        fit(&init_too_big, &[]).reasons,
-        vec!["Insufficient cpu".to_string()]
-    );
-    let existing = [
-        bound(simple_pod("a", "10m"), "n1"),
-        bound(simple_pod("b", "10m"), "n1"),
-    ];
-    assert_eq!(
-        fit(gpu.replace("'2'", "'1'").as_str(), &existing).reasons,
-        vec!["Too many pods".to_string()]
-    );
+    assert_eq!(fit(&init_too_big, &[]).reasons, vec!["Insufficient cpu".to_string()]);
+    let existing = [bound(simple_pod("a", "10m"), "n1"), bound(simple_pod("b", "10m"), "n1")];
+    assert_eq!(fit(gpu.replace("'2'", "'1'").as_str(), &existing).reasons, vec!["Too many pods".to_string()]);
 }
 
 #[test]
@@ -445,9 +386,7 @@ fn requests_include_sidecars_and_overhead() {
 fn preferred_node_affinity_attracts_the_pod() {
     let nodes = vec![
         node("podlab-worker", "4", "8Gi").build(),
-        node("podlab-worker2", "4", "8Gi")
-            .label("disktype", "ssd")
-            .build(),
+        node("podlab-worker2", "4", "8Gi").label("disktype", "ssd").build(),
         node("podlab-worker3", "4", "8Gi").build(),
     ];
     let report = pod(
@@ -456,20 +395,9 @@ fn preferred_node_affinity_attracts_the_pod() {
     for seed in 1..20 {
         let result = schedule_one(&report, &snapshot(&nodes, &[]), &mut SimRng::new(seed));
         assert_eq!(result.node(), Some("podlab-worker2"));
-        let row = result
-            .nodes
-            .iter()
-            .find(|n| n.node == "podlab-worker2")
-            .expect("row");
-        let affinity = row
-            .scores
-            .iter()
-            .find(|s| s.plugin == node_affinity::NAME)
-            .expect("score");
-        assert_eq!(
-            (affinity.raw, affinity.normalized, affinity.weighted()),
-            (80, 100, 200)
-        );
+        let row = result.nodes.iter().find(|n| n.node == "podlab-worker2").expect("row");
+        let affinity = row.scores.iter().find(|s| s.plugin == node_affinity::NAME).expect("score");
+        assert_eq!((affinity.raw, affinity.normalized, affinity.weighted()), (80, 100, 200));
     }
 }
 
@@ -477,18 +405,10 @@ fn preferred_node_affinity_attracts_the_pod() {
 fn least_allocated_prefers_the_emptier_node_and_the_table_explains_it() {
     let nodes = vec![node("a", "4", "8Gi").build(), node("b", "4", "8Gi").build()];
     let busy = bound(simple_pod("busy", "3"), "a");
-    let result = schedule_one(
-        &simple_pod("new", "500m"),
-        &snapshot(&nodes, &[busy]),
-        &mut SimRng::new(3),
-    );
+    let result = schedule_one(&simple_pod("new", "500m"), &snapshot(&nodes, &[busy]), &mut SimRng::new(3));
     assert_eq!(result.node(), Some("b"));
     assert_eq!(result.nodes.len(), 2);
-    let totals: Vec<_> = result
-        .nodes
-        .iter()
-        .map(|n| (n.node.as_str(), n.total.is_some()))
-        .collect();
+    let totals: Vec<_> = result.nodes.iter().map(|n| (n.node.as_str(), n.total.is_some())).collect();
     assert_eq!(totals, [("a", true), ("b", true)]);
     // Plugins whose PreFilter skipped (no volumes, spread or affinity) are not run.
     let ran: Vec<&str> = result.nodes[0].filters.iter().map(|f| f.plugin).collect();
@@ -525,11 +445,7 @@ fn replicas_spread_across_zones_and_nodes() {
     let mut rng = SimRng::new(7);
     for i in 0..6 {
         let p = replica(&format!("web-{i}"), "{app: web}", "");
-        let node = scheduler
-            .schedule_one(&p, &snap, &mut rng)
-            .node()
-            .expect("fits")
-            .to_string();
+        let node = scheduler.schedule_one(&p, &snap, &mut rng).node().expect("fits").to_string();
         snap.add_pod(&p, &node);
     }
     // System default spreading puts one replica on each node, two per zone.
@@ -543,12 +459,8 @@ fn replicas_spread_across_zones_and_nodes() {
 #[test]
 fn hard_zone_spread_constraint_filters_the_crowded_zone() {
     let nodes = vec![
-        node("a1", "8", "16Gi")
-            .label("topology.kubernetes.io/zone", "a")
-            .build(),
-        node("b1", "8", "16Gi")
-            .label("topology.kubernetes.io/zone", "b")
-            .build(),
+        node("a1", "8", "16Gi").label("topology.kubernetes.io/zone", "a").build(),
+        node("b1", "8", "16Gi").label("topology.kubernetes.io/zone", "b").build(),
         node("nolabel", "8", "16Gi").build(),
     ];
     let constraint = "  topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}}]\n";
@@ -562,42 +474,24 @@ fn hard_zone_spread_constraint_filters_the_crowded_zone() {
     let reasons: BTreeMap<&str, Vec<String>> = result
         .nodes
         .iter()
-        .map(|n| {
-            (
-                n.node.as_str(),
-                n.filters
-                    .last()
-                    .map(|f| f.status.reasons.clone())
-                    .unwrap_or_default(),
-            )
-        })
+        .map(|n| (n.node.as_str(), n.filters.last().map(|f| f.status.reasons.clone()).unwrap_or_default()))
         .collect();
     assert_eq!(reasons["a1"], vec![pod_topology_spread::REASON.to_string()]);
-    assert_eq!(
-        reasons["nolabel"],
-        vec![pod_topology_spread::MISSING_LABEL_REASON.to_string()]
-    );
+    assert_eq!(reasons["nolabel"], vec![pod_topology_spread::MISSING_LABEL_REASON.to_string()]);
 }
 
 #[test]
 fn inter_pod_affinity_and_anti_affinity() {
     let nodes = vec![
-        node("a", "8", "16Gi")
-            .label("topology.kubernetes.io/zone", "z1")
-            .build(),
-        node("b", "8", "16Gi")
-            .label("topology.kubernetes.io/zone", "z2")
-            .build(),
+        node("a", "8", "16Gi").label("topology.kubernetes.io/zone", "z1").build(),
+        node("b", "8", "16Gi").label("topology.kubernetes.io/zone", "z2").build(),
     ];
     let db = bound(pod("metadata: {name: db, namespace: default, labels: {app: db}}\nspec: {containers: [{name: c, image: x}]}\n"), "b");
     let near_db = pod(
         "metadata: {name: api, namespace: default, labels: {app: api}}\nspec:\n  affinity:\n    podAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n      - {labelSelector: {matchLabels: {app: db}}, topologyKey: topology.kubernetes.io/zone}\n  containers: [{name: c, image: x}]\n",
     );
     let snap = snapshot(&nodes, &[db]);
-    assert_eq!(
-        schedule_one(&near_db, &snap, &mut SimRng::new(1)).node(),
-        Some("b")
-    );
+    assert_eq!(schedule_one(&near_db, &snap, &mut SimRng::new(1)).node(), Some("b"));
     let away = pod(
         "metadata: {name: api, namespace: default, labels: {app: api}}\nspec:\n  affinity:\n    podAntiAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n      - {labelSelector: {matchLabels: {app: db}}, topologyKey: kubernetes.io/hostname}\n  containers: [{name: c, image: x}]\n",
     );
@@ -614,14 +508,10 @@ fn inter_pod_affinity_and_anti_affinity() {
 #[test]
 fn required_anti_affinity_leaves_the_extra_replica_pending() {
     let stats = bench_schedule(3, 4, true, 1);
-    assert_eq!(
-        (stats.scheduled, stats.unschedulable, stats.max_pods_per_node),
-        (3, 1, 1)
-    );
+    assert_eq!((stats.scheduled, stats.unschedulable, stats.max_pods_per_node), (3, 1, 1));
     let nodes: Vec<Node> = (0..3).map(super::bench::synthetic_node).collect();
-    let pods: Vec<Pod> = (0..3)
-        .map(|i| bound(super::bench::synthetic_pod(i, true), &format!("node-{i:05}")))
-        .collect();
+    let pods: Vec<Pod> =
+        (0..3).map(|i| bound(super::bench::synthetic_pod(i, true), &format!("node-{i:05}"))).collect();
     assert_eq!(
         message_for(&super::bench::synthetic_pod(3, true), &snapshot(&nodes, &pods)),
         "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules. no new claims to deallocate, \
@@ -633,10 +523,7 @@ fn required_anti_affinity_leaves_the_extra_replica_pending() {
 
 fn priority_class(name: &str, value: i32) -> PriorityClass {
     PriorityClass {
-        metadata: ObjectMeta {
-            name: Some(name.into()),
-            ..Default::default()
-        },
+        metadata: ObjectMeta { name: Some(name.into()), ..Default::default() },
         value: Some(value),
         ..Default::default()
     }
@@ -654,17 +541,10 @@ fn higher_priority_pod_preempts_a_lower_priority_one() {
     }
     let result = schedule_one(&urgent, &snap, &mut SimRng::new(1));
     match &result.decision {
-        Decision::Unschedulable {
-            message,
-            nominated_node,
-            victims,
-        } => {
+        Decision::Unschedulable { message, nominated_node, victims } => {
             assert_eq!(message, "0/1 nodes are available: 1 Insufficient cpu.");
             assert_eq!(nominated_node.as_deref(), Some("n1"));
-            assert_eq!(
-                victims.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(),
-                ["low"]
-            );
+            assert_eq!(victims.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["low"]);
         }
         other => panic!("expected a nomination, got {other:?}"),
     }
@@ -688,10 +568,7 @@ fn higher_priority_pod_preempts_a_lower_priority_one() {
 #[test]
 fn preemption_keeps_victims_that_need_not_go() {
     let nodes = vec![node("n1", "4", "8Gi").build()];
-    let pods = [
-        bound(simple_pod("small", "500m"), "n1"),
-        bound(simple_pod("large", "3"), "n1"),
-    ];
+    let pods = [bound(simple_pod("small", "500m"), "n1"), bound(simple_pod("large", "3"), "n1")];
     let classes = [priority_class("high", 1000)];
     let snap = ClusterSnapshot::new(&nodes, &pods, &[], &[], &[], &classes);
     let mut urgent = simple_pod("urgent", "2");
@@ -700,10 +577,7 @@ fn preemption_keeps_victims_that_need_not_go() {
     }
     match schedule_one(&urgent, &snap, &mut SimRng::new(1)).decision {
         Decision::Unschedulable { victims, .. } => {
-            assert_eq!(
-                victims.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(),
-                ["large"]
-            )
+            assert_eq!(victims.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["large"])
         }
         other => panic!("expected preemption, got {other:?}"),
     }
@@ -713,14 +587,7 @@ fn preemption_keeps_victims_that_need_not_go() {
 
 #[test]
 fn percentage_of_nodes_to_score_is_adaptive() {
-    for (nodes, find) in [
-        (3, 3),
-        (99, 99),
-        (100, 100),
-        (1000, 420),
-        (5000, 500),
-        (6000, 300),
-    ] {
+    for (nodes, find) in [(3, 3), (99, 99), (100, 100), (1000, 420), (5000, 500), (6000, 300)] {
         assert_eq!(num_feasible_nodes_to_find(nodes), find, "{nodes}");
     }
 }
@@ -735,11 +602,7 @@ fn same_seed_gives_same_placements() {
         (0..60)
             .map(|i| {
                 let p = super::bench::synthetic_pod(i, false);
-                let node = scheduler
-                    .schedule_one(&p, &snap, &mut rng)
-                    .node()
-                    .expect("fits")
-                    .to_string();
+                let node = scheduler.schedule_one(&p, &snap, &mut rng).node().expect("fits").to_string();
                 snap.add_pod(&p, &node);
                 node
             })
@@ -747,10 +610,7 @@ fn same_seed_gives_same_placements() {
     };
     assert_eq!(run(42), run(42));
     let stats = bench_schedule(20, 60, false, 42);
-    assert_eq!(
-        (stats.scheduled, stats.nodes_used, stats.max_pods_per_node),
-        (60, 20, 3)
-    );
+    assert_eq!((stats.scheduled, stats.nodes_used, stats.max_pods_per_node), (60, 20, 3));
 }
 
 #[test]
@@ -775,27 +635,17 @@ fn gated_pod_is_rejected_in_prefilter() {
 
 fn score_row(result: &super::schedule::ScheduleResult, node: &str, plugin: &str) -> (i64, i64) {
     let row = result.nodes.iter().find(|n| n.node == node).expect("node row");
-    let score = row
-        .scores
-        .iter()
-        .find(|s| s.plugin == plugin)
-        .expect("plugin score");
+    let score = row.scores.iter().find(|s| s.plugin == plugin).expect("plugin score");
     (score.raw, score.normalized)
 }
 
 #[test]
 fn prefer_no_schedule_taint_lowers_the_score() {
     let nodes = vec![
-        node("a", "4", "8Gi")
-            .taint("spot", Some("true"), "PreferNoSchedule")
-            .build(),
+        node("a", "4", "8Gi").taint("spot", Some("true"), "PreferNoSchedule").build(),
         node("b", "4", "8Gi").build(),
     ];
-    let result = schedule_one(
-        &simple_pod("p", "100m"),
-        &snapshot(&nodes, &[]),
-        &mut SimRng::new(1),
-    );
+    let result = schedule_one(&simple_pod("p", "100m"), &snapshot(&nodes, &[]), &mut SimRng::new(1));
     assert_eq!(result.node(), Some("b"));
     assert_eq!(score_row(&result, "a", taint_toleration::NAME), (1, 0));
     assert_eq!(score_row(&result, "b", taint_toleration::NAME), (0, 100));
@@ -811,16 +661,9 @@ fn image_locality_favours_nodes_with_large_images() {
         }]);
     }
     let nodes = vec![with_image, node("b", "4", "8Gi").build()];
-    let result = schedule_one(
-        &simple_pod("p", "100m"),
-        &snapshot(&nodes, &[]),
-        &mut SimRng::new(1),
-    );
+    let result = schedule_one(&simple_pod("p", "100m"), &snapshot(&nodes, &[]), &mut SimRng::new(1));
     // 500 MiB × (1 of 2 nodes) = 250 MiB in the 23..1000 MiB window.
-    assert_eq!(
-        score_row(&result, "a", image_locality::NAME).0,
-        100 * (250 - 23) / (1000 - 23)
-    );
+    assert_eq!(score_row(&result, "a", image_locality::NAME).0, 100 * (250 - 23) / (1000 - 23));
     assert_eq!(score_row(&result, "b", image_locality::NAME).0, 0);
     assert_eq!(result.node(), Some("a"));
 }
@@ -881,33 +724,21 @@ fn bound_local_volume_pins_the_pod_to_its_node() {
     let n1 = result.nodes.iter().find(|n| n.node == "n1").expect("row");
     assert_eq!(
         n1.filters.last().map(|f| (f.plugin, f.status.reasons.clone())),
-        Some((
-            volume_binding::NAME,
-            vec![volume_binding::NODE_CONFLICT.to_string()]
-        ))
+        Some((volume_binding::NAME, vec![volume_binding::NODE_CONFLICT.to_string()]))
     );
 }
 
 #[test]
 fn snapshot_updates_keep_requested_resources_incremental() {
-    let mut snap = snapshot(
-        &[node("n1", "4", "8Gi").build()],
-        &[bound(simple_pod("a", "1"), "n1")],
-    );
+    let mut snap = snapshot(&[node("n1", "4", "8Gi").build()], &[bound(simple_pod("a", "1"), "n1")]);
     assert!(snap.add_pod(&simple_pod("b", "500m"), "n1"));
     assert_eq!(snap.node("n1").map(|n| n.requested.milli_cpu), Some(1500));
     snap.set_node(&node("n1", "4", "8Gi").label("disktype", "ssd").build());
-    assert_eq!(
-        snap.node("n1").map(|n| (n.requested.milli_cpu, n.pods.len())),
-        Some((1500, 2))
-    );
+    assert_eq!(snap.node("n1").map(|n| (n.requested.milli_cpu, n.pods.len())), Some((1500, 2)));
     assert!(snap.remove_pod("default", "a", "n1"));
     assert_eq!(snap.node("n1").map(|n| n.requested.milli_cpu), Some(500));
     snap.set_node(&node("m0", "2", "2Gi").build());
-    assert_eq!(
-        snap.nodes.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(),
-        ["m0", "n1"]
-    );
+    assert_eq!(snap.nodes.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(), ["m0", "n1"]);
     assert!(snap.remove_node("m0"));
     assert!(!snap.add_pod(&simple_pod("c", "1"), "m0"));
 }
@@ -916,14 +747,7 @@ fn snapshot_updates_keep_requested_resources_incremental() {
 fn preemption_does_not_help_a_pod_whose_claim_is_missing() {
     let nodes = vec![node("n1", "4", "8Gi").build()];
     let classes = [priority_class("high", 1000)];
-    let snap = ClusterSnapshot::new(
-        &nodes,
-        &[bound(simple_pod("low", "1"), "n1")],
-        &[],
-        &[],
-        &[],
-        &classes,
-    );
+    let snap = ClusterSnapshot::new(&nodes, &[bound(simple_pod("low", "1"), "n1")], &[], &[], &[], &classes);
     let with_claim = pod(
         "metadata: {name: db, namespace: default}\nspec:\n  priorityClassName: high\n  containers: [{name: c, image: x}]\n  volumes: [{name: d, persistentVolumeClaim: {claimName: data}}]\n",
     );
@@ -966,10 +790,7 @@ fn room_freed_for_a_nominated_pod_is_kept_for_it() {
          available: 2 No preemption victims found for incoming pod."
     );
     // The nominated pod itself goes to its node.
-    assert_eq!(
-        schedule_one(&waiting, &snap, &mut SimRng::new(1)).node(),
-        Some("n1")
-    );
+    assert_eq!(schedule_one(&waiting, &snap, &mut SimRng::new(1)).node(), Some("n1"));
     let mut assumed = snap.clone();
     assumed.add_pod(&waiting, "n1");
     assert!(assumed.nominated.is_empty());
@@ -978,19 +799,12 @@ fn room_freed_for_a_nominated_pod_is_kept_for_it() {
 #[test]
 fn domain_counts_follow_pod_adds_and_removes() {
     let nodes = vec![
-        node("a", "4", "8Gi")
-            .label("topology.kubernetes.io/zone", "z1")
-            .build(),
-        node("b", "4", "8Gi")
-            .label("topology.kubernetes.io/zone", "z1")
-            .build(),
+        node("a", "4", "8Gi").label("topology.kubernetes.io/zone", "z1").build(),
+        node("b", "4", "8Gi").label("topology.kubernetes.io/zone", "z1").build(),
     ];
     let mut snap = snapshot(&nodes, &[bound(replica("web-0", "{app: web}", ""), "a")]);
     snap.add_pod(&replica("web-1", "{app: web}", ""), "b");
-    let group = (
-        "default".to_string(),
-        BTreeMap::from([("app".to_string(), "web".to_string())]),
-    );
+    let group = ("default".to_string(), BTreeMap::from([("app".to_string(), "web".to_string())]));
     let zone = ("topology.kubernetes.io/zone".to_string(), "z1".to_string());
     assert_eq!(snap.domain_counts[&group][&zone], 2);
     snap.remove_pod("default", "web-0", "a");
@@ -1027,29 +841,16 @@ fn delayed_claims_are_provisioned_on_the_chosen_node_or_bound_to_the_smallest_vo
         &[node("n1", "4", "8Gi").build()],
         &[],
         &[claim("dynamic", "standard"), claim("static", "manual")],
-        &[
-            volume("big", "10Gi"),
-            volume("small", "2Gi"),
-            volume("tiny", "500Mi"),
-        ],
-        &[
-            class("standard", "rancher.io/local-path"),
-            class("manual", "kubernetes.io/no-provisioner"),
-        ],
+        &[volume("big", "10Gi"), volume("small", "2Gi"), volume("tiny", "500Mi")],
+        &[class("standard", "rancher.io/local-path"), class("manual", "kubernetes.io/no-provisioner")],
         &[],
     );
     assert_eq!(schedule_one(&user, &snap, &mut SimRng::new(1)).node(), Some("n1"));
     assert_eq!(
         volume_binding::claim_bindings(&PodInfo::new(&user, &[]), "n1", &snap),
         vec![
-            volume_binding::ClaimBinding::Provision {
-                claim: "dynamic".into(),
-                node: "n1".into()
-            },
-            volume_binding::ClaimBinding::Static {
-                claim: "static".into(),
-                volume: "small".into()
-            },
+            volume_binding::ClaimBinding::Provision { claim: "dynamic".into(), node: "n1".into() },
+            volume_binding::ClaimBinding::Static { claim: "static".into(), volume: "small".into() },
         ]
     );
 }
@@ -1057,9 +858,7 @@ fn delayed_claims_are_provisioned_on_the_chosen_node_or_bound_to_the_smallest_vo
 #[test]
 fn first_pod_of_a_self_affine_group_may_go_anywhere_with_the_topology_label() {
     let nodes = vec![
-        node("a", "4", "8Gi")
-            .label("topology.kubernetes.io/zone", "z1")
-            .build(),
+        node("a", "4", "8Gi").label("topology.kubernetes.io/zone", "z1").build(),
         node("b", "4", "8Gi").build(),
     ];
     let grouped = pod(
@@ -1080,10 +879,7 @@ fn pod_level_requests_replace_container_sums() {
         "metadata: {name: p}\nspec:\n  resources: {requests: {cpu: '2'}}\n  containers: [{name: a, image: x, resources: {requests: {cpu: 100m, memory: 64Mi}}}]\n",
     );
     let info = PodInfo::new(&p, &[]);
-    assert_eq!(
-        (info.requests.milli_cpu, info.requests.memory),
-        (2000, 64 * 1024 * 1024)
-    );
+    assert_eq!((info.requests.milli_cpu, info.requests.memory), (2000, 64 * 1024 * 1024));
     assert_eq!(info.non_zero_milli_cpu, 2000);
 }
 
@@ -1105,11 +901,7 @@ fn replicas_spread_over_nodes_without_zone_labels() {
     let mut rng = SimRng::new(11);
     for i in 0..6 {
         let p = replica(&format!("web-{i}"), "{app: web}", "");
-        let node = scheduler
-            .schedule_one(&p, &snap, &mut rng)
-            .node()
-            .expect("fits")
-            .to_string();
+        let node = scheduler.schedule_one(&p, &snap, &mut rng).node().expect("fits").to_string();
         snap.add_pod(&p, &node);
     }
     let per_node: Vec<usize> = snap.nodes.iter().map(|n| n.pods.len()).collect();
@@ -1130,12 +922,8 @@ fn zonal_volume_keeps_the_pod_in_its_zone() {
         "metadata: {name: db, namespace: default}\nspec:\n  containers: [{name: c, image: x}]\n  volumes: [{name: d, persistentVolumeClaim: {claimName: data}}]\n",
     );
     let nodes = vec![
-        node("a", "4", "8Gi")
-            .label("topology.kubernetes.io/zone", "z1")
-            .build(),
-        node("b", "4", "8Gi")
-            .label("topology.kubernetes.io/zone", "z2")
-            .build(),
+        node("a", "4", "8Gi").label("topology.kubernetes.io/zone", "z1").build(),
+        node("b", "4", "8Gi").label("topology.kubernetes.io/zone", "z2").build(),
     ];
     let snap = ClusterSnapshot::new(&nodes, &[], &[claim], &[volume], &[], &[]);
     let result = schedule_one(&user, &snap, &mut SimRng::new(1));
@@ -1162,11 +950,7 @@ fn four_three_cpu_replicas_fill_three_workers_and_the_fourth_waits() {
     let mut placed = Vec::new();
     for i in 0..3 {
         let p = crunch(i);
-        let node = scheduler
-            .schedule_one(&p, &snap, &mut rng)
-            .node()
-            .expect("fits")
-            .to_string();
+        let node = scheduler.schedule_one(&p, &snap, &mut rng).node().expect("fits").to_string();
         snap.add_pod(&p, &node);
         placed.push(node);
     }
@@ -1187,9 +971,8 @@ fn four_three_cpu_replicas_fill_three_workers_and_the_fourth_waits() {
 fn a_preemptor_waits_for_its_terminating_victims() {
     let nodes = vec![node("n1", "2", "4Gi").build()];
     let mut victim = bound(simple_pod("low", "1500m"), "n1");
-    victim.metadata.deletion_timestamp = Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
-        k8s_openapi::jiff::Timestamp::UNIX_EPOCH,
-    ));
+    victim.metadata.deletion_timestamp =
+        Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(k8s_openapi::jiff::Timestamp::UNIX_EPOCH));
     let classes = [priority_class("high", 1000)];
     let snap = ClusterSnapshot::new(&nodes, &[victim], &[], &[], &[], &classes);
     let mut urgent = simple_pod("urgent", "1");

@@ -52,13 +52,7 @@ pub fn describe_service(svc: &Service, slices: &[EndpointSlice], events: &[Event
     let spec = svc.spec.clone().unwrap_or_default();
     name_namespace_labels_annotations(&mut w, &svc.metadata);
     w.line(0, &format!("Selector:\t{}", or_none_map(spec.selector.as_ref())));
-    w.line(
-        0,
-        &format!(
-            "Type:\t{}",
-            spec.type_.clone().unwrap_or_else(|| "ClusterIP".to_string())
-        ),
-    );
+    w.line(0, &format!("Type:\t{}", spec.type_.clone().unwrap_or_else(|| "ClusterIP".to_string())));
     if let Some(policy) = spec.ip_family_policy.as_ref() {
         w.line(0, &format!("IP Family Policy:\t{policy}"));
     }
@@ -67,29 +61,12 @@ pub fn describe_service(svc: &Service, slices: &[EndpointSlice], events: &[Event
         0,
         &format!(
             "IP Families:\t{}",
-            if families.is_empty() {
-                "<none>".to_string()
-            } else {
-                families.join(",")
-            }
+            if families.is_empty() { "<none>".to_string() } else { families.join(",") }
         ),
     );
-    w.line(
-        0,
-        &format!("IP:\t{}", spec.cluster_ip.clone().unwrap_or_default()),
-    );
+    w.line(0, &format!("IP:\t{}", spec.cluster_ip.clone().unwrap_or_default()));
     let ips = spec.cluster_ips.clone().unwrap_or_default();
-    w.line(
-        0,
-        &format!(
-            "IPs:\t{}",
-            if ips.is_empty() {
-                "<none>".to_string()
-            } else {
-                ips.join(",")
-            }
-        ),
-    );
+    w.line(0, &format!("IPs:\t{}", if ips.is_empty() { "<none>".to_string() } else { ips.join(",") }));
     if let Some(external) = spec.external_ips.as_ref().filter(|e| !e.is_empty()) {
         w.line(0, &format!("External IPs:\t{}", external.join(",")));
     }
@@ -103,18 +80,12 @@ pub fn describe_service(svc: &Service, slices: &[EndpointSlice], events: &[Event
         .and_then(|lb| lb.ingress.clone())
         .unwrap_or_default();
     if !ingress.is_empty() {
-        let list: Vec<String> = ingress
-            .iter()
-            .filter_map(|i| i.ip.clone().or_else(|| i.hostname.clone()))
-            .collect();
+        let list: Vec<String> =
+            ingress.iter().filter_map(|i| i.ip.clone().or_else(|| i.hostname.clone())).collect();
         w.line(0, &format!("LoadBalancer Ingress:\t{}", list.join(", ")));
     }
     for port in spec.ports.iter().flatten() {
-        let name = port
-            .name
-            .clone()
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| "<unset>".to_string());
+        let name = port.name.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| "<unset>".to_string());
         let protocol = port.protocol.clone().unwrap_or_else(|| "TCP".to_string());
         w.line(0, &format!("Port:\t{name}\t{}/{protocol}", port.port));
         let target = match port.target_port.as_ref() {
@@ -129,21 +100,13 @@ pub fn describe_service(svc: &Service, slices: &[EndpointSlice], events: &[Event
         if let Some(node_port) = port.node_port.filter(|n| *n != 0) {
             w.line(0, &format!("NodePort:\t{name}\t{node_port}/{protocol}"));
         }
-        w.line(
-            0,
-            &format!(
-                "Endpoints:\t{}",
-                slice_endpoints(slices, port.name.as_deref().unwrap_or(""))
-            ),
-        );
+        w.line(0, &format!("Endpoints:\t{}", slice_endpoints(slices, port.name.as_deref().unwrap_or(""))));
     }
     w.line(
         0,
         &format!(
             "Session Affinity:\t{}",
-            spec.session_affinity
-                .clone()
-                .unwrap_or_else(|| "None".to_string())
+            spec.session_affinity.clone().unwrap_or_else(|| "None".to_string())
         ),
     );
     if let Some(policy) = spec.external_traffic_policy.as_ref().filter(|p| !p.is_empty()) {
@@ -163,9 +126,7 @@ fn or_none_map(map: Option<&BTreeMap<String, String>>) -> String {
 /// A quantity in base units (cores × 1000 for cpu, bytes for memory); `None` if unparsable.
 fn quantity_base(text: &str, cpu: bool) -> Option<i128> {
     let text = text.trim();
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(text.len());
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
     let (number, suffix) = text.split_at(split);
     let number: f64 = number.parse().ok()?;
     let factor: f64 = match suffix {
@@ -191,11 +152,7 @@ fn format_quantity(base: i128, cpu: bool) -> String {
         return "0".to_string();
     }
     if cpu {
-        return if base % 1000 == 0 {
-            (base / 1000).to_string()
-        } else {
-            format!("{base}m")
-        };
+        return if base % 1000 == 0 { (base / 1000).to_string() } else { format!("{base}m") };
     }
     for (suffix, size) in [("Gi", 1i128 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)] {
         if base % size == 0 {
@@ -216,19 +173,11 @@ pub fn describe_node(
     let mut w = Writer::default();
     let spec = node.spec.clone().unwrap_or_default();
     let status = node.status.clone().unwrap_or_default();
-    w.line(
-        0,
-        &format!("Name:\t{}", node.metadata.name.clone().unwrap_or_default()),
-    );
+    w.line(0, &format!("Name:\t{}", node.metadata.name.clone().unwrap_or_default()));
     w.line(0, &format!("Roles:\t{}", or_none(&node_roles(node).join(","))));
     labels_multiline(&mut w, 0, "Labels", node.metadata.labels.as_ref());
     annotations_multiline(&mut w, 0, "Annotations", node.metadata.annotations.as_ref());
-    let created = node
-        .metadata
-        .creation_timestamp
-        .as_ref()
-        .map(|t| rfc1123z(unix_of(t)))
-        .unwrap_or_default();
+    let created = node.metadata.creation_timestamp.as_ref().map(|t| rfc1123z(unix_of(t))).unwrap_or_default();
     w.line(0, &format!("CreationTimestamp:\t{created}"));
     let mut taints = spec.taints.clone().unwrap_or_default();
     taints.sort_by_key(|t| (t.effect.clone(), t.key.clone()));
@@ -240,18 +189,10 @@ pub fn describe_node(
         if i != 0 {
             w.write(0, "\t");
         }
-        let value = t
-            .value
-            .clone()
-            .filter(|v| !v.is_empty())
-            .map(|v| format!("={v}"))
-            .unwrap_or_default();
+        let value = t.value.clone().filter(|v| !v.is_empty()).map(|v| format!("={v}")).unwrap_or_default();
         w.line(0, &format!("{}{value}:{}", t.key, t.effect));
     }
-    w.line(
-        0,
-        &format!("Unschedulable:\t{}", spec.unschedulable.unwrap_or(false)),
-    );
+    w.line(0, &format!("Unschedulable:\t{}", spec.unschedulable.unwrap_or(false)));
     if let Some(lease) = lease {
         let lease_spec = lease.spec.clone().unwrap_or_default();
         let micro = |t: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime>| {
@@ -261,34 +202,18 @@ pub fn describe_node(
             )
         };
         w.line(0, "Lease:");
-        let holder = lease_spec
-            .holder_identity
-            .clone()
-            .unwrap_or_else(|| "<unset>".to_string());
+        let holder = lease_spec.holder_identity.clone().unwrap_or_else(|| "<unset>".to_string());
         w.line(1, &format!("HolderIdentity:\t{holder}"));
-        w.line(
-            1,
-            &format!("AcquireTime:\t{}", micro(lease_spec.acquire_time.as_ref())),
-        );
-        w.line(
-            1,
-            &format!("RenewTime:\t{}", micro(lease_spec.renew_time.as_ref())),
-        );
+        w.line(1, &format!("AcquireTime:\t{}", micro(lease_spec.acquire_time.as_ref())));
+        w.line(1, &format!("RenewTime:\t{}", micro(lease_spec.renew_time.as_ref())));
     }
     let conditions = status.conditions.clone().unwrap_or_default();
     if !conditions.is_empty() {
         w.line(0, "Conditions:");
-        w.line(
-            1,
-            "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage",
-        );
-        w.line(
-            1,
-            "----\t------\t-----------------\t------------------\t------\t-------",
-        );
+        w.line(1, "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage");
+        w.line(1, "----\t------\t-----------------\t------------------\t------\t-------");
         let time = |t: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::Time>| {
-            t.map(|t| rfc1123z(unix_of(t)))
-                .unwrap_or_else(|| "Mon, 01 Jan 0001 00:00:00 +0000".to_string())
+            t.map(|t| rfc1123z(unix_of(t))).unwrap_or_else(|| "Mon, 01 Jan 0001 00:00:00 +0000".to_string())
         };
         for c in &conditions {
             w.line(
@@ -309,10 +234,7 @@ pub fn describe_node(
     for a in status.addresses.iter().flatten() {
         w.line(1, &format!("{}:\t{}", a.type_, a.address));
     }
-    for (title, list) in [
-        ("Capacity", &status.capacity),
-        ("Allocatable", &status.allocatable),
-    ] {
+    for (title, list) in [("Capacity", &status.capacity), ("Allocatable", &status.allocatable)] {
         if let Some(list) = list.as_ref().filter(|l| !l.is_empty()) {
             w.line(0, &format!("{title}:"));
             for (name, q) in list {
@@ -359,32 +281,19 @@ fn node_pods_block(
     let running: Vec<&Pod> = pods
         .iter()
         .filter(|p| {
-            !matches!(
-                p.status.as_ref().and_then(|s| s.phase.as_deref()),
-                Some("Succeeded" | "Failed")
-            )
+            !matches!(p.status.as_ref().and_then(|s| s.phase.as_deref()), Some("Succeeded" | "Failed"))
         })
         .collect();
     let allocatable = status.allocatable.clone().unwrap_or_default();
-    let alloc = |name: &str, cpu: bool| {
-        allocatable
-            .get(name)
-            .and_then(|q| quantity_base(&q.0, cpu))
-            .unwrap_or(0)
-    };
+    let alloc =
+        |name: &str, cpu: bool| allocatable.get(name).and_then(|q| quantity_base(&q.0, cpu)).unwrap_or(0);
     let percent = |value: i128, total: i128| if total == 0 { 0 } else { value * 100 / total };
     let sum = |pod: &Pod, kind: &str, name: &str, cpu: bool| -> i128 {
         pod.spec
             .iter()
             .flat_map(|s| s.containers.iter())
             .filter_map(|c| c.resources.as_ref())
-            .filter_map(|r| {
-                if kind == "requests" {
-                    r.requests.as_ref()
-                } else {
-                    r.limits.as_ref()
-                }
-            })
+            .filter_map(|r| if kind == "requests" { r.requests.as_ref() } else { r.limits.as_ref() })
             .filter_map(|list| list.get(name))
             .filter_map(|q| quantity_base(&q.0, cpu))
             .sum()
@@ -393,14 +302,8 @@ fn node_pods_block(
         format!("{} ({}%)", format_quantity(value, cpu), percent(value, total))
     };
     w.line(0, &format!("Non-terminated Pods:\t({} in total)", running.len()));
-    w.line(
-        1,
-        "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge",
-    );
-    w.line(
-        1,
-        "---------\t----\t\t------------\t----------\t---------------\t-------------\t---",
-    );
+    w.line(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge");
+    w.line(1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t---");
     let (cpu_total, mem_total) = (alloc("cpu", true), alloc("memory", false));
     let mut totals = [0i128; 4];
     for pod in &running {
@@ -435,21 +338,10 @@ fn node_pods_block(
     w.line(1, "(Total limits may be over 100 percent, i.e., overcommitted.)");
     w.line(1, "Resource\tRequests\tLimits");
     w.line(1, "--------\t--------\t------");
+    w.line(1, &format!("cpu\t{}\t{}", cell(totals[0], cpu_total, true), cell(totals[1], cpu_total, true)));
     w.line(
         1,
-        &format!(
-            "cpu\t{}\t{}",
-            cell(totals[0], cpu_total, true),
-            cell(totals[1], cpu_total, true)
-        ),
-    );
-    w.line(
-        1,
-        &format!(
-            "memory\t{}\t{}",
-            cell(totals[2], mem_total, false),
-            cell(totals[3], mem_total, false)
-        ),
+        &format!("memory\t{}\t{}", cell(totals[2], mem_total, false), cell(totals[3], mem_total, false)),
     );
     w.line(1, "ephemeral-storage\t0 (0%)\t0 (0%)");
     for name in allocatable.keys().filter(|k| k.starts_with("hugepages-")) {
@@ -460,17 +352,10 @@ fn node_pods_block(
 /// `kubectl describe namespace`.
 pub fn describe_namespace(ns: &Namespace) -> String {
     let mut w = Writer::default();
-    w.line(
-        0,
-        &format!("Name:\t{}", ns.metadata.name.clone().unwrap_or_default()),
-    );
+    w.line(0, &format!("Name:\t{}", ns.metadata.name.clone().unwrap_or_default()));
     labels_multiline(&mut w, 0, "Labels", ns.metadata.labels.as_ref());
     annotations_multiline(&mut w, 0, "Annotations", ns.metadata.annotations.as_ref());
-    let phase = ns
-        .status
-        .as_ref()
-        .and_then(|s| s.phase.clone())
-        .unwrap_or_else(|| "Active".to_string());
+    let phase = ns.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_else(|| "Active".to_string());
     w.line(0, &format!("Status:\t{phase}"));
     w.line(0, "");
     w.line(0, "No resource quota.");
@@ -513,57 +398,23 @@ pub fn describe_pvc(
     let mut w = Writer::default();
     let spec = pvc.spec.clone().unwrap_or_default();
     let status = pvc.status.clone().unwrap_or_default();
-    w.line(
-        0,
-        &format!("Name:\t{}", pvc.metadata.name.clone().unwrap_or_default()),
-    );
-    w.line(
-        0,
-        &format!(
-            "Namespace:\t{}",
-            pvc.metadata.namespace.clone().unwrap_or_default()
-        ),
-    );
-    w.line(
-        0,
-        &format!(
-            "StorageClass:\t{}",
-            spec.storage_class_name.clone().unwrap_or_default()
-        ),
-    );
+    w.line(0, &format!("Name:\t{}", pvc.metadata.name.clone().unwrap_or_default()));
+    w.line(0, &format!("Namespace:\t{}", pvc.metadata.namespace.clone().unwrap_or_default()));
+    w.line(0, &format!("StorageClass:\t{}", spec.storage_class_name.clone().unwrap_or_default()));
     match pvc.metadata.deletion_timestamp.as_ref() {
-        Some(t) => w.line(
-            0,
-            &format!(
-                "Status:\tTerminating (lasts {})",
-                human_secs(now_unix - unix_of(t))
-            ),
-        ),
-        None => w.line(
-            0,
-            &format!("Status:\t{}", status.phase.clone().unwrap_or_default()),
-        ),
+        Some(t) => w.line(0, &format!("Status:\tTerminating (lasts {})", human_secs(now_unix - unix_of(t)))),
+        None => w.line(0, &format!("Status:\t{}", status.phase.clone().unwrap_or_default())),
     }
     let volume = spec.volume_name.clone().unwrap_or_default();
     w.line(0, &format!("Volume:\t{volume}"));
     labels_multiline(&mut w, 0, "Labels", pvc.metadata.labels.as_ref());
     annotations_multiline(&mut w, 0, "Annotations", pvc.metadata.annotations.as_ref());
-    w.line(
-        0,
-        &format!(
-            "Finalizers:\t[{}]",
-            pvc.metadata.finalizers.clone().unwrap_or_default().join(" ")
-        ),
-    );
+    w.line(0, &format!("Finalizers:\t[{}]", pvc.metadata.finalizers.clone().unwrap_or_default().join(" ")));
     let (capacity, modes) = if volume.is_empty() {
         (String::new(), String::new())
     } else {
-        let capacity = status
-            .capacity
-            .as_ref()
-            .and_then(|c| c.get("storage"))
-            .map(|q| q.0.clone())
-            .unwrap_or_default();
+        let capacity =
+            status.capacity.as_ref().and_then(|c| c.get("storage")).map(|q| q.0.clone()).unwrap_or_default();
         (capacity, access_modes(status.access_modes.as_ref()))
     };
     w.line(0, &format!("Capacity:\t{capacity}"));
@@ -584,18 +435,11 @@ pub fn describe_pvc(
     let conditions = status.conditions.clone().unwrap_or_default();
     if !conditions.is_empty() {
         let time = |t: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::Time>| {
-            t.map(|t| rfc1123z(unix_of(t)))
-                .unwrap_or_else(|| "Mon, 01 Jan 0001 00:00:00 +0000".to_string())
+            t.map(|t| rfc1123z(unix_of(t))).unwrap_or_else(|| "Mon, 01 Jan 0001 00:00:00 +0000".to_string())
         };
         w.line(0, "Conditions:");
-        w.line(
-            1,
-            "Type\tStatus\tLastProbeTime\tLastTransitionTime\tReason\tMessage",
-        );
-        w.line(
-            1,
-            "----\t------\t-----------------\t------------------\t------\t-------",
-        );
+        w.line(1, "Type\tStatus\tLastProbeTime\tLastTransitionTime\tReason\tMessage");
+        w.line(1, "----\t------\t-----------------\t------------------\t------\t-------");
         for c in &conditions {
             w.line(
                 1,
@@ -618,9 +462,7 @@ pub fn describe_pvc(
 /// kubectl's `smartLabelFor`: `apiVersion` → `API Version`, `creationTimestamp` →
 /// `Creation Timestamp`.
 fn smart_label(field: &str) -> String {
-    const ACRONYMS: [&str; 10] = [
-        "api", "ip", "url", "uid", "id", "http", "https", "cpu", "tls", "dns",
-    ];
+    const ACRONYMS: [&str; 10] = ["api", "ip", "url", "uid", "id", "http", "https", "cpu", "tls", "dns"];
     let mut words: Vec<String> = Vec::new();
     let mut current = String::new();
     for c in field.chars() {
@@ -700,9 +542,7 @@ pub fn describe_generic(object: &Value, events: &[Event], now_unix: i64) -> Stri
     w.line(0, &format!("Name:\t{}", text(&meta["name"])));
     w.line(0, &format!("Namespace:\t{}", text(&meta["namespace"])));
     let to_map = |v: &Value| -> BTreeMap<String, String> {
-        v.as_object()
-            .map(|m| m.iter().map(|(k, v)| (k.clone(), text(v))).collect())
-            .unwrap_or_default()
+        v.as_object().map(|m| m.iter().map(|(k, v)| (k.clone(), text(v))).collect()).unwrap_or_default()
     };
     labels_multiline(&mut w, 0, "Labels", Some(&to_map(&meta["labels"])));
     annotations_multiline(&mut w, 0, "Annotations", Some(&to_map(&meta["annotations"])));
@@ -729,71 +569,33 @@ pub fn describe_pv(
     let mut w = Writer::default();
     let spec = pv.spec.clone().unwrap_or_default();
     let status = pv.status.clone().unwrap_or_default();
-    w.line(
-        0,
-        &format!("Name:\t{}", pv.metadata.name.clone().unwrap_or_default()),
-    );
+    w.line(0, &format!("Name:\t{}", pv.metadata.name.clone().unwrap_or_default()));
     labels_multiline(&mut w, 0, "Labels", pv.metadata.labels.as_ref());
     annotations_multiline(&mut w, 0, "Annotations", pv.metadata.annotations.as_ref());
-    w.line(
-        0,
-        &format!(
-            "Finalizers:\t[{}]",
-            pv.metadata.finalizers.clone().unwrap_or_default().join(" ")
-        ),
-    );
-    w.line(
-        0,
-        &format!(
-            "StorageClass:\t{}",
-            spec.storage_class_name.clone().unwrap_or_default()
-        ),
-    );
+    w.line(0, &format!("Finalizers:\t[{}]", pv.metadata.finalizers.clone().unwrap_or_default().join(" ")));
+    w.line(0, &format!("StorageClass:\t{}", spec.storage_class_name.clone().unwrap_or_default()));
     match pv.metadata.deletion_timestamp.as_ref() {
-        Some(t) => w.line(
-            0,
-            &format!(
-                "Status:\tTerminating (lasts {})",
-                human_secs(now_unix - unix_of(t))
-            ),
-        ),
-        None => w.line(
-            0,
-            &format!("Status:\t{}", status.phase.clone().unwrap_or_default()),
-        ),
+        Some(t) => w.line(0, &format!("Status:\tTerminating (lasts {})", human_secs(now_unix - unix_of(t)))),
+        None => w.line(0, &format!("Status:\t{}", status.phase.clone().unwrap_or_default())),
     }
     let claim = spec
         .claim_ref
         .as_ref()
         .map(|c| {
-            format!(
-                "{}/{}",
-                c.namespace.clone().unwrap_or_default(),
-                c.name.clone().unwrap_or_default()
-            )
+            format!("{}/{}", c.namespace.clone().unwrap_or_default(), c.name.clone().unwrap_or_default())
         })
         .unwrap_or_default();
     w.line(0, &format!("Claim:\t{claim}"));
     w.line(
         0,
-        &format!(
-            "Reclaim Policy:\t{}",
-            spec.persistent_volume_reclaim_policy.clone().unwrap_or_default()
-        ),
+        &format!("Reclaim Policy:\t{}", spec.persistent_volume_reclaim_policy.clone().unwrap_or_default()),
     );
-    w.line(
-        0,
-        &format!("Access Modes:\t{}", access_modes(spec.access_modes.as_ref())),
-    );
+    w.line(0, &format!("Access Modes:\t{}", access_modes(spec.access_modes.as_ref())));
     if let Some(mode) = spec.volume_mode.as_ref() {
         w.line(0, &format!("VolumeMode:\t{mode}"));
     }
-    let capacity = spec
-        .capacity
-        .as_ref()
-        .and_then(|c| c.get("storage"))
-        .map(|q| q.0.clone())
-        .unwrap_or_default();
+    let capacity =
+        spec.capacity.as_ref().and_then(|c| c.get("storage")).map(|q| q.0.clone()).unwrap_or_default();
     w.line(0, &format!("Capacity:\t{capacity}"));
     w.write(0, "Node Affinity:\t");
     match spec.node_affinity.as_ref().and_then(|a| a.required.as_ref()) {
@@ -825,34 +627,19 @@ pub fn describe_pv(
             }
         }
     }
-    w.line(
-        0,
-        &format!("Message:\t{}", status.message.clone().unwrap_or_default()),
-    );
+    w.line(0, &format!("Message:\t{}", status.message.clone().unwrap_or_default()));
     w.line(0, "Source:");
     if let Some(h) = spec.host_path.as_ref() {
         w.line(2, "Type:\tHostPath (bare host directory volume)");
         w.line(2, &format!("Path:\t{}", h.path));
-        w.line(
-            2,
-            &format!("HostPathType:\t{}", h.type_.clone().unwrap_or_default()),
-        );
+        w.line(2, &format!("HostPathType:\t{}", h.type_.clone().unwrap_or_default()));
     } else if let Some(l) = spec.local.as_ref() {
-        w.line(
-            2,
-            "Type:\tLocalVolume (a persistent volume backed by local storage on a node)",
-        );
+        w.line(2, "Type:\tLocalVolume (a persistent volume backed by local storage on a node)");
         w.line(2, &format!("Path:\t{}", l.path));
     } else if let Some(csi) = spec.csi.as_ref() {
-        w.line(
-            2,
-            "Type:\tCSI (a Container Storage Interface (CSI) volume source)",
-        );
+        w.line(2, "Type:\tCSI (a Container Storage Interface (CSI) volume source)");
         w.line(2, &format!("Driver:\t{}", csi.driver));
-        w.line(
-            2,
-            &format!("FSType:\t{}", csi.fs_type.clone().unwrap_or_default()),
-        );
+        w.line(2, &format!("FSType:\t{}", csi.fs_type.clone().unwrap_or_default()));
         w.line(2, &format!("VolumeHandle:\t{}", csi.volume_handle));
         w.line(2, &format!("ReadOnly:\t{}", csi.read_only.unwrap_or(false)));
     }

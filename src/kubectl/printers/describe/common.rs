@@ -46,11 +46,8 @@ pub fn annotations_multiline(
     annotations: Option<&BTreeMap<String, String>>,
 ) {
     w.write(level, &format!("{title}:\t"));
-    let shown: Vec<(&String, &String)> = annotations
-        .into_iter()
-        .flatten()
-        .filter(|(k, _)| k.as_str() != LAST_APPLIED)
-        .collect();
+    let shown: Vec<(&String, &String)> =
+        annotations.into_iter().flatten().filter(|(k, _)| k.as_str() != LAST_APPLIED).collect();
     if shown.is_empty() {
         w.line(0, "<none>");
         return;
@@ -86,10 +83,7 @@ fn shorten(s: &str, max: usize) -> String {
 /// The standard header lines of most describers: Name, Namespace, Labels, Annotations.
 pub fn name_namespace_labels_annotations(w: &mut Writer, meta: &ObjectMeta) {
     w.line(0, &format!("Name:\t{}", meta.name.clone().unwrap_or_default()));
-    w.line(
-        0,
-        &format!("Namespace:\t{}", meta.namespace.clone().unwrap_or_default()),
-    );
+    w.line(0, &format!("Namespace:\t{}", meta.namespace.clone().unwrap_or_default()));
     labels_multiline(w, 0, "Labels", meta.labels.as_ref());
     annotations_multiline(w, 0, "Annotations", meta.annotations.as_ref());
 }
@@ -120,10 +114,10 @@ pub fn events_block(w: &mut Writer, level: usize, events: &[Event], now_unix: i6
         };
         let count = e.count.unwrap_or(0);
         let interval = if let Some(series) = e.series.as_ref() {
-            let last = series.last_observed_time.as_ref().map_or_else(
-                || "<unknown>".to_string(),
-                |t| human_secs(now_unix - unix_of_micro(t)),
-            );
+            let last = series
+                .last_observed_time
+                .as_ref()
+                .map_or_else(|| "<unknown>".to_string(), |t| human_secs(now_unix - unix_of_micro(t)));
             format!("{last} (x{} over {first})", series.count.unwrap_or(0))
         } else if count > 1 {
             let last = e
@@ -170,28 +164,15 @@ pub fn describe_probe(probe: &Probe) -> String {
         probe.failure_threshold.unwrap_or(3)
     );
     if let Some(exec) = probe.exec.as_ref() {
-        return format!(
-            "exec [{}] {attrs}",
-            exec.command.clone().unwrap_or_default().join(" ")
-        );
+        return format!("exec [{}] {attrs}", exec.command.clone().unwrap_or_default().join(" "));
     }
     if let Some(http) = probe.http_get.as_ref() {
-        let scheme = http
-            .scheme
-            .clone()
-            .unwrap_or_else(|| "HTTP".to_string())
-            .to_lowercase();
+        let scheme = http.scheme.clone().unwrap_or_else(|| "HTTP".to_string()).to_lowercase();
         let host = http.host.clone().unwrap_or_default();
         let port = int_or_string(&http.port);
-        let host_port = if host.contains(':') {
-            format!("[{host}]:{port}")
-        } else {
-            format!("{host}:{port}")
-        };
-        return format!(
-            "http-get {scheme}://{host_port}{} {attrs}",
-            http.path.clone().unwrap_or_default()
-        );
+        let host_port =
+            if host.contains(':') { format!("[{host}]:{port}") } else { format!("{host}:{port}") };
+        return format!("http-get {scheme}://{host_port}{} {attrs}", http.path.clone().unwrap_or_default());
     }
     if let Some(tcp) = probe.tcp_socket.as_ref() {
         return format!(
@@ -201,11 +182,7 @@ pub fn describe_probe(probe: &Probe) -> String {
         );
     }
     if let Some(grpc) = probe.grpc.as_ref() {
-        return format!(
-            "grpc <pod>:{} {} {attrs}",
-            grpc.port,
-            grpc.service.clone().unwrap_or_default()
-        );
+        return format!("grpc <pod>:{} {} {attrs}", grpc.port, grpc.service.clone().unwrap_or_default());
     }
     format!("unknown {attrs}")
 }
@@ -252,10 +229,7 @@ pub fn containers_block(
         let status = statuses.iter().find(|s| s.name == c.name);
         w.line(1, &format!("{name_indent}{}:", c.name));
         if let Some(s) = status {
-            w.line(
-                2,
-                &format!("Container ID:\t{}", s.container_id.clone().unwrap_or_default()),
-            );
+            w.line(2, &format!("Container ID:\t{}", s.container_id.clone().unwrap_or_default()));
         }
         w.line(2, &format!("Image:\t{}", c.image.clone().unwrap_or_default()));
         if let Some(s) = status {
@@ -265,19 +239,12 @@ pub fn containers_block(
         let protocol = |p: &k8s_openapi::api::core::v1::ContainerPort| {
             p.protocol.clone().unwrap_or_else(|| "TCP".into())
         };
-        let port_list: Vec<String> = ports
-            .iter()
-            .map(|p| format!("{}/{}", p.container_port, protocol(p)))
-            .collect();
-        let host_list: Vec<String> = ports
-            .iter()
-            .map(|p| format!("{}/{}", p.host_port.unwrap_or(0), protocol(p)))
-            .collect();
-        let (port_title, host_title) = if ports.len() > 1 {
-            ("Ports", "Host Ports")
-        } else {
-            ("Port", "Host Port")
-        };
+        let port_list: Vec<String> =
+            ports.iter().map(|p| format!("{}/{}", p.container_port, protocol(p))).collect();
+        let host_list: Vec<String> =
+            ports.iter().map(|p| format!("{}/{}", p.host_port.unwrap_or(0), protocol(p))).collect();
+        let (port_title, host_title) =
+            if ports.len() > 1 { ("Ports", "Host Ports") } else { ("Port", "Host Port") };
         let or_none = |l: Vec<String>| {
             if l.is_empty() {
                 "<none>".to_string()
@@ -300,11 +267,7 @@ pub fn containers_block(
         }
         if let Some(s) = status {
             container_state(w, "State", s.state.as_ref());
-            if s.last_state
-                .as_ref()
-                .and_then(|l| l.terminated.as_ref())
-                .is_some()
-            {
+            if s.last_state.as_ref().and_then(|l| l.terminated.as_ref()).is_some() {
                 container_state(w, "Last State", s.last_state.as_ref());
             }
             w.line(2, &format!("Ready:\t{}", if s.ready { "True" } else { "False" }));
@@ -340,10 +303,9 @@ pub fn containers_block(
                     (String::new(), "", false)
                 };
                 match source.prefix.as_deref().filter(|p| !p.is_empty()) {
-                    Some(prefix) => w.line(
-                        3,
-                        &format!("{name}\t{kind} with prefix '{prefix}'\tOptional: {optional}"),
-                    ),
+                    Some(prefix) => {
+                        w.line(3, &format!("{name}\t{kind} with prefix '{prefix}'\tOptional: {optional}"))
+                    }
                     None => w.line(3, &format!("{name}\t{kind}\tOptional: {optional}")),
                 }
             }
@@ -399,18 +361,11 @@ pub fn containers_block(
         }
         mounts.sort_by(|a, b| a.mount_path.cmp(&b.mount_path));
         for m in mounts {
-            let mut flags = vec![if m.read_only == Some(true) {
-                "ro".to_string()
-            } else {
-                "rw".to_string()
-            }];
+            let mut flags = vec![if m.read_only == Some(true) { "ro".to_string() } else { "rw".to_string() }];
             if let Some(sub) = m.sub_path.as_ref().filter(|s| !s.is_empty()) {
                 flags.push(format!("path={sub:?}"));
             }
-            w.line(
-                3,
-                &format!("{} from {} ({})", m.mount_path, m.name, flags.join(",")),
-            );
+            w.line(3, &format!("{} from {} ({})", m.mount_path, m.name, flags.join(",")));
         }
     }
 }
@@ -419,8 +374,7 @@ pub fn containers_block(
 fn container_state(w: &mut Writer, title: &str, state: Option<&ContainerState>) {
     let state = state.cloned().unwrap_or_default();
     let time = |t: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::Time>| {
-        t.map(|t| rfc1123z(unix_of(t)))
-            .unwrap_or_else(|| "Mon, 01 Jan 0001 00:00:00 +0000".to_string())
+        t.map(|t| rfc1123z(unix_of(t))).unwrap_or_else(|| "Mon, 01 Jan 0001 00:00:00 +0000".to_string())
     };
     if let Some(running) = state.running.as_ref() {
         w.line(2, &format!("{title}:\tRunning"));
@@ -463,34 +417,15 @@ pub fn volumes_block(w: &mut Writer, volumes: &[Volume], space: &str) {
         if let Some(h) = v.host_path.as_ref() {
             w.line(2, "Type:\tHostPath (bare host directory volume)");
             w.line(2, &format!("Path:\t{}", h.path));
-            w.line(
-                2,
-                &format!(
-                    "HostPathType:\t{}",
-                    h.type_.clone().unwrap_or_else(|| "<none>".to_string())
-                ),
-            );
+            w.line(2, &format!("HostPathType:\t{}", h.type_.clone().unwrap_or_else(|| "<none>".to_string())));
         } else if let Some(e) = v.empty_dir.as_ref() {
-            w.line(
-                2,
-                "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)",
-            );
+            w.line(2, "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)");
             w.line(2, &format!("Medium:\t{}", e.medium.clone().unwrap_or_default()));
-            let limit = e
-                .size_limit
-                .as_ref()
-                .map(|q| q.0.clone())
-                .filter(|q| !q.is_empty() && q != "0");
-            w.line(
-                2,
-                &format!("SizeLimit:\t{}", limit.unwrap_or_else(|| "<unset>".to_string())),
-            );
+            let limit = e.size_limit.as_ref().map(|q| q.0.clone()).filter(|q| !q.is_empty() && q != "0");
+            w.line(2, &format!("SizeLimit:\t{}", limit.unwrap_or_else(|| "<unset>".to_string())));
         } else if let Some(s) = v.secret.as_ref() {
             w.line(2, "Type:\tSecret (a volume populated by a Secret)");
-            w.line(
-                2,
-                &format!("SecretName:\t{}", s.secret_name.clone().unwrap_or_default()),
-            );
+            w.line(2, &format!("SecretName:\t{}", s.secret_name.clone().unwrap_or_default()));
             w.line(2, &format!("Optional:\t{}", s.optional.unwrap_or(false)));
         } else if let Some(c) = v.config_map.as_ref() {
             w.line(2, "Type:\tConfigMap (a volume populated by a ConfigMap)");
@@ -504,10 +439,7 @@ pub fn volumes_block(w: &mut Writer, volumes: &[Volume], space: &str) {
             w.line(2, &format!("ClaimName:\t{}", c.claim_name));
             w.line(2, &format!("ReadOnly:\t{}", c.read_only.unwrap_or(false)));
         } else if let Some(p) = v.projected.as_ref() {
-            w.line(
-                2,
-                "Type:\tProjected (a volume that contains injected data from multiple sources)",
-            );
+            w.line(2, "Type:\tProjected (a volume that contains injected data from multiple sources)");
             for source in p.sources.iter().flatten() {
                 if let Some(s) = source.secret.as_ref() {
                     w.line(2, &format!("SecretName:\t{}", s.name));
@@ -518,20 +450,11 @@ pub fn volumes_block(w: &mut Writer, volumes: &[Volume], space: &str) {
                     w.line(2, &format!("ConfigMapName:\t{}", c.name));
                     w.line(2, &format!("ConfigMapOptional:\t{}", opt(c.optional)));
                 } else if let Some(t) = source.service_account_token.as_ref() {
-                    w.line(
-                        2,
-                        &format!(
-                            "TokenExpirationSeconds:\t{}",
-                            t.expiration_seconds.unwrap_or(3607)
-                        ),
-                    );
+                    w.line(2, &format!("TokenExpirationSeconds:\t{}", t.expiration_seconds.unwrap_or(3607)));
                 }
             }
         } else if let Some(d) = v.downward_api.as_ref() {
-            w.line(
-                2,
-                "Type:\tDownwardAPI (a volume populated by information about the pod)",
-            );
+            w.line(2, "Type:\tDownwardAPI (a volume populated by information about the pod)");
             w.line(2, "Items:");
             for item in d.items.iter().flatten() {
                 if let Some(f) = item.field_ref.as_ref() {
@@ -572,11 +495,7 @@ pub fn pod_template_block(w: &mut Writer, template: Option<&PodTemplateSpec>) {
         w.line(1, &format!("Priority Class Name:\t{class}"));
     }
     labels_multiline(w, 0, "  Node-Selectors", spec.node_selector.as_ref());
-    tolerations_multiline(
-        w,
-        "  Tolerations",
-        spec.tolerations.as_deref().unwrap_or_default(),
-    );
+    tolerations_multiline(w, "  Tolerations", spec.tolerations.as_deref().unwrap_or_default());
 }
 
 /// `Tolerations:  key=value:Effect op=Exists for 300s`, one per line.

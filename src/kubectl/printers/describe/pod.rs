@@ -15,11 +15,7 @@ pub fn qos_class(pod: &Pod) -> &'static str {
     let Some(spec) = pod.spec.as_ref() else {
         return "BestEffort";
     };
-    let containers: Vec<_> = spec
-        .containers
-        .iter()
-        .chain(spec.init_containers.iter().flatten())
-        .collect();
+    let containers: Vec<_> = spec.containers.iter().chain(spec.init_containers.iter().flatten()).collect();
     let mut any = false;
     let mut guaranteed = true;
     for c in &containers {
@@ -54,10 +50,7 @@ pub fn describe_pod(pod: &Pod, events: &[Event], now_unix: i64) -> String {
     let spec = pod.spec.clone().unwrap_or_default();
     let status = pod.status.clone().unwrap_or_default();
     w.line(0, &format!("Name:\t{}", meta.name.clone().unwrap_or_default()));
-    w.line(
-        0,
-        &format!("Namespace:\t{}", meta.namespace.clone().unwrap_or_default()),
-    );
+    w.line(0, &format!("Namespace:\t{}", meta.namespace.clone().unwrap_or_default()));
     if let Some(priority) = spec.priority {
         w.line(0, &format!("Priority:\t{priority}"));
     }
@@ -71,10 +64,7 @@ pub fn describe_pod(pod: &Pod, events: &[Event], now_unix: i64) -> String {
         w.line(0, &format!("Service Account:\t{sa}"));
     }
     match spec.node_name.as_ref().filter(|n| !n.is_empty()) {
-        Some(node) => w.line(
-            0,
-            &format!("Node:\t{node}/{}", status.host_ip.clone().unwrap_or_default()),
-        ),
+        Some(node) => w.line(0, &format!("Node:\t{node}/{}", status.host_ip.clone().unwrap_or_default())),
         None => w.line(0, "Node:\t<none>"),
     }
     if let Some(start) = status.start_time.as_ref() {
@@ -83,25 +73,13 @@ pub fn describe_pod(pod: &Pod, events: &[Event], now_unix: i64) -> String {
     labels_multiline(&mut w, 0, "Labels", meta.labels.as_ref());
     annotations_multiline(&mut w, 0, "Annotations", meta.annotations.as_ref());
     if let Some(deleted) = meta.deletion_timestamp.as_ref() {
+        w.line(0, &format!("Status:\tTerminating (lasts {})", human_secs(now_unix - unix_of(deleted))));
         w.line(
             0,
-            &format!(
-                "Status:\tTerminating (lasts {})",
-                human_secs(now_unix - unix_of(deleted))
-            ),
-        );
-        w.line(
-            0,
-            &format!(
-                "Termination Grace Period:\t{}s",
-                meta.deletion_grace_period_seconds.unwrap_or(0)
-            ),
+            &format!("Termination Grace Period:\t{}s", meta.deletion_grace_period_seconds.unwrap_or(0)),
         );
     } else {
-        w.line(
-            0,
-            &format!("Status:\t{}", status.phase.clone().unwrap_or_default()),
-        );
+        w.line(0, &format!("Status:\t{}", status.phase.clone().unwrap_or_default()));
     }
     if let Some(reason) = status.reason.as_ref().filter(|r| !r.is_empty()) {
         w.line(0, &format!("Reason:\t{reason}"));
@@ -119,12 +97,7 @@ pub fn describe_pod(pod: &Pod, events: &[Event], now_unix: i64) -> String {
             w.line(1, &format!("IP:\t{}", ip.ip));
         }
     }
-    if let Some(owner) = meta
-        .owner_references
-        .iter()
-        .flatten()
-        .find(|o| o.controller == Some(true))
-    {
+    if let Some(owner) = meta.owner_references.iter().flatten().find(|o| o.controller == Some(true)) {
         w.line(0, &format!("Controlled By:\t{}/{}", owner.kind, owner.name));
     }
     if let Some(nominated) = status.nominated_node_name.as_ref().filter(|n| !n.is_empty()) {
@@ -156,18 +129,11 @@ pub fn describe_pod(pod: &Pod, events: &[Event], now_unix: i64) -> String {
         }
     }
     volumes_block(&mut w, spec.volumes.as_deref().unwrap_or_default(), "");
-    let qos = status
-        .qos_class
-        .clone()
-        .filter(|q| !q.is_empty())
-        .unwrap_or_else(|| qos_class(pod).to_string());
+    let qos =
+        status.qos_class.clone().filter(|q| !q.is_empty()).unwrap_or_else(|| qos_class(pod).to_string());
     w.line(0, &format!("QoS Class:\t{qos}"));
     labels_multiline(&mut w, 0, "Node-Selectors", spec.node_selector.as_ref());
-    tolerations_multiline(
-        &mut w,
-        "Tolerations",
-        spec.tolerations.as_deref().unwrap_or_default(),
-    );
+    tolerations_multiline(&mut w, "Tolerations", spec.tolerations.as_deref().unwrap_or_default());
     events_block(&mut w, 0, events, now_unix);
     w.finish()
 }
@@ -340,14 +306,8 @@ Events:
         ));
         pod.metadata.deletion_grace_period_seconds = Some(20);
         let text = describe_pod(&pod, &[], T0 + 60);
-        assert!(
-            text.contains("\nStatus:                    Terminating (lasts 10s)\n"),
-            "{text}"
-        );
+        assert!(text.contains("\nStatus:                    Terminating (lasts 10s)\n"), "{text}");
         assert!(text.contains("\nTermination Grace Period:  20s\n"), "{text}");
-        assert!(
-            text.ends_with("\nEvents:                      <none>\n"),
-            "{text}"
-        );
+        assert!(text.ends_with("\nEvents:                      <none>\n"), "{text}");
     }
 }

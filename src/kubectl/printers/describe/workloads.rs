@@ -16,28 +16,16 @@ fn name_line(w: &mut Writer, meta: &ObjectMeta) {
 }
 
 fn namespace_line(w: &mut Writer, meta: &ObjectMeta) {
-    w.line(
-        0,
-        &format!("Namespace:\t{}", meta.namespace.clone().unwrap_or_default()),
-    );
+    w.line(0, &format!("Namespace:\t{}", meta.namespace.clone().unwrap_or_default()));
 }
 
 fn creation_line(w: &mut Writer, meta: &ObjectMeta) {
-    let created = meta
-        .creation_timestamp
-        .as_ref()
-        .map(|t| rfc1123z(unix_of(t)))
-        .unwrap_or_default();
+    let created = meta.creation_timestamp.as_ref().map(|t| rfc1123z(unix_of(t))).unwrap_or_default();
     w.line(0, &format!("CreationTimestamp:\t{created}"));
 }
 
 fn controlled_by_line(w: &mut Writer, meta: &ObjectMeta) {
-    if let Some(owner) = meta
-        .owner_references
-        .iter()
-        .flatten()
-        .find(|o| o.controller == Some(true))
-    {
+    if let Some(owner) = meta.owner_references.iter().flatten().find(|o| o.controller == Some(true)) {
         w.line(0, &format!("Controlled By:\t{}/{}", owner.kind, owner.name));
     }
 }
@@ -63,9 +51,7 @@ fn int_or_percent(value: Option<&IntOrString>, default: &str) -> String {
 /// `N Running / N Waiting / N Succeeded / N Failed` of the given pods.
 fn pods_status(pods: &[Pod]) -> String {
     let count = |phase: &str| {
-        pods.iter()
-            .filter(|p| p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some(phase))
-            .count()
+        pods.iter().filter(|p| p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some(phase)).count()
     };
     format!(
         "{} Running / {} Waiting / {} Succeeded / {} Failed",
@@ -124,15 +110,9 @@ pub fn describe_deployment(
         ),
     );
     let strategy = spec.strategy.clone().unwrap_or_default();
-    let strategy_type = strategy
-        .type_
-        .clone()
-        .unwrap_or_else(|| "RollingUpdate".to_string());
+    let strategy_type = strategy.type_.clone().unwrap_or_else(|| "RollingUpdate".to_string());
     w.line(0, &format!("StrategyType:\t{strategy_type}"));
-    w.line(
-        0,
-        &format!("MinReadySeconds:\t{}", spec.min_ready_seconds.unwrap_or(0)),
-    );
+    w.line(0, &format!("MinReadySeconds:\t{}", spec.min_ready_seconds.unwrap_or(0)));
     if strategy_type == "RollingUpdate" {
         let ru = strategy.rolling_update.clone().unwrap_or_default();
         w.line(
@@ -151,15 +131,7 @@ pub fn describe_deployment(
         w.line(1, "Type\tStatus\tReason");
         w.line(1, "----\t------\t------");
         for c in &conditions {
-            w.line(
-                1,
-                &format!(
-                    "{} \t{}\t{}",
-                    c.type_,
-                    c.status,
-                    c.reason.clone().unwrap_or_default()
-                ),
-            );
+            w.line(1, &format!("{} \t{}\t{}", c.type_, c.status, c.reason.clone().unwrap_or_default()));
         }
     }
     // kubectl lists every old replica set (scaled to zero or not), and omits both lines when
@@ -179,10 +151,7 @@ pub fn describe_replicaset(rs: &ReplicaSet, pods: &[Pod], events: &[Event], now_
     let spec = rs.spec.clone().unwrap_or_default();
     name_line(&mut w, &rs.metadata);
     namespace_line(&mut w, &rs.metadata);
-    w.line(
-        0,
-        &format!("Selector:\t{}", format_label_selector(Some(&spec.selector))),
-    );
+    w.line(0, &format!("Selector:\t{}", format_label_selector(Some(&spec.selector))));
     labels_multiline(&mut w, 0, "Labels", rs.metadata.labels.as_ref());
     annotations_multiline(&mut w, 0, "Annotations", rs.metadata.annotations.as_ref());
     controlled_by_line(&mut w, &rs.metadata);
@@ -196,25 +165,13 @@ pub fn describe_replicaset(rs: &ReplicaSet, pods: &[Pod], events: &[Event], now_
     );
     w.line(0, &format!("Pods Status:\t{}", pods_status(pods)));
     pod_template_block(&mut w, spec.template.as_ref());
-    let conditions = rs
-        .status
-        .as_ref()
-        .and_then(|s| s.conditions.clone())
-        .unwrap_or_default();
+    let conditions = rs.status.as_ref().and_then(|s| s.conditions.clone()).unwrap_or_default();
     if !conditions.is_empty() {
         w.line(0, "Conditions:");
         w.line(1, "Type\tStatus\tReason");
         w.line(1, "----\t------\t------");
         for c in &conditions {
-            w.line(
-                1,
-                &format!(
-                    "{} \t{}\t{}",
-                    c.type_,
-                    c.status,
-                    c.reason.clone().unwrap_or_default()
-                ),
-            );
+            w.line(1, &format!("{} \t{}\t{}", c.type_, c.status, c.reason.clone().unwrap_or_default()));
         }
     }
     events_block(&mut w, 0, events, now_unix);
@@ -244,10 +201,7 @@ pub fn describe_statefulset(sts: &StatefulSet, pods: &[Pod], events: &[Event], n
         0,
         &format!(
             "Update Strategy:\t{}",
-            strategy
-                .type_
-                .clone()
-                .unwrap_or_else(|| "RollingUpdate".to_string())
+            strategy.type_.clone().unwrap_or_else(|| "RollingUpdate".to_string())
         ),
     );
     if let Some(partition) = strategy.rolling_update.as_ref().and_then(|r| r.partition) {
@@ -262,17 +216,8 @@ pub fn describe_statefulset(sts: &StatefulSet, pods: &[Pod], events: &[Event], n
         w.line(0, "Volume Claims:");
         for pvc in &templates {
             let pvc_spec = pvc.spec.clone().unwrap_or_default();
-            w.line(
-                1,
-                &format!("Name:\t{}", pvc.metadata.name.clone().unwrap_or_default()),
-            );
-            w.line(
-                1,
-                &format!(
-                    "StorageClass:\t{}",
-                    pvc_spec.storage_class_name.clone().unwrap_or_default()
-                ),
-            );
+            w.line(1, &format!("Name:\t{}", pvc.metadata.name.clone().unwrap_or_default()));
+            w.line(1, &format!("StorageClass:\t{}", pvc_spec.storage_class_name.clone().unwrap_or_default()));
             labels_multiline(&mut w, 1, "Labels", pvc.metadata.labels.as_ref());
             labels_multiline(&mut w, 1, "Annotations", pvc.metadata.annotations.as_ref());
             let capacity = pvc_spec
@@ -284,10 +229,7 @@ pub fn describe_statefulset(sts: &StatefulSet, pods: &[Pod], events: &[Event], n
             w.line(1, &format!("Capacity:\t{capacity}"));
             w.line(
                 1,
-                &format!(
-                    "Access Modes:\t[{}]",
-                    pvc_spec.access_modes.clone().unwrap_or_default().join(" ")
-                ),
+                &format!("Access Modes:\t[{}]", pvc_spec.access_modes.clone().unwrap_or_default().join(" ")),
             );
         }
     }
@@ -302,33 +244,13 @@ pub fn describe_daemonset(ds: &DaemonSet, pods: &[Pod], events: &[Event], now_un
     let status = ds.status.clone().unwrap_or_default();
     name_line(&mut w, &ds.metadata);
     namespace_line(&mut w, &ds.metadata);
-    w.line(
-        0,
-        &format!("Selector:\t{}", format_label_selector(Some(&spec.selector))),
-    );
-    let node_selector = spec
-        .template
-        .spec
-        .as_ref()
-        .and_then(|s| s.node_selector.clone())
-        .unwrap_or_default();
+    w.line(0, &format!("Selector:\t{}", format_label_selector(Some(&spec.selector))));
+    let node_selector = spec.template.spec.as_ref().and_then(|s| s.node_selector.clone()).unwrap_or_default();
     w.line(0, &format!("Node-Selector:\t{}", format_labels(&node_selector)));
     labels_multiline(&mut w, 0, "Labels", ds.metadata.labels.as_ref());
     annotations_multiline(&mut w, 0, "Annotations", ds.metadata.annotations.as_ref());
-    w.line(
-        0,
-        &format!(
-            "Desired Number of Nodes Scheduled: {}",
-            status.desired_number_scheduled
-        ),
-    );
-    w.line(
-        0,
-        &format!(
-            "Current Number of Nodes Scheduled: {}",
-            status.current_number_scheduled
-        ),
-    );
+    w.line(0, &format!("Desired Number of Nodes Scheduled: {}", status.desired_number_scheduled));
+    w.line(0, &format!("Current Number of Nodes Scheduled: {}", status.current_number_scheduled));
     w.line(
         0,
         &format!(
@@ -338,15 +260,9 @@ pub fn describe_daemonset(ds: &DaemonSet, pods: &[Pod], events: &[Event], now_un
     );
     w.line(
         0,
-        &format!(
-            "Number of Nodes Scheduled with Available Pods: {}",
-            status.number_available.unwrap_or(0)
-        ),
+        &format!("Number of Nodes Scheduled with Available Pods: {}", status.number_available.unwrap_or(0)),
     );
-    w.line(
-        0,
-        &format!("Number of Nodes Misscheduled: {}", status.number_misscheduled),
-    );
+    w.line(0, &format!("Number of Nodes Misscheduled: {}", status.number_misscheduled));
     w.line(0, &format!("Pods Status:\t{}", pods_status(pods)));
     pod_template_block(&mut w, Some(&spec.template));
     events_block(&mut w, 0, events, now_unix);
@@ -360,10 +276,7 @@ pub fn describe_job(job: &Job, events: &[Event], now_unix: i64) -> String {
     let status = job.status.clone().unwrap_or_default();
     name_line(&mut w, &job.metadata);
     namespace_line(&mut w, &job.metadata);
-    w.line(
-        0,
-        &format!("Selector:\t{}", selector_text(spec.selector.as_ref())),
-    );
+    w.line(0, &format!("Selector:\t{}", selector_text(spec.selector.as_ref())));
     labels_multiline(&mut w, 0, "Labels", job.metadata.labels.as_ref());
     annotations_multiline(&mut w, 0, "Annotations", job.metadata.annotations.as_ref());
     controlled_by_line(&mut w, &job.metadata);
@@ -400,11 +313,8 @@ pub fn describe_job(job: &Job, events: &[Event], now_unix: i64) -> String {
     if let Some(deadline) = spec.active_deadline_seconds {
         w.line(0, &format!("Active Deadline Seconds:\t{deadline}s"));
     }
-    let (active, succeeded, failed) = (
-        status.active.unwrap_or(0),
-        status.succeeded.unwrap_or(0),
-        status.failed.unwrap_or(0),
-    );
+    let (active, succeeded, failed) =
+        (status.active.unwrap_or(0), status.succeeded.unwrap_or(0), status.failed.unwrap_or(0));
     match status.ready {
         Some(ready) => w.line(
             0,
@@ -412,10 +322,9 @@ pub fn describe_job(job: &Job, events: &[Event], now_unix: i64) -> String {
                 "Pods Statuses:\t{active} Active ({ready} Ready) / {succeeded} Succeeded / {failed} Failed"
             ),
         ),
-        None => w.line(
-            0,
-            &format!("Pods Statuses:\t{active} Active / {succeeded} Succeeded / {failed} Failed"),
-        ),
+        None => {
+            w.line(0, &format!("Pods Statuses:\t{active} Active / {succeeded} Succeeded / {failed} Failed"))
+        }
     }
     if spec.completion_mode.as_deref() == Some("Indexed") {
         let indexes = status
@@ -463,9 +372,7 @@ pub fn describe_cronjob(cj: &CronJob, events: &[Event], now_unix: i64) -> String
         0,
         &format!(
             "Concurrency Policy:\t{}",
-            spec.concurrency_policy
-                .clone()
-                .unwrap_or_else(|| "Allow".to_string())
+            spec.concurrency_policy.clone().unwrap_or_else(|| "Allow".to_string())
         ),
     );
     let suspend = match spec.suspend {
@@ -478,42 +385,22 @@ pub fn describe_cronjob(cj: &CronJob, events: &[Event], now_unix: i64) -> String
         |v: Option<i32>, suffix: &str| v.map_or_else(|| "<unset>".to_string(), |v| format!("{v}{suffix}"));
     w.line(
         0,
-        &format!(
-            "Successful Job History Limit:\t{}",
-            unset_or(spec.successful_jobs_history_limit, "")
-        ),
+        &format!("Successful Job History Limit:\t{}", unset_or(spec.successful_jobs_history_limit, "")),
     );
-    w.line(
-        0,
-        &format!(
-            "Failed Job History Limit:\t{}",
-            unset_or(spec.failed_jobs_history_limit, "")
-        ),
-    );
-    let deadline = spec
-        .starting_deadline_seconds
-        .map_or_else(|| "<unset>".to_string(), |s| format!("{s}s"));
+    w.line(0, &format!("Failed Job History Limit:\t{}", unset_or(spec.failed_jobs_history_limit, "")));
+    let deadline = spec.starting_deadline_seconds.map_or_else(|| "<unset>".to_string(), |s| format!("{s}s"));
     w.line(0, &format!("Starting Deadline Seconds:\t{deadline}"));
     job_template_lines(&mut w, &spec.job_template.spec.clone().unwrap_or_default());
     match status.last_schedule_time.as_ref() {
         Some(t) => w.line(0, &format!("Last Schedule Time:\t{}", rfc1123z(unix_of(t)))),
         None => w.line(0, "Last Schedule Time:\t<unset>"),
     }
-    let active: Vec<String> = status
-        .active
-        .iter()
-        .flatten()
-        .filter_map(|r| r.name.clone())
-        .collect();
+    let active: Vec<String> = status.active.iter().flatten().filter_map(|r| r.name.clone()).collect();
     w.line(
         0,
         &format!(
             "Active Jobs:\t{}",
-            if active.is_empty() {
-                "<none>".to_string()
-            } else {
-                active.join(", ")
-            }
+            if active.is_empty() { "<none>".to_string() } else { active.join(", ") }
         ),
     );
     events_block(&mut w, 0, events, now_unix);
@@ -547,19 +434,14 @@ pub fn describe_hpa(
                     let cur = now
                         .and_then(|c| c.average_value.as_ref())
                         .map_or("<unknown>".to_string(), |q| q.0.clone());
-                    w.line(
-                        1,
-                        &format!("resource {} on pods:\t{cur} / {}", resource.name, avg.0),
-                    );
+                    w.line(1, &format!("resource {} on pods:\t{cur} / {}", resource.name, avg.0));
                 } else {
                     let cur = now
                         .and_then(|c| {
                             c.average_utilization.map(|u| {
                                 format!(
                                     "{u}% ({})",
-                                    c.average_value
-                                        .as_ref()
-                                        .map_or_else(|| "0".to_string(), |q| q.0.clone())
+                                    c.average_value.as_ref().map_or_else(|| "0".to_string(), |q| q.0.clone())
                                 )
                             })
                         })
@@ -586,17 +468,12 @@ pub fn describe_hpa(
             }
         }
     }
-    let min = spec
-        .min_replicas
-        .map_or_else(|| "<unset>".to_string(), |m| m.to_string());
+    let min = spec.min_replicas.map_or_else(|| "<unset>".to_string(), |m| m.to_string());
     w.line(0, &format!("Min replicas:\t{min}"));
     w.line(0, &format!("Max replicas:\t{}", spec.max_replicas));
     if let Some(behavior) = spec.behavior.as_ref() {
         w.line(0, "Behavior:");
-        for (direction, rules) in [
-            ("Scale Up", &behavior.scale_up),
-            ("Scale Down", &behavior.scale_down),
-        ] {
+        for (direction, rules) in [("Scale Up", &behavior.scale_up), ("Scale Down", &behavior.scale_down)] {
             let Some(rules) = rules else { continue };
             w.line(1, &format!("{direction}:"));
             if let Some(window) = rules.stabilization_window_seconds {

@@ -116,9 +116,7 @@ fn default_tolerations(spec: &mut PodSpec) {
         let covered = tolerations.iter().any(|t| {
             (t.key.as_deref() == Some(key)
                 || t.key.as_deref().is_none_or(str::is_empty) && t.operator.as_deref() == Some("Exists"))
-                && t.effect
-                    .as_deref()
-                    .is_none_or(|e| e.is_empty() || e == "NoExecute")
+                && t.effect.as_deref().is_none_or(|e| e.is_empty() || e == "NoExecute")
         });
         if !covered {
             tolerations.push(Toleration {
@@ -134,9 +132,7 @@ fn default_tolerations(spec: &mut PodSpec) {
 
 fn priority(store: &Store, spec: &mut PodSpec) {
     let class = match spec.priority_class_name.as_deref() {
-        Some(name) => store
-            .get("PriorityClass", "", name)
-            .and_then(|o| o.as_priority_class().cloned()),
+        Some(name) => store.get("PriorityClass", "", name).and_then(|o| o.as_priority_class().cloned()),
         None => store
             .list("PriorityClass", None)
             .filter_map(|o| o.as_priority_class())
@@ -149,15 +145,12 @@ fn priority(store: &Store, spec: &mut PodSpec) {
             if spec.priority_class_name.is_none() {
                 spec.priority_class_name = pc.metadata.name.clone();
             }
-            spec.preemption_policy = Some(
-                pc.preemption_policy
-                    .unwrap_or_else(|| "PreemptLowerPriority".into()),
-            );
+            spec.preemption_policy =
+                Some(pc.preemption_policy.unwrap_or_else(|| "PreemptLowerPriority".into()));
         }
         None => {
             spec.priority.get_or_insert(0);
-            spec.preemption_policy
-                .get_or_insert_with(|| "PreemptLowerPriority".into());
+            spec.preemption_policy.get_or_insert_with(|| "PreemptLowerPriority".into());
         }
     }
 }
@@ -177,27 +170,13 @@ fn default_storage_class(store: &Store) -> Option<String> {
 
 /// LimitRanger: container defaults (`default`, `defaultRequest`) from LimitRanges.
 fn limit_ranges(store: &Store, namespace: &str, spec: &mut PodSpec) {
-    for range in store
-        .list("LimitRange", Some(namespace))
-        .filter_map(|o| o.as_limit_range())
-    {
-        for item in range
-            .spec
-            .as_ref()
-            .map(|s| s.limits.as_slice())
-            .unwrap_or_default()
-        {
+    for range in store.list("LimitRange", Some(namespace)).filter_map(|o| o.as_limit_range()) {
+        for item in range.spec.as_ref().map(|s| s.limits.as_slice()).unwrap_or_default() {
             if item.type_ != "Container" {
                 continue;
             }
-            for container in spec
-                .containers
-                .iter_mut()
-                .chain(spec.init_containers.iter_mut().flatten())
-            {
-                let resources = container
-                    .resources
-                    .get_or_insert_with(ResourceRequirements::default);
+            for container in spec.containers.iter_mut().chain(spec.init_containers.iter_mut().flatten()) {
+                let resources = container.resources.get_or_insert_with(ResourceRequirements::default);
                 if let Some(defaults) = &item.default {
                     let limits = resources.limits.get_or_insert_with(BTreeMap::new);
                     for (k, v) in defaults {
@@ -237,12 +216,7 @@ fn used_node_ports(store: &Store) -> Vec<i32> {
     store
         .list("Service", None)
         .filter_map(|o| o.as_service())
-        .flat_map(|s| {
-            s.spec
-                .iter()
-                .flat_map(|s| s.ports.iter().flatten())
-                .filter_map(|p| p.node_port)
-        })
+        .flat_map(|s| s.spec.iter().flat_map(|s| s.ports.iter().flatten()).filter_map(|p| p.node_port))
         .collect()
 }
 
@@ -292,18 +266,11 @@ pub fn check_quota(store: &Store, object: &Object) -> Result<(), ApiError> {
         .list("Pod", Some(namespace))
         .filter_map(|o| o.as_pod())
         .filter(|p| {
-            let phase = p
-                .status
-                .as_ref()
-                .and_then(|s| s.phase.as_deref())
-                .unwrap_or_default();
+            let phase = p.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or_default();
             phase != "Succeeded" && phase != "Failed"
         })
         .collect();
-    for quota in store
-        .list("ResourceQuota", Some(namespace))
-        .filter_map(|o| o.as_resource_quota())
-    {
+    for quota in store.list("ResourceQuota", Some(namespace)).filter_map(|o| o.as_resource_quota()) {
         let Some(hard) = quota.spec.as_ref().and_then(|s| s.hard.as_ref()) else {
             continue;
         };
@@ -386,11 +353,7 @@ pub fn quota_usage(
         .list("Pod", Some(namespace))
         .filter_map(|o| o.as_pod())
         .filter(|p| {
-            let phase = p
-                .status
-                .as_ref()
-                .and_then(|s| s.phase.as_deref())
-                .unwrap_or_default();
+            let phase = p.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or_default();
             phase != "Succeeded" && phase != "Failed"
         })
         .collect();
@@ -407,10 +370,7 @@ pub fn quota_usage(
             _ => continue,
         };
         let total: i128 = pods.iter().map(|p| pod_total(p, field, resource).0).sum();
-        used.insert(
-            name.clone(),
-            Quantity(quantity::format_millis(total, quantity::is_binary(&limit.0))),
-        );
+        used.insert(name.clone(), Quantity(quantity::format_millis(total, quantity::is_binary(&limit.0))));
     }
     used
 }
@@ -418,32 +378,17 @@ pub fn quota_usage(
 /// The pod's QoS class (`pkg/apis/core/helper/qos`): Guaranteed when every container sets cpu and
 /// memory limits equal to its requests, BestEffort when none sets any, Burstable otherwise.
 pub fn qos_class(spec: &PodSpec) -> &'static str {
-    let containers: Vec<_> = spec
-        .containers
-        .iter()
-        .chain(spec.init_containers.iter().flatten())
-        .collect();
+    let containers: Vec<_> = spec.containers.iter().chain(spec.init_containers.iter().flatten()).collect();
     let mut any = false;
     let mut guaranteed = true;
     for c in &containers {
-        let requests = c
-            .resources
-            .as_ref()
-            .and_then(|r| r.requests.clone())
-            .unwrap_or_default();
-        let limits = c
-            .resources
-            .as_ref()
-            .and_then(|r| r.limits.clone())
-            .unwrap_or_default();
+        let requests = c.resources.as_ref().and_then(|r| r.requests.clone()).unwrap_or_default();
+        let limits = c.resources.as_ref().and_then(|r| r.limits.clone()).unwrap_or_default();
         let relevant = |m: &BTreeMap<String, Quantity>| m.keys().any(|k| k == "cpu" || k == "memory");
         any |= relevant(&requests) || relevant(&limits);
         for resource in ["cpu", "memory"] {
             let limit = limits.get(resource).and_then(|q| quantity::parse_millis(&q.0));
-            let request = requests
-                .get(resource)
-                .and_then(|q| quantity::parse_millis(&q.0))
-                .or(limit);
+            let request = requests.get(resource).and_then(|q| quantity::parse_millis(&q.0)).or(limit);
             if limit.is_none() || request != limit {
                 guaranteed = false;
             }

@@ -23,17 +23,14 @@ pub fn is_dns1123_label(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
         && b.len() <= 63
-        && b.iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
         && b[0] != b'-'
         && b[b.len() - 1] != b'-'
 }
 
 /// Whether `s` is a DNS-1123 subdomain.
 pub fn is_dns1123_subdomain(s: &str) -> bool {
-    s.len() <= 253
-        && s.split('.')
-            .all(|part| !part.is_empty() && is_dns1123_label(part))
+    s.len() <= 253 && s.split('.').all(|part| !part.is_empty() && is_dns1123_label(part))
 }
 
 /// Whether `s` is a DNS-1035 label.
@@ -45,19 +42,14 @@ fn is_label_name(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
         && b.len() <= 63
-        && b.iter()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
         && b[0].is_ascii_alphanumeric()
         && b[b.len() - 1].is_ascii_alphanumeric()
 }
 
 fn label_name_errors(path: &str, value: &str, errors: &mut Vec<FieldError>) {
     if value.len() > 63 {
-        errors.push(FieldError::invalid(
-            path,
-            quoted(value),
-            "name part must be no more than 63 characters",
-        ));
+        errors.push(FieldError::invalid(path, quoted(value), "name part must be no more than 63 characters"));
     } else if !is_label_name(value) {
         errors.push(FieldError::invalid(path, quoted(value), LABEL_NAME_MSG));
     }
@@ -79,11 +71,7 @@ fn labels(path: &str, labels: Option<&BTreeMap<String, String>>, errors: &mut Ve
             None => label_name_errors(path, key, errors),
         }
         if value.len() > 63 {
-            errors.push(FieldError::invalid(
-                path,
-                quoted(value),
-                "must be no more than 63 characters",
-            ));
+            errors.push(FieldError::invalid(path, quoted(value), "must be no more than 63 characters"));
         } else if !value.is_empty() && !is_label_name(value) {
             errors.push(FieldError::invalid(path, quoted(value), LABEL_VALUE_MSG));
         }
@@ -195,12 +183,7 @@ pub fn validate(object: &Object) -> Vec<FieldError> {
         }
         Object::Job(job) => {
             if let Some(spec) = job.spec.as_ref() {
-                template(
-                    "spec.template",
-                    Some(&spec.template),
-                    &["OnFailure", "Never"],
-                    &mut errors,
-                );
+                template("spec.template", Some(&spec.template), &["OnFailure", "Never"], &mut errors);
                 if let Some(selector) = spec.selector.as_ref() {
                     workload_selector(Some(selector), Some(&spec.template), &mut errors);
                 }
@@ -258,10 +241,7 @@ pub fn validate(object: &Object) -> Vec<FieldError> {
                     }
                     if let Some(name) = port.name.as_deref().filter(|n| !n.is_empty()) {
                         if !names.insert(name.to_string()) {
-                            errors.push(FieldError::duplicate(
-                                format!("spec.ports[{i}].name"),
-                                quoted(name),
-                            ));
+                            errors.push(FieldError::duplicate(format!("spec.ports[{i}].name"), quoted(name)));
                         }
                     }
                 }
@@ -286,11 +266,8 @@ pub fn validate(object: &Object) -> Vec<FieldError> {
             }
         }
         Object::ConfigMap(cm) => {
-            for key in cm
-                .data
-                .iter()
-                .flat_map(|d| d.keys())
-                .chain(cm.binary_data.iter().flat_map(|d| d.keys()))
+            for key in
+                cm.data.iter().flat_map(|d| d.keys()).chain(cm.binary_data.iter().flat_map(|d| d.keys()))
             {
                 if !is_config_key(key) {
                     errors.push(FieldError::invalid(
@@ -309,18 +286,12 @@ pub fn validate(object: &Object) -> Vec<FieldError> {
 fn is_config_key(key: &str) -> bool {
     !key.is_empty()
         && key.len() <= 253
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 fn replicas(path: &str, value: Option<i32>, errors: &mut Vec<FieldError>) {
     if let Some(n) = value.filter(|n| *n < 0) {
-        errors.push(FieldError::invalid(
-            path,
-            n.to_string(),
-            "must be greater than or equal to 0",
-        ));
+        errors.push(FieldError::invalid(path, n.to_string(), "must be greater than or equal to 0"));
     }
 }
 
@@ -337,10 +308,8 @@ fn workload_selector(
         errors.push(FieldError::required("spec.selector"));
         return;
     };
-    let template_labels = template
-        .and_then(|t| t.metadata.as_ref())
-        .and_then(|m| m.labels.clone())
-        .unwrap_or_default();
+    let template_labels =
+        template.and_then(|t| t.metadata.as_ref()).and_then(|m| m.labels.clone()).unwrap_or_default();
     // A missing selector decodes as an empty one; apps/v1 requires it.
     let empty = selector::is_empty(selector);
     if empty {
@@ -424,10 +393,7 @@ fn pod_spec_with_claims(
                 DNS1123_LABEL_MSG,
             ));
         } else if !volumes.insert(v.name.clone()) {
-            errors.push(FieldError::duplicate(
-                format!("{path}.volumes[{i}].name"),
-                quoted(&v.name),
-            ));
+            errors.push(FieldError::duplicate(format!("{path}.volumes[{i}].name"), quoted(&v.name)));
         }
     }
     for (ci, c) in spec.containers.iter().enumerate() {
@@ -448,11 +414,7 @@ fn container(path: &str, c: &Container, names: &mut BTreeSet<String>, errors: &m
     if c.name.is_empty() {
         errors.push(FieldError::required(format!("{path}.name")));
     } else if !is_dns1123_label(&c.name) {
-        errors.push(FieldError::invalid(
-            format!("{path}.name"),
-            quoted(&c.name),
-            DNS1123_LABEL_MSG,
-        ));
+        errors.push(FieldError::invalid(format!("{path}.name"), quoted(&c.name), DNS1123_LABEL_MSG));
     } else if !names.insert(c.name.clone()) {
         errors.push(FieldError::duplicate(format!("{path}.name"), quoted(&c.name)));
     }
@@ -519,10 +481,8 @@ fn find_bad_quantity(value: &Value, in_resource_map: bool, bad: &mut Option<Stri
     match value {
         Value::Object(map) => {
             for (key, v) in map {
-                let resource_map = matches!(
-                    key.as_str(),
-                    "limits" | "requests" | "capacity" | "hard" | "allocatable"
-                );
+                let resource_map =
+                    matches!(key.as_str(), "limits" | "requests" | "capacity" | "hard" | "allocatable");
                 if in_resource_map {
                     if let Value::String(s) = v {
                         if !quantity::is_valid(s) {
@@ -546,11 +506,7 @@ pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
         (Object::Pod(new), Object::Pod(old)) => {
             let strip = |spec: Option<&PodSpec>| -> Value {
                 let mut spec = spec.cloned().unwrap_or_default();
-                for c in spec
-                    .containers
-                    .iter_mut()
-                    .chain(spec.init_containers.iter_mut().flatten())
-                {
+                for c in spec.containers.iter_mut().chain(spec.init_containers.iter_mut().flatten()) {
                     c.image = None;
                     c.resources = None;
                 }
@@ -567,16 +523,8 @@ pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
                     "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
                 ));
             }
-            let old_gates = old
-                .spec
-                .as_ref()
-                .and_then(|s| s.scheduling_gates.clone())
-                .unwrap_or_default();
-            let new_gates = new
-                .spec
-                .as_ref()
-                .and_then(|s| s.scheduling_gates.clone())
-                .unwrap_or_default();
+            let old_gates = old.spec.as_ref().and_then(|s| s.scheduling_gates.clone()).unwrap_or_default();
+            let new_gates = new.spec.as_ref().and_then(|s| s.scheduling_gates.clone()).unwrap_or_default();
             if new_gates.iter().any(|g| !old_gates.contains(g)) {
                 errors.push(FieldError::forbidden(
                     "spec.schedulingGates",

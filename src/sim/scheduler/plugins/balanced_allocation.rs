@@ -39,14 +39,8 @@ impl ScorePlugin for BalancedAllocation {
     }
 
     fn score(&self, _: &CycleState, pod: &PodInfo, node: &NodeInfo, _: &ClusterSnapshot) -> i64 {
-        let cpu = fraction(
-            node.requested.milli_cpu + pod.requests.milli_cpu,
-            node.allocatable.milli_cpu,
-        );
-        let memory = fraction(
-            node.requested.memory + pod.requests.memory,
-            node.allocatable.memory,
-        );
+        let cpu = fraction(node.requested.milli_cpu + pod.requests.milli_cpu, node.allocatable.milli_cpu);
+        let memory = fraction(node.requested.memory + pod.requests.memory, node.allocatable.memory);
         // With two resources the standard deviation is half their difference; with one, zero.
         let std_dev = match (cpu, memory) {
             (Some(c), Some(m)) => (c - m).abs() / 2.0,

@@ -72,12 +72,8 @@ fn select_victims_on_node(
     pre_filter_failure: Option<&Status>,
 ) -> Result<Vec<Rc<PodInfo>>, Status> {
     let mut trial = node.clone();
-    let mut potential: Vec<Rc<PodInfo>> = node
-        .pods
-        .iter()
-        .filter(|p| p.priority < pod.priority)
-        .cloned()
-        .collect();
+    let mut potential: Vec<Rc<PodInfo>> =
+        node.pods.iter().filter(|p| p.priority < pod.priority).cloned().collect();
     if potential.is_empty() {
         return Err(Status::unresolvable(NO_VICTIMS));
     }
@@ -93,18 +89,11 @@ fn select_victims_on_node(
         return Err(status);
     }
     // Most important first: higher priority, then the longer-running pod.
-    potential.sort_by(|a, b| {
-        b.priority
-            .cmp(&a.priority)
-            .then(a.start_time_ms.cmp(&b.start_time_ms))
-    });
+    potential.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.start_time_ms.cmp(&b.start_time_ms)));
     let mut victims = Vec::new();
     for candidate in potential {
         trial.add_pod(candidate.clone());
-        if !framework
-            .run_filters(state, pod, &trial, snapshot, skipped, None)
-            .is_success()
-        {
+        if !framework.run_filters(state, pod, &trial, snapshot, skipped, None).is_success() {
             trial.remove_pod(&candidate.namespace, &candidate.name);
             victims.push(candidate);
         }
@@ -117,23 +106,9 @@ fn select_victims_on_node(
 fn pick(candidates: &[Candidate]) -> Option<&Candidate> {
     candidates.iter().min_by(|a, b| {
         let key = |c: &Candidate| {
-            let highest = c
-                .victims
-                .iter()
-                .map(|v| i64::from(v.priority))
-                .max()
-                .unwrap_or(i64::MIN);
-            let sum: i64 = c
-                .victims
-                .iter()
-                .map(|v| i64::from(v.priority) + i64::from(i32::MAX) + 1)
-                .sum();
-            let earliest = c
-                .victims
-                .iter()
-                .map(|v| v.start_time_ms)
-                .min()
-                .unwrap_or(i64::MAX);
+            let highest = c.victims.iter().map(|v| i64::from(v.priority)).max().unwrap_or(i64::MIN);
+            let sum: i64 = c.victims.iter().map(|v| i64::from(v.priority) + i64::from(i32::MAX) + 1).sum();
+            let earliest = c.victims.iter().map(|v| v.start_time_ms).min().unwrap_or(i64::MAX);
             (highest, sum, c.victims.len(), std::cmp::Reverse(earliest))
         };
         key(a).cmp(&key(b)).then(a.node_index.cmp(&b.node_index))
@@ -155,17 +130,9 @@ pub fn preempt(
         return Err(format!("preemption: {NEVER_POLICY}"));
     }
     // A pod that already preempted waits for its victims instead of preempting again.
-    let nominated = pod
-        .pod
-        .status
-        .as_ref()
-        .and_then(|s| s.nominated_node_name.as_deref());
+    let nominated = pod.pod.status.as_ref().and_then(|s| s.nominated_node_name.as_deref());
     if let Some(node) = nominated.and_then(|n| snapshot.node(n)) {
-        if node
-            .pods
-            .iter()
-            .any(|p| p.terminating() && p.priority < pod.priority)
-        {
+        if node.pods.iter().any(|p| p.terminating() && p.priority < pod.priority) {
             return Err(format!("preemption: {TERMINATING_VICTIM}"));
         }
     }
@@ -177,10 +144,7 @@ pub fn preempt(
             continue;
         }
         match select_victims_on_node(framework, state, pod, node, snapshot, skipped, pre_filter_failure) {
-            Ok(victims) if !victims.is_empty() => candidates.push(Candidate {
-                node_index: index,
-                victims,
-            }),
+            Ok(victims) if !victims.is_empty() => candidates.push(Candidate { node_index: index, victims }),
             Ok(_) => {
                 dry_run[index] = Some(Status::new(
                     Code::Error,
@@ -192,11 +156,7 @@ pub fn preempt(
     }
     match pick(&candidates) {
         Some(best) => Ok(Preemption {
-            node: snapshot
-                .nodes
-                .get(best.node_index)
-                .map(|n| n.name.clone())
-                .unwrap_or_default(),
+            node: snapshot.nodes.get(best.node_index).map(|n| n.name.clone()).unwrap_or_default(),
             victims: best
                 .victims
                 .iter()
@@ -210,14 +170,8 @@ pub fn preempt(
         }),
         None => {
             let not_helpful = Status::unresolvable(NOT_HELPFUL);
-            let per_node: Vec<&Status> = dry_run
-                .iter()
-                .map(|s| s.as_ref().unwrap_or(&not_helpful))
-                .collect();
-            Err(format!(
-                "preemption: {}",
-                fit_error_message(snapshot.nodes.len(), None, &per_node, None)
-            ))
+            let per_node: Vec<&Status> = dry_run.iter().map(|s| s.as_ref().unwrap_or(&not_helpful)).collect();
+            Err(format!("preemption: {}", fit_error_message(snapshot.nodes.len(), None, &per_node, None)))
         }
     }
 }

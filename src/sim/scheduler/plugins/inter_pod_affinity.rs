@@ -49,9 +49,7 @@ impl PreFilterPlugin for InterPodAffinity {
                 for term in &existing.required_anti_affinity {
                     if term.matches(pod) {
                         if let Some(v) = domain(node, &term.topology_key) {
-                            *existing_anti
-                                .entry((term.topology_key.clone(), v.clone()))
-                                .or_insert(0) += 1;
+                            *existing_anti.entry((term.topology_key.clone(), v.clone())).or_insert(0) += 1;
                         }
                     }
                 }
@@ -63,9 +61,7 @@ impl PreFilterPlugin for InterPodAffinity {
                 {
                     for term in &pod.required_affinity {
                         if let Some(v) = domain(node, &term.topology_key) {
-                            *affinity
-                                .entry((term.topology_key.clone(), v.clone()))
-                                .or_insert(0) += 1;
+                            *affinity.entry((term.topology_key.clone(), v.clone())).or_insert(0) += 1;
                         }
                     }
                 }
@@ -81,23 +77,13 @@ impl PreFilterPlugin for InterPodAffinity {
         if existing_anti.is_empty() && !incoming_terms {
             return Status::skip();
         }
-        state.write(
-            NAME,
-            FilterState {
-                existing_anti,
-                affinity,
-                anti,
-            },
-        );
+        state.write(NAME, FilterState { existing_anti, affinity, anti });
         Status::success()
     }
 }
 
 fn count_at(counts: &TopologyCounts, node: &NodeInfo, key: &str) -> i64 {
-    domain(node, key)
-        .and_then(|v| counts.get(&(key.to_string(), v.clone())))
-        .copied()
-        .unwrap_or(0)
+    domain(node, key).and_then(|v| counts.get(&(key.to_string(), v.clone()))).copied().unwrap_or(0)
 }
 
 impl FilterPlugin for InterPodAffinity {
@@ -111,17 +97,11 @@ impl FilterPlugin for InterPodAffinity {
         };
         if !pod.required_affinity.is_empty() {
             // All topology labels must exist on the node, even for the first pod of a group.
-            if pod
-                .required_affinity
-                .iter()
-                .any(|t| domain(node, &t.topology_key).is_none())
-            {
+            if pod.required_affinity.iter().any(|t| domain(node, &t.topology_key).is_none()) {
                 return Status::unresolvable(AFFINITY_REASON);
             }
-            let pods_exist = pod
-                .required_affinity
-                .iter()
-                .all(|t| count_at(&s.affinity, node, &t.topology_key) > 0);
+            let pods_exist =
+                pod.required_affinity.iter().all(|t| count_at(&s.affinity, node, &t.topology_key) > 0);
             // The first pod of a group that selects itself may go anywhere.
             let first_of_group =
                 s.affinity.is_empty() && pod.required_affinity.iter().all(|t| t.matches(pod));
@@ -129,19 +109,14 @@ impl FilterPlugin for InterPodAffinity {
                 return Status::unresolvable(AFFINITY_REASON);
             }
         }
-        if pod
-            .required_anti_affinity
-            .iter()
-            .any(|t| count_at(&s.anti, node, &t.topology_key) > 0)
-        {
+        if pod.required_anti_affinity.iter().any(|t| count_at(&s.anti, node, &t.topology_key) > 0) {
             return Status::unschedulable(ANTI_AFFINITY_REASON);
         }
         if !s.existing_anti.is_empty()
-            && node.labels().iter().any(|(k, v)| {
-                s.existing_anti
-                    .get(&(k.clone(), v.clone()))
-                    .is_some_and(|c| *c > 0)
-            })
+            && node
+                .labels()
+                .iter()
+                .any(|(k, v)| s.existing_anti.get(&(k.clone(), v.clone())).is_some_and(|c| *c > 0))
         {
             return Status::unschedulable(EXISTING_ANTI_AFFINITY_REASON);
         }
@@ -199,12 +174,7 @@ impl PreScorePlugin for InterPodAffinity {
         if scores.is_empty() {
             return Status::skip();
         }
-        state.write(
-            NAME,
-            ScoreState {
-                topology_scores: scores,
-            },
-        );
+        state.write(NAME, ScoreState { topology_scores: scores });
         Status::success()
     }
 }
@@ -222,10 +192,7 @@ impl ScorePlugin for InterPodAffinity {
         let Some(s) = state.read::<ScoreState>(NAME) else {
             return 0;
         };
-        node.labels()
-            .iter()
-            .filter_map(|(k, v)| s.topology_scores.get(&(k.clone(), v.clone())))
-            .sum()
+        node.labels().iter().filter_map(|(k, v)| s.topology_scores.get(&(k.clone(), v.clone()))).sum()
     }
 
     fn normalize(&self, state: &CycleState, _: &PodInfo, scores: &mut [i64]) {
@@ -235,11 +202,7 @@ impl ScorePlugin for InterPodAffinity {
         let min = scores.iter().copied().min().unwrap_or(0);
         let max = scores.iter().copied().max().unwrap_or(0);
         for score in scores.iter_mut() {
-            *score = if max > min {
-                MAX_NODE_SCORE * (*score - min) / (max - min)
-            } else {
-                0
-            };
+            *score = if max > min { MAX_NODE_SCORE * (*score - min) / (max - min) } else { 0 };
         }
     }
 }

@@ -31,11 +31,7 @@ pub fn required_matches(pod: &PodInfo, node: &NodeInfo) -> bool {
         return true;
     };
     let labels = node.labels();
-    let selector_ok = spec
-        .node_selector
-        .iter()
-        .flatten()
-        .all(|(k, v)| labels.get(k) == Some(v));
+    let selector_ok = spec.node_selector.iter().flatten().all(|(k, v)| labels.get(k) == Some(v));
     let required = spec
         .affinity
         .as_ref()

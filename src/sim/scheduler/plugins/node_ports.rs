@@ -15,10 +15,8 @@ impl FilterPlugin for NodePorts {
     }
 
     fn filter(&self, _: &CycleState, pod: &PodInfo, node: &NodeInfo, _: &ClusterSnapshot) -> Status {
-        let conflict = pod
-            .host_ports
-            .iter()
-            .any(|want| node.used_ports.iter().any(|used| used.conflicts(want)));
+        let conflict =
+            pod.host_ports.iter().any(|want| node.used_ports.iter().any(|used| used.conflicts(want)));
         if conflict {
             Status::unschedulable(REASON)
         } else {

@@ -49,18 +49,8 @@ pub fn insufficient_resources(pod: &PodInfo, node: &NodeInfo) -> Vec<Insufficien
             });
         }
     };
-    check(
-        "cpu",
-        req.milli_cpu,
-        node.requested.milli_cpu,
-        node.allocatable.milli_cpu,
-    );
-    check(
-        "memory",
-        req.memory,
-        node.requested.memory,
-        node.allocatable.memory,
-    );
+    check("cpu", req.milli_cpu, node.requested.milli_cpu, node.allocatable.milli_cpu);
+    check("memory", req.memory, node.requested.memory, node.allocatable.memory);
     check(
         "ephemeral-storage",
         req.ephemeral_storage,
@@ -108,14 +98,9 @@ impl ScorePlugin for NodeResourcesFit {
     }
 
     fn score(&self, _: &CycleState, pod: &PodInfo, node: &NodeInfo, _: &ClusterSnapshot) -> i64 {
-        let cpu = least_requested(
-            node.non_zero_milli_cpu + pod.non_zero_milli_cpu,
-            node.allocatable.milli_cpu,
-        );
-        let memory = least_requested(
-            node.non_zero_memory + pod.non_zero_memory,
-            node.allocatable.memory,
-        );
+        let cpu =
+            least_requested(node.non_zero_milli_cpu + pod.non_zero_milli_cpu, node.allocatable.milli_cpu);
+        let memory = least_requested(node.non_zero_memory + pod.non_zero_memory, node.allocatable.memory);
         (cpu + memory) / 2
     }
 }

@@ -27,12 +27,7 @@ impl FilterPlugin for NodeUnschedulable {
             effect: "NoSchedule".to_string(),
             ..Taint::default()
         };
-        let tolerations = pod
-            .pod
-            .spec
-            .as_ref()
-            .and_then(|s| s.tolerations.as_deref())
-            .unwrap_or(&[]);
+        let tolerations = pod.pod.spec.as_ref().and_then(|s| s.tolerations.as_deref()).unwrap_or(&[]);
         if tolerated_by_any(tolerations, &taint) {
             Status::success()
         } else {

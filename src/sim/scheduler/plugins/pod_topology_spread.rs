@@ -37,21 +37,14 @@ pub struct Constraint {
 fn owned_by_workload(pod: &PodInfo) -> bool {
     pod.pod.metadata.owner_references.iter().flatten().any(|o| {
         o.controller == Some(true)
-            && matches!(
-                o.kind.as_str(),
-                "ReplicaSet" | "StatefulSet" | "ReplicationController"
-            )
+            && matches!(o.kind.as_str(), "ReplicaSet" | "StatefulSet" | "ReplicationController")
     })
 }
 
 /// The pod's constraints, or the system defaults when it has none and belongs to a workload
 /// (selector: the pod's own labels, standing in for its owner's selector).
 pub fn constraints(pod: &PodInfo) -> Vec<Constraint> {
-    let declared = pod
-        .pod
-        .spec
-        .as_ref()
-        .and_then(|s| s.topology_spread_constraints.as_ref());
+    let declared = pod.pod.spec.as_ref().and_then(|s| s.topology_spread_constraints.as_ref());
     match declared {
         Some(list) if !list.is_empty() => list
             .iter()
@@ -94,18 +87,8 @@ fn node_included(c: &Constraint, pod: &PodInfo, node: &NodeInfo) -> bool {
         return false;
     }
     if c.honor_taints {
-        let tolerations = pod
-            .pod
-            .spec
-            .as_ref()
-            .and_then(|s| s.tolerations.as_deref())
-            .unwrap_or(&[]);
-        let taints = node
-            .node
-            .spec
-            .as_ref()
-            .and_then(|s| s.taints.as_deref())
-            .unwrap_or(&[]);
+        let tolerations = pod.pod.spec.as_ref().and_then(|s| s.tolerations.as_deref()).unwrap_or(&[]);
+        let taints = node.node.spec.as_ref().and_then(|s| s.taints.as_deref()).unwrap_or(&[]);
         if taints.iter().any(|t| {
             (t.effect == "NoSchedule" || t.effect == "NoExecute") && !tolerated_by_any(tolerations, t)
         }) {
@@ -116,9 +99,7 @@ fn node_included(c: &Constraint, pod: &PodInfo, node: &NodeInfo) -> bool {
 }
 
 fn has_all_keys(constraints: &[Constraint], node: &NodeInfo) -> bool {
-    constraints
-        .iter()
-        .all(|c| node.labels().contains_key(&c.topology_key))
+    constraints.iter().all(|c| node.labels().contains_key(&c.topology_key))
 }
 
 fn matching_pods(c: &Constraint, pod: &PodInfo, node: &NodeInfo) -> i64 {
@@ -173,14 +154,7 @@ impl PreFilterPlugin for PodTopologySpread {
                 }
             })
             .collect();
-        state.write(
-            NAME,
-            FilterState {
-                constraints: hard,
-                counts,
-                minimums,
-            },
-        );
+        state.write(NAME, FilterState { constraints: hard, counts, minimums });
         Status::success()
     }
 }
@@ -219,11 +193,7 @@ struct ScoreState {
 }
 
 fn declares_constraints(pod: &PodInfo) -> bool {
-    pod.pod
-        .spec
-        .as_ref()
-        .and_then(|s| s.topology_spread_constraints.as_ref())
-        .is_some_and(|c| !c.is_empty())
+    pod.pod.spec.as_ref().and_then(|s| s.topology_spread_constraints.as_ref()).is_some_and(|c| !c.is_empty())
 }
 
 /// A node's domain for a constraint; without the label it is the empty value, as upstream.
@@ -264,15 +234,12 @@ impl PreScorePlugin for PodTopologySpread {
             hostname_domains += 1;
             for (i, c) in soft.iter().enumerate() {
                 if c.topology_key != HOSTNAME_KEY {
-                    counts[i]
-                        .entry(domain_of(node, &c.topology_key).to_string())
-                        .or_insert(0);
+                    counts[i].entry(domain_of(node, &c.topology_key).to_string()).or_insert(0);
                 }
             }
         }
-        let every_node_has_keys = soft
-            .iter()
-            .all(|c| snapshot.label_key_nodes.get(&c.topology_key) == Some(&snapshot.nodes.len()));
+        let every_node_has_keys =
+            soft.iter().all(|c| snapshot.label_key_nodes.get(&c.topology_key) == Some(&snapshot.nodes.len()));
         for (i, c) in soft.iter().enumerate() {
             if c.topology_key == HOSTNAME_KEY {
                 continue;
@@ -286,10 +253,7 @@ impl PreScorePlugin for PodTopologySpread {
                         continue;
                     }
                     for (value, slot) in counts[i].iter_mut() {
-                        *slot += domains
-                            .get(&(c.topology_key.clone(), value.clone()))
-                            .copied()
-                            .unwrap_or(0);
+                        *slot += domains.get(&(c.topology_key.clone(), value.clone())).copied().unwrap_or(0);
                     }
                 }
                 continue;
@@ -310,23 +274,11 @@ impl PreScorePlugin for PodTopologySpread {
             .iter()
             .zip(&counts)
             .map(|(c, domains)| {
-                let size = if c.topology_key == HOSTNAME_KEY {
-                    hostname_domains
-                } else {
-                    domains.len()
-                };
+                let size = if c.topology_key == HOSTNAME_KEY { hostname_domains } else { domains.len() };
                 ((size + 2) as f64).ln()
             })
             .collect();
-        state.write(
-            NAME,
-            ScoreState {
-                constraints: soft,
-                weights,
-                counts,
-                ignored,
-            },
-        );
+        state.write(NAME, ScoreState { constraints: soft, weights, counts, ignored });
         Status::success()
     }
 }
@@ -363,13 +315,7 @@ impl ScorePlugin for PodTopologySpread {
         let Some(s) = state.read::<ScoreState>(NAME) else {
             return;
         };
-        let considered = || {
-            scores
-                .iter()
-                .zip(&s.ignored)
-                .filter(|(_, ignored)| !**ignored)
-                .map(|(v, _)| *v)
-        };
+        let considered = || scores.iter().zip(&s.ignored).filter(|(_, ignored)| !**ignored).map(|(v, _)| *v);
         let min = considered().min().unwrap_or(0);
         let max = considered().max().unwrap_or(0);
         for (score, ignored) in scores.iter_mut().zip(&s.ignored) {

@@ -12,19 +12,11 @@ pub const WEIGHT: i64 = 3;
 pub struct TaintToleration;
 
 fn tolerations(pod: &PodInfo) -> &[k8s_openapi::api::core::v1::Toleration] {
-    pod.pod
-        .spec
-        .as_ref()
-        .and_then(|s| s.tolerations.as_deref())
-        .unwrap_or(&[])
+    pod.pod.spec.as_ref().and_then(|s| s.tolerations.as_deref()).unwrap_or(&[])
 }
 
 fn taints(node: &NodeInfo) -> &[k8s_openapi::api::core::v1::Taint] {
-    node.node
-        .spec
-        .as_ref()
-        .and_then(|s| s.taints.as_deref())
-        .unwrap_or(&[])
+    node.node.spec.as_ref().and_then(|s| s.taints.as_deref()).unwrap_or(&[])
 }
 
 impl FilterPlugin for TaintToleration {
@@ -59,11 +51,7 @@ impl ScorePlugin for TaintToleration {
         // Only tolerations that could apply to PreferNoSchedule count here.
         let tolerations: Vec<_> = tolerations(pod)
             .iter()
-            .filter(|t| {
-                t.effect
-                    .as_deref()
-                    .is_none_or(|e| e.is_empty() || e == "PreferNoSchedule")
-            })
+            .filter(|t| t.effect.as_deref().is_none_or(|e| e.is_empty() || e == "PreferNoSchedule"))
             .cloned()
             .collect();
         taints(node)

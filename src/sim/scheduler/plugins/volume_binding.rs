@@ -38,27 +38,16 @@ pub fn claim_names(pod: &PodInfo) -> Vec<String> {
 }
 
 fn class_of(claim: &PersistentVolumeClaim) -> String {
-    claim
-        .spec
-        .as_ref()
-        .and_then(|s| s.storage_class_name.clone())
-        .unwrap_or_default()
+    claim.spec.as_ref().and_then(|s| s.storage_class_name.clone()).unwrap_or_default()
 }
 
 fn volume_name(claim: &PersistentVolumeClaim) -> Option<&str> {
-    claim
-        .spec
-        .as_ref()
-        .and_then(|s| s.volume_name.as_deref())
-        .filter(|n| !n.is_empty())
+    claim.spec.as_ref().and_then(|s| s.volume_name.as_deref()).filter(|n| !n.is_empty())
 }
 
 fn volume_fits_node(volume: &PersistentVolume, node: &NodeInfo) -> bool {
-    let required = volume
-        .spec
-        .as_ref()
-        .and_then(|s| s.node_affinity.as_ref())
-        .and_then(|a| a.required.as_ref());
+    let required =
+        volume.spec.as_ref().and_then(|s| s.node_affinity.as_ref()).and_then(|a| a.required.as_ref());
     required.is_none_or(|r| any_term_matches(&r.node_selector_terms, &node.node))
 }
 
@@ -79,10 +68,7 @@ pub fn find_matching_volume<'a>(
     snapshot: &'a ClusterSnapshot,
 ) -> Option<&'a PersistentVolume> {
     let spec = claim.spec.as_ref();
-    let wanted = storage(
-        spec.and_then(|s| s.resources.as_ref())
-            .and_then(|r| r.requests.as_ref()),
-    );
+    let wanted = storage(spec.and_then(|s| s.resources.as_ref()).and_then(|r| r.requests.as_ref()));
     let modes = spec.and_then(|s| s.access_modes.clone()).unwrap_or_default();
     let class = class_of(claim);
     snapshot
@@ -93,16 +79,10 @@ pub fn find_matching_volume<'a>(
                 return false;
             };
             let free = pv_spec.claim_ref.is_none()
-                && pv
-                    .status
-                    .as_ref()
-                    .and_then(|s| s.phase.as_deref())
-                    .is_none_or(|p| p == "Available");
+                && pv.status.as_ref().and_then(|s| s.phase.as_deref()).is_none_or(|p| p == "Available");
             free && pv_spec.storage_class_name.clone().unwrap_or_default() == class
                 && storage(pv_spec.capacity.as_ref()) >= wanted
-                && modes
-                    .iter()
-                    .all(|m| pv_spec.access_modes.iter().flatten().any(|have| have == m))
+                && modes.iter().all(|m| pv_spec.access_modes.iter().flatten().any(|have| have == m))
                 && volume_fits_node(pv, node)
         })
         .min_by_key(|pv| storage(pv.spec.as_ref().and_then(|s| s.capacity.as_ref())))
@@ -152,10 +132,7 @@ pub fn claim_bindings(pod: &PodInfo, node_name: &str, snapshot: &ClusterSnapshot
                 volume: pv.metadata.name.clone().unwrap_or_default(),
             }),
             None if class.is_some_and(|c| c.provisioner != NO_PROVISIONER) => {
-                out.push(ClaimBinding::Provision {
-                    claim: name,
-                    node: node_name.to_string(),
-                })
+                out.push(ClaimBinding::Provision { claim: name, node: node_name.to_string() })
             }
             None => {}
         }
@@ -186,11 +163,9 @@ impl PreFilterPlugin for VolumeBinding {
                 claims.bound.push(claim.clone());
                 continue;
             }
-            let wait_for_consumer = snapshot
-                .storage_classes
-                .get(&class_of(claim))
-                .and_then(|c| c.volume_binding_mode.as_deref())
-                == Some("WaitForFirstConsumer");
+            let wait_for_consumer =
+                snapshot.storage_classes.get(&class_of(claim)).and_then(|c| c.volume_binding_mode.as_deref())
+                    == Some("WaitForFirstConsumer");
             if wait_for_consumer {
                 claims.delayed.push(claim.clone());
             } else {
@@ -226,10 +201,7 @@ impl FilterPlugin for VolumeBinding {
             }
         }
         for claim in &claims.delayed {
-            let provisioner = snapshot
-                .storage_classes
-                .get(&class_of(claim))
-                .map(|c| c.provisioner.as_str());
+            let provisioner = snapshot.storage_classes.get(&class_of(claim)).map(|c| c.provisioner.as_str());
             let dynamic = provisioner.is_some_and(|p| p != NO_PROVISIONER);
             if !dynamic && !static_volume_available(claim, node, snapshot) {
                 reasons.push(BIND_CONFLICT.to_string());

@@ -19,15 +19,12 @@ impl PreFilterPlugin for VolumeRestrictions {
         let exclusive: Vec<String> = claim_names(pod)
             .into_iter()
             .filter(|name| {
-                snapshot
-                    .claims
-                    .get(&(pod.namespace.clone(), name.clone()))
-                    .is_some_and(|c| {
-                        c.spec
-                            .as_ref()
-                            .and_then(|s| s.access_modes.as_ref())
-                            .is_some_and(|m| m.iter().any(|mode| mode == "ReadWriteOncePod"))
-                    })
+                snapshot.claims.get(&(pod.namespace.clone(), name.clone())).is_some_and(|c| {
+                    c.spec
+                        .as_ref()
+                        .and_then(|s| s.access_modes.as_ref())
+                        .is_some_and(|m| m.iter().any(|mode| mode == "ReadWriteOncePod"))
+                })
             })
             .collect();
         if exclusive.is_empty() {

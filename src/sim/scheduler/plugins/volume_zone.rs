@@ -52,10 +52,7 @@ impl FilterPlugin for VolumeZone {
             for key in TOPOLOGY_LABELS {
                 let Some(wanted) = labels.get(*key) else { continue };
                 // Multi-zone volumes list their zones separated by "__".
-                let fits = node
-                    .labels()
-                    .get(*key)
-                    .is_some_and(|have| wanted.split("__").any(|z| z == have));
+                let fits = node.labels().get(*key).is_some_and(|have| wanted.split("__").any(|z| z == have));
                 if !fits {
                     return Status::unresolvable(REASON);
                 }
