@@ -91,3 +91,24 @@ async fn editor_text_is_saved_even_when_it_is_not_valid_yaml() {
     let saved = podlab::ui::persistence::load().expect("the workspace was saved");
     assert_eq!(saved.files[0].1, "kind: Pod\n  broken: [yaml");
 }
+
+#[wasm_bindgen_test]
+async fn apply_creates_the_pod_and_the_cluster_view_places_it_on_a_worker() {
+    let root = mount().await;
+    find(&root, "apply").dyn_into::<web_sys::HtmlElement>().unwrap().click();
+    sleep(Duration::from_millis(20)).await;
+    let output = find(&root, "terminal-output").text_content().unwrap();
+    assert!(output.contains("pod/hello created"), "{output}");
+    // Let virtual time pass so the scheduler binds it.
+    sleep(Duration::from_millis(400)).await;
+    let chips = root.query_selector_all("[data-testid='pod-chip']").unwrap();
+    assert_eq!(chips.length(), 1);
+    let card = chips.get(0).unwrap().parent_node().unwrap().parent_node().unwrap();
+    let card: Element = card.dyn_into().unwrap();
+    assert_eq!(
+        card.get_attribute("data-testid").as_deref(),
+        Some("node-card"),
+        "the pod sits on a node card"
+    );
+    assert!(!card.text_content().unwrap().contains("control-plane"), "never on the tainted control plane");
+}

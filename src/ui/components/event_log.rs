@@ -1,40 +1,36 @@
-//! The event log: the newest changes recorded in the simulation's trace.
+//! The event log: the cluster's Events as `kubectl get events` prints them, newest last.
+
+use std::rc::Rc;
 
 use yew::prelude::*;
 
 use super::use_workspace;
-
-/// How many trace entries the log shows.
-const SHOWN: usize = 200;
+use crate::kubectl::output::print_table;
+use crate::kubectl::printers::TableOptions;
+use crate::sim::api::Object;
 
 /// The event log pane.
 #[function_component(EventLog)]
 pub fn event_log() -> Html {
     let workspace = use_workspace();
     let sim = workspace.sim.borrow();
-    let entries = sim.trace().entries();
-    let rows: Html = entries
-        .iter()
-        .rev()
-        .take(SHOWN)
-        .map(|e| {
-            html! {
-                <tr>
-                    <td class="time">{e.time.to_string()}</td>
-                    <td class="kind">{format!("{:?}", e.kind)}</td>
-                    <td class="subject">{e.subject.to_string()}</td>
-                    <td class="detail">{e.detail.clone()}</td>
-                </tr>
-            }
-        })
-        .collect();
+    let mut events: Vec<Rc<Object>> = sim.store().list("Event", None).cloned().collect();
+    // kubectl lists events by name; a log reads better in the order they last happened.
+    events.sort_by_key(|e| {
+        e.as_event()
+            .and_then(|e| e.last_timestamp.as_ref().or(e.first_timestamp.as_ref()))
+            .map(|t| t.0.as_second())
+    });
+    let options = TableOptions { namespace_column: true, ..TableOptions::default() };
+    let table = if events.is_empty() {
+        "No events yet.".to_string()
+    } else {
+        print_table("Event", &events, sim.now_unix(), &options)
+    };
     html! {
         <div class="event-log" data-testid="event-log">
             <h2>{"Events"}</h2>
-            <table>
-                <thead><tr><th>{"TIME"}</th><th>{"KIND"}</th><th>{"OBJECT"}</th><th>{"CHANGE"}</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
+            <pre class="event-table">{table}</pre>
         </div>
     }
 }
