@@ -11,6 +11,7 @@
 
 pub mod queue;
 pub mod rng;
+pub mod runtime;
 pub mod time;
 pub mod trace;
 
