@@ -16,6 +16,8 @@ pub mod pi;
 pub mod process;
 pub mod programs;
 pub mod shell;
+#[cfg(test)]
+pub(crate) mod testing;
 
 #[cfg(test)]
 mod tests;

@@ -202,6 +202,12 @@ impl ContainerFs {
         self.mounts.push(Mount { path: absolute_path("/", path), volume, sub_path: sub, read_only });
     }
 
+    /// Writes a file into the container's own layer, creating its directories (image content,
+    /// files the kubelet writes such as `/etc/hosts`).
+    pub fn put_file(&mut self, path: &str, content: &str) {
+        self.root.borrow_mut().put_file(path, content);
+    }
+
     /// The mounts, in the order they were made.
     pub fn mounts(&self) -> &[Mount] {
         &self.mounts
