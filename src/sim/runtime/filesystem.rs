@@ -80,7 +80,13 @@ impl Volume {
     pub fn put_file(&mut self, path: &str, content: &str) {
         let key = normalise(path);
         let mut parent = String::new();
-        for part in key.split('/').collect::<Vec<_>>().split_last().map(|(_, p)| p.to_vec()).unwrap_or_default() {
+        for part in key
+            .split('/')
+            .collect::<Vec<_>>()
+            .split_last()
+            .map(|(_, p)| p.to_vec())
+            .unwrap_or_default()
+        {
             if !parent.is_empty() {
                 parent.push('/');
             }
@@ -120,7 +126,9 @@ impl Volume {
         }
         match self.entries.get(key)? {
             Entry::Dir => Some(FileKind::Dir),
-            Entry::File(content) => Some(FileKind::File { size: content.len() as u64 }),
+            Entry::File(content) => Some(FileKind::File {
+                size: content.len() as u64,
+            }),
         }
     }
 
@@ -134,7 +142,11 @@ impl Volume {
     }
 
     fn children(&self, key: &str) -> Vec<String> {
-        let prefix = if key.is_empty() { String::new() } else { format!("{key}/") };
+        let prefix = if key.is_empty() {
+            String::new()
+        } else {
+            format!("{key}/")
+        };
         self.entries
             .range(prefix.clone()..)
             .take_while(|(k, _)| k.starts_with(&prefix))
@@ -163,7 +175,11 @@ fn normalise(path: &str) -> String {
 
 /// Resolves `path` against the working directory `cwd` into a clean absolute path.
 pub fn absolute_path(cwd: &str, path: &str) -> String {
-    let joined = if path.starts_with('/') { path.to_string() } else { format!("{cwd}/{path}") };
+    let joined = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("{cwd}/{path}")
+    };
     format!("/{}", normalise(&joined))
 }
 
@@ -189,7 +205,10 @@ pub struct ContainerFs {
 impl ContainerFs {
     /// A filesystem over the container's own (writable) layer.
     pub fn new(root: Volume) -> ContainerFs {
-        ContainerFs { root: Rc::new(RefCell::new(root)), mounts: Vec::new() }
+        ContainerFs {
+            root: Rc::new(RefCell::new(root)),
+            mounts: Vec::new(),
+        }
     }
 
     /// Mounts `volume` at `path` (a `subPath` of "" mounts the whole volume). A mount at a
@@ -199,7 +218,12 @@ impl ContainerFs {
         if !sub.is_empty() && volume.borrow().kind(&sub).is_none() {
             volume.borrow_mut().put_dir(&sub);
         }
-        self.mounts.push(Mount { path: absolute_path("/", path), volume, sub_path: sub, read_only });
+        self.mounts.push(Mount {
+            path: absolute_path("/", path),
+            volume,
+            sub_path: sub,
+            read_only,
+        });
     }
 
     /// Writes a file into the container's own layer, creating its directories (image content,
@@ -218,7 +242,8 @@ impl ContainerFs {
         let clean = absolute_path("/", path);
         let mut best: Option<&Mount> = None;
         for mount in &self.mounts {
-            let inside = clean == mount.path || clean.starts_with(&format!("{}/", mount.path.trim_end_matches('/')));
+            let inside =
+                clean == mount.path || clean.starts_with(&format!("{}/", mount.path.trim_end_matches('/')));
             if inside && best.is_none_or(|b| mount.path.len() >= b.path.len()) {
                 best = Some(mount);
             }
@@ -386,7 +411,11 @@ impl ContainerFs {
         let (volume, key, _) = self.resolve(path);
         let mut names: Vec<String> = volume.borrow().children(&key);
         let clean = absolute_path("/", path);
-        let prefix = if clean == "/" { "/".to_string() } else { format!("{clean}/") };
+        let prefix = if clean == "/" {
+            "/".to_string()
+        } else {
+            format!("{clean}/")
+        };
         for mount in &self.mounts {
             if let Some(rest) = mount.path.strip_prefix(&prefix) {
                 if !rest.is_empty() && !rest.contains('/') && !names.iter().any(|n| n == rest) {

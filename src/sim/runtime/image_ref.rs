@@ -26,10 +26,12 @@ pub struct InvalidImageName {
 impl ImageRef {
     /// Parses a reference; an unparsable one is an [`InvalidImageName`].
     pub fn parse(text: &str) -> Result<ImageRef, InvalidImageName> {
-        let invalid = |detail: &str| InvalidImageName {
+        let invalid = |detail: &str| {
+            InvalidImageName {
             message: format!(
                 "Failed to apply default image tag \"{text}\": couldn't parse image name \"{text}\": invalid reference format{detail}"
             ),
+        }
         };
         if text.is_empty() || text.trim() != text || text.len() > 255 {
             return Err(invalid(""));
@@ -37,7 +39,11 @@ impl ImageRef {
         let (name_and_tag, digest) = match text.split_once('@') {
             Some((name, digest)) => {
                 let hex = digest.strip_prefix("sha256:").ok_or_else(|| invalid(""))?;
-                if hex.len() != 64 || !hex.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c)) {
+                if hex.len() != 64
+                    || !hex
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+                {
                     return Err(invalid(""));
                 }
                 (name, Some(digest.to_string()))
@@ -53,8 +59,13 @@ impl ImageRef {
         if let Some(tag) = &tag {
             let valid = !tag.is_empty()
                 && tag.len() <= 128
-                && tag.chars().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
-                && tag.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+                && tag
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                && tag
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
             if !valid {
                 return Err(invalid(""));
             }
@@ -76,9 +87,17 @@ impl ImageRef {
                 return Err(invalid(": repository name must be lowercase"));
             }
             let valid = !component.is_empty()
-                && component.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
-                && component.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-                && component.chars().last().is_some_and(|c| c.is_ascii_alphanumeric());
+                && component
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+                && component
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphanumeric())
+                && component
+                    .chars()
+                    .last()
+                    .is_some_and(|c| c.is_ascii_alphanumeric());
             if !valid {
                 return Err(invalid(""));
             }
@@ -87,7 +106,13 @@ impl ImageRef {
         if registry == "docker.io" && components.len() == 1 {
             repository = format!("library/{repository}");
         }
-        Ok(ImageRef { original: text.to_string(), registry, repository, tag, digest })
+        Ok(ImageRef {
+            original: text.to_string(),
+            registry,
+            repository,
+            tag,
+            digest,
+        })
     }
 
     /// The tag, `latest` when none is given.

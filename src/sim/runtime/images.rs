@@ -15,19 +15,37 @@ use crate::sim::time::SimDuration;
 #[derive(Clone, Copy, Debug)]
 pub enum TagRule {
     Exact(&'static str),
-    Version { major: (u32, u32), minor: (u32, u32), max_patch: u32, suffixes: &'static [&'static str] },
+    Version {
+        major: (u32, u32),
+        minor: (u32, u32),
+        max_patch: u32,
+        suffixes: &'static [&'static str],
+    },
 }
 
 impl TagRule {
     fn matches(&self, tag: &str) -> bool {
         match self {
             TagRule::Exact(exact) => tag == *exact,
-            TagRule::Version { major, minor, max_patch, suffixes } => suffixes.iter().any(|suffix| {
-                let Some(version) = tag.strip_suffix(suffix) else { return false };
+            TagRule::Version {
+                major,
+                minor,
+                max_patch,
+                suffixes,
+            } => suffixes.iter().any(|suffix| {
+                let Some(version) = tag.strip_suffix(suffix) else {
+                    return false;
+                };
                 let parts: Vec<&str> = version.split('.').collect();
                 let numbers: Option<Vec<u32>> = parts
                     .iter()
-                    .map(|p| if p.is_empty() || (p.len() > 1 && p.starts_with('0')) { None } else { p.parse().ok() })
+                    .map(|p| {
+                        if p.is_empty() || (p.len() > 1 && p.starts_with('0')) {
+                            None
+                        } else {
+                            p.parse().ok()
+                        }
+                    })
                     .collect();
                 match numbers.as_deref() {
                     Some([m]) => (major.0..=major.1).contains(m),
@@ -78,7 +96,9 @@ pub enum Resolution {
     /// generic long-lived server.
     Generic,
     /// The registry's error, as the CRI reports it.
-    NotFound { message: String },
+    NotFound {
+        message: String,
+    },
 }
 
 /// The default page of nginx (615 bytes).
@@ -95,7 +115,13 @@ const MYAPP_INDEX_HTML: &str = "Hello MyApp | Version: v1 | <a href=\"hostname.h
 const NO_SUFFIX: &[&str] = &[""];
 
 fn nginx_version(tag: &str) -> String {
-    let known = [("1.29", "1.29.3"), ("1.28", "1.28.0"), ("1.27", "1.27.5"), ("1.26", "1.26.3"), ("1.25", "1.25.5")];
+    let known = [
+        ("1.29", "1.29.3"),
+        ("1.28", "1.28.0"),
+        ("1.27", "1.27.5"),
+        ("1.26", "1.26.3"),
+        ("1.25", "1.25.5"),
+    ];
     let base = tag.split('-').next().unwrap_or(tag);
     match base {
         "latest" | "mainline" | "alpine" | "perl" | "alpine-slim" | "" => "1.29.3".to_string(),
@@ -104,7 +130,13 @@ fn nginx_version(tag: &str) -> String {
             .iter()
             .find(|(minor, _)| *minor == base)
             .map(|(_, full)| full.to_string())
-            .unwrap_or_else(|| if base.matches('.').count() == 2 { base.to_string() } else { format!("{base}.0") }),
+            .unwrap_or_else(|| {
+                if base.matches('.').count() == 2 {
+                    base.to_string()
+                } else {
+                    format!("{base}.0")
+                }
+            }),
     }
 }
 
@@ -121,8 +153,10 @@ fn tag_as_version(tag: &str) -> String {
     tag.split('-').next().unwrap_or(tag).to_string()
 }
 
-const NGINX_PROGRAMS: &[(&str, ImageProgram)] =
-    &[("nginx", ImageProgram::Nginx), ("/docker-entrypoint.sh", ImageProgram::NginxEntrypoint)];
+const NGINX_PROGRAMS: &[(&str, ImageProgram)] = &[
+    ("nginx", ImageProgram::Nginx),
+    ("/docker-entrypoint.sh", ImageProgram::NginxEntrypoint),
+];
 
 /// Every catalogued image.
 pub static CATALOG: &[ImageEntry] = &[
@@ -675,7 +709,9 @@ fn canonical_name(reference: &ImageRef) -> String {
         other => other,
     };
     let repository = match (registry, reference.repository.as_str()) {
-        ("gcr.io", "google-samples/gb-frontend") | ("docker.io", "paulczar/gb-frontend") | ("docker.io", "corelab/gb-frontend") => {
+        ("gcr.io", "google-samples/gb-frontend")
+        | ("docker.io", "paulczar/gb-frontend")
+        | ("docker.io", "corelab/gb-frontend") => {
             return "us-docker.pkg.dev/google-samples/containers/gke/gb-frontend".to_string()
         }
         ("gcr.io", "google_containers/busybox") => return "registry.k8s.io/busybox".to_string(),
@@ -709,9 +745,15 @@ pub fn repository_not_found_message(reference: &ImageRef) -> String {
 /// Names that say they do not exist (`non-existing-repo/non-existing-image`): the docs use
 /// them to show pull failures, so they fail here too.
 fn names_missing_repository(repository: &str) -> bool {
-    ["non-existing", "nonexistent", "non-existent", "doesnotexist", "does-not-exist"]
-        .iter()
-        .any(|marker| repository.contains(marker))
+    [
+        "non-existing",
+        "nonexistent",
+        "non-existent",
+        "doesnotexist",
+        "does-not-exist",
+    ]
+    .iter()
+    .any(|marker| repository.contains(marker))
 }
 
 /// Resolves a reference against the catalog.
@@ -725,19 +767,26 @@ pub fn resolve(reference: &ImageRef) -> Resolution {
         if entry.tags.iter().any(|rule| rule.matches(tag)) {
             return Resolution::Found(entry);
         }
-        return Resolution::NotFound { message: tag_not_found_message(reference) };
+        return Resolution::NotFound {
+            message: tag_not_found_message(reference),
+        };
     }
     if reference.is_official_candidate() || names_missing_repository(&reference.repository) {
-        return Resolution::NotFound { message: repository_not_found_message(reference) };
+        return Resolution::NotFound {
+            message: repository_not_found_message(reference),
+        };
     }
     Resolution::Generic
 }
 
 /// The size a generic image reports (deterministic from its name: 20–120 MB).
 pub fn generic_size(reference: &ImageRef) -> u64 {
-    let hash = reference.normalized().bytes().fold(1_469_598_103_934_665_603u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(1_099_511_628_211)
-    });
+    let hash = reference
+        .normalized()
+        .bytes()
+        .fold(1_469_598_103_934_665_603u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(1_099_511_628_211)
+        });
     20_000_000 + hash % 100_000_000
 }
 

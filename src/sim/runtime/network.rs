@@ -25,7 +25,11 @@ pub enum ServerModel {
     /// The pause container: listens nowhere, stops cleanly.
     Pause,
     /// A server speaking its own TCP protocol (redis, mysql…); `grpc` = answers gRPC health.
-    Tcp { name: String, grpc: bool, stop_exit: i32 },
+    Tcp {
+        name: String,
+        grpc: bool,
+        stop_exit: i32,
+    },
     /// An image the catalog does not know: HTTP 200 on any path, gRPC SERVING.
     Generic,
     /// An HTTP application answering `body` on every path.
@@ -44,8 +48,14 @@ pub struct SignalReaction {
 impl ServerModel {
     /// The reaction to `signal` (SIGKILL is handled by the process itself).
     pub fn on_signal(&self, signal: Signal) -> SignalReaction {
-        let exit = |code: i32| SignalReaction { log: Vec::new(), exit_code: Some(code) };
-        let ignore = SignalReaction { log: Vec::new(), exit_code: None };
+        let exit = |code: i32| SignalReaction {
+            log: Vec::new(),
+            exit_code: Some(code),
+        };
+        let ignore = SignalReaction {
+            log: Vec::new(),
+            exit_code: None,
+        };
         match self {
             ServerModel::Nginx { .. } => match signal {
                 Signal::Quit => SignalReaction {
@@ -57,7 +67,11 @@ impl ServerModel {
                 },
                 Signal::Term | Signal::Int => SignalReaction {
                     log: vec![
-                        format!("[notice] 1#1: signal {} ({}) received, exiting", signal.number(), signal.name()),
+                        format!(
+                            "[notice] 1#1: signal {} ({}) received, exiting",
+                            signal.number(),
+                            signal.name()
+                        ),
                         "[notice] 1#1: exit".to_string(),
                     ],
                     exit_code: Some(0),
@@ -130,7 +144,10 @@ pub struct PodNetwork {
 
 impl PodNetwork {
     pub fn new(ip: &str) -> PodNetwork {
-        PodNetwork { ip: ip.to_string(), listeners: BTreeMap::new() }
+        PodNetwork {
+            ip: ip.to_string(),
+            listeners: BTreeMap::new(),
+        }
     }
 
     /// Binds `port` for `container`; fails if anyone in the pod already listens there.
@@ -138,7 +155,13 @@ impl PodNetwork {
         if self.listeners.contains_key(&port) {
             return Err(BindError::AddressInUse);
         }
-        self.listeners.insert(port, Listener { container: container.to_string(), server });
+        self.listeners.insert(
+            port,
+            Listener {
+                container: container.to_string(),
+                server,
+            },
+        );
         Ok(())
     }
 
@@ -184,7 +207,11 @@ fn response(status: u16, server: &str, content_type: &str, body: String) -> Http
     }
     headers.push(("Content-Type".to_string(), content_type.to_string()));
     headers.push(("Content-Length".to_string(), body.len().to_string()));
-    HttpResponse { status, headers, body }
+    HttpResponse {
+        status,
+        headers,
+        body,
+    }
 }
 
 /// nginx's 404 page for a given version.
@@ -201,7 +228,11 @@ const HTTPD_NOT_FOUND: &str = "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN
 fn static_file(fs: Option<&ContainerFs>, docroot: &str, path: &str) -> Option<String> {
     let fs = fs?;
     let clean = path.split(['?', '#']).next().unwrap_or("/");
-    let mut file = format!("{}/{}", docroot.trim_end_matches('/'), clean.trim_start_matches('/'));
+    let mut file = format!(
+        "{}/{}",
+        docroot.trim_end_matches('/'),
+        clean.trim_start_matches('/')
+    );
     if file.ends_with('/') || fs.is_dir(&file) {
         file = format!("{}/index.html", file.trim_end_matches('/'));
     }
@@ -237,7 +268,12 @@ pub fn answer_http(
             let server_header = format!("Apache/{version} (Unix)");
             match static_file(fs, docroot, path) {
                 Some(body) => response(200, &server_header, "text/html", body),
-                None => response(404, &server_header, "text/html; charset=iso-8859-1", HTTPD_NOT_FOUND.to_string()),
+                None => response(
+                    404,
+                    &server_header,
+                    "text/html; charset=iso-8859-1",
+                    HTTPD_NOT_FOUND.to_string(),
+                ),
             }
         }
         ServerModel::AgnhostLiveness { started } => {
@@ -250,18 +286,38 @@ pub fn answer_http(
                     response(200, "", "text/plain; charset=utf-8", "ok".to_string())
                 }
             } else {
-                response(404, "", "text/plain; charset=utf-8", "404 page not found\n".to_string())
+                response(
+                    404,
+                    "",
+                    "text/plain; charset=utf-8",
+                    "404 page not found\n".to_string(),
+                )
             }
         }
         ServerModel::AgnhostNetexec { hostname } => {
             let route = path.split('?').next().unwrap_or("/");
             match route {
                 "/hostname" => response(200, "", "text/plain; charset=utf-8", hostname.clone()),
-                "/echo" => response(200, "", "text/plain; charset=utf-8", query_param(path, "msg").unwrap_or_default()),
+                "/echo" => response(
+                    200,
+                    "",
+                    "text/plain; charset=utf-8",
+                    query_param(path, "msg").unwrap_or_default(),
+                ),
                 "/healthz" => response(200, "", "text/plain; charset=utf-8", String::new()),
                 "/exit" => response(200, "", "text/plain; charset=utf-8", String::new()),
-                "/" => response(200, "", "text/plain; charset=utf-8", format!("NOW: {}", now.as_millis())),
-                _ => response(404, "", "text/plain; charset=utf-8", "404 page not found\n".to_string()),
+                "/" => response(
+                    200,
+                    "",
+                    "text/plain; charset=utf-8",
+                    format!("NOW: {}", now.as_millis()),
+                ),
+                _ => response(
+                    404,
+                    "",
+                    "text/plain; charset=utf-8",
+                    "404 page not found\n".to_string(),
+                ),
             }
         }
         ServerModel::AgnhostServeHostname { hostname } => {

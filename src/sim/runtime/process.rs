@@ -79,9 +79,16 @@ fn is_shell(name: &str) -> Option<ShellFlavor> {
 impl Process {
     /// Starts `argv` (already combined by [`effective_argv`]) in a container whose image
     /// provides `toolbox`; `fs` is checked for script files named by path.
-    pub fn spawn(argv: &[String], toolbox: &Toolbox, fs: &ContainerFs, role: ProcessRole) -> Result<Process, StartError> {
+    pub fn spawn(
+        argv: &[String],
+        toolbox: &Toolbox,
+        fs: &ContainerFs,
+        role: ProcessRole,
+    ) -> Result<Process, StartError> {
         let Some(program) = argv.first() else {
-            return Err(StartError { program: String::new() });
+            return Err(StartError {
+                program: String::new(),
+            });
         };
         let mut toolbox = toolbox.clone();
         let pid1 = matches!(role, ProcessRole::Main { pid1: true });
@@ -94,18 +101,28 @@ impl Process {
                 _ => toolbox.has_shell,
             };
             if !available || (program.contains('/') && program_name(program) == program.as_str()) {
-                return Err(StartError { program: program.clone() });
+                return Err(StartError {
+                    program: program.clone(),
+                });
             }
             if flavor == ShellFlavor::Bash {
                 toolbox.flavor = ShellFlavor::Bash;
             }
             let toolbox = Rc::new(toolbox);
-            return Ok(Process { shell: shell_invocation(name, &argv[1..], toolbox, fs, pid1), command_line });
+            return Ok(Process {
+                shell: shell_invocation(name, &argv[1..], toolbox, fs, pid1),
+                command_line,
+            });
         }
-        if !toolbox.can_run(program) && !(program.contains('/') && fs.is_file(program)) {
-            return Err(StartError { program: program.clone() });
+        if !(toolbox.can_run(program) || (program.contains('/') && fs.is_file(program))) {
+            return Err(StartError {
+                program: program.clone(),
+            });
         }
-        Ok(Process { shell: Shell::argv(argv, Rc::new(toolbox), pid1), command_line })
+        Ok(Process {
+            shell: Shell::argv(argv, Rc::new(toolbox), pid1),
+            command_line,
+        })
     }
 
     /// Runs until the process sleeps, blocks or exits; call again when the returned sleep is
@@ -132,7 +149,13 @@ impl Process {
 
 /// `sh [-flags] -c SCRIPT [arg0 args…]`, `sh FILE`, or a bare `sh` (reads an empty stdin and
 /// exits 0, as without a terminal).
-fn shell_invocation(name: &str, args: &[String], toolbox: Rc<Toolbox>, fs: &ContainerFs, pid1: bool) -> Shell {
+fn shell_invocation(
+    name: &str,
+    args: &[String],
+    toolbox: Rc<Toolbox>,
+    fs: &ContainerFs,
+    pid1: bool,
+) -> Shell {
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         if arg.starts_with('-') && arg.len() > 1 && !arg.starts_with("--") {
@@ -152,7 +175,13 @@ fn shell_invocation(name: &str, args: &[String], toolbox: Rc<Toolbox>, fs: &Cont
             Ok(content) => Shell::script(&content, arg, &rest, toolbox, pid1),
             Err(error) => {
                 let message = format!("{name}: can't open '{arg}': {}", error.message());
-                Shell::script(&format!("echo {} >&2; exit 2", shell_quote(&message)), name, &[], toolbox, pid1)
+                Shell::script(
+                    &format!("echo {} >&2; exit 2", shell_quote(&message)),
+                    name,
+                    &[],
+                    toolbox,
+                    pid1,
+                )
             }
         };
     }

@@ -35,7 +35,12 @@ pub enum ImageProgram {
     /// An entrypoint script that just runs its arguments (`docker-entrypoint.sh`).
     PassThrough,
     /// A server with its own TCP protocol.
-    TcpServer { name: &'static str, port: u16, grpc: bool, stop_exit: i32 },
+    TcpServer {
+        name: &'static str,
+        port: u16,
+        grpc: bool,
+        stop_exit: i32,
+    },
     /// An HTTP application answering `body` on every path.
     HttpApp { port: u16, body: &'static str },
     /// A client that succeeds and prints `output` (empty: prints nothing).
@@ -70,7 +75,10 @@ pub fn run(program: &ImageProgram, ctx: &mut Ctx<'_>, name: &str, args: &[String
         ImageProgram::Nginx => nginx(ctx, args),
         ImageProgram::Httpd => {
             let version = ctx.toolbox.version.clone();
-            let model = ServerModel::Httpd { version: version.clone(), docroot: "/usr/local/apache2/htdocs".to_string() };
+            let model = ServerModel::Httpd {
+                version: version.clone(),
+                docroot: "/usr/local/apache2/htdocs".to_string(),
+            };
             if ctx.host.listen(80, model.clone()).is_err() {
                 ctx.err.push_str("(98)Address already in use: AH00072: make_sock: could not bind to address 0.0.0.0:80\nno listening sockets available, shutting down\nAH00015: Unable to open logs\n");
                 return CommandOutcome::Status(1);
@@ -83,15 +91,26 @@ pub fn run(program: &ImageProgram, ctx: &mut Ctx<'_>, name: &str, args: &[String
         }
         ImageProgram::Agnhost => agnhost(ctx, args),
         ImageProgram::LivenessServer => {
-            let model = ServerModel::AgnhostLiveness { started: ctx.host.now() };
+            let model = ServerModel::AgnhostLiveness {
+                started: ctx.host.now(),
+            };
             serve_on(ctx, 8080, model, "")
         }
         ImageProgram::Pause => CommandOutcome::Serve(ServerModel::Pause),
         ImageProgram::Stress => stress(ctx, args),
         ImageProgram::Perl => perl(ctx, args),
         ImageProgram::Python => python(ctx, args),
-        ImageProgram::TcpServer { name: server, port, grpc, stop_exit } => {
-            let model = ServerModel::Tcp { name: server.to_string(), grpc: *grpc, stop_exit: *stop_exit };
+        ImageProgram::TcpServer {
+            name: server,
+            port,
+            grpc,
+            stop_exit,
+        } => {
+            let model = ServerModel::Tcp {
+                name: server.to_string(),
+                grpc: *grpc,
+                stop_exit: *stop_exit,
+            };
             let banner = match *server {
                 "redis" => "1:M * Ready to accept connections tcp\n".to_string(),
                 "mysqld" => format!("[System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '{}'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL.\n", ctx.toolbox.version),
@@ -102,7 +121,9 @@ pub fn run(program: &ImageProgram, ctx: &mut Ctx<'_>, name: &str, args: &[String
             serve_on(ctx, *port, model, &banner)
         }
         ImageProgram::HttpApp { port, body } => {
-            let model = ServerModel::App { body: body.to_string() };
+            let model = ServerModel::App {
+                body: body.to_string(),
+            };
             serve_on(ctx, *port, model, "")
         }
         ImageProgram::Client { output } => {
@@ -122,7 +143,8 @@ fn serve_on(ctx: &mut Ctx<'_>, port: u16, model: ServerModel, banner: &str) -> C
             CommandOutcome::Serve(model)
         }
         Err(BindError::AddressInUse) => {
-            ctx.err.push_str(&format!("listen tcp :{port}: bind: address already in use\n"));
+            ctx.err
+                .push_str(&format!("listen tcp :{port}: bind: address already in use\n"));
             CommandOutcome::Status(1)
         }
     }
@@ -148,11 +170,18 @@ fn nginx(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
             Some("reload") => Signal::Hup,
             Some("reopen") => Signal::Usr1,
             other => {
-                ctx.err.push_str(&format!("nginx: invalid option: \"-s {}\"\n", other.unwrap_or("")));
+                ctx.err.push_str(&format!(
+                    "nginx: invalid option: \"-s {}\"\n",
+                    other.unwrap_or("")
+                ));
                 return CommandOutcome::Status(1);
             }
         };
-        let master = ctx.host.processes().into_iter().find(|p| p.command.starts_with("nginx: master process"));
+        let master = ctx
+            .host
+            .processes()
+            .into_iter()
+            .find(|p| p.command.starts_with("nginx: master process"));
         return match master {
             Some(process) => {
                 ctx.host.signal_process(process.pid, signal);
@@ -165,7 +194,10 @@ fn nginx(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
             }
         };
     }
-    let model = ServerModel::Nginx { version: version.clone(), docroot: "/usr/share/nginx/html".to_string() };
+    let model = ServerModel::Nginx {
+        version: version.clone(),
+        docroot: "/usr/share/nginx/html".to_string(),
+    };
     let time = nginx_time(ctx);
     if ctx.host.listen(80, model.clone()).is_err() {
         for _ in 0..5 {
@@ -173,7 +205,9 @@ fn nginx(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
                 "{time} [emerg] 1#1: bind() to 0.0.0.0:80 failed (98: Address already in use)\nnginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address already in use)\n"
             ));
         }
-        ctx.err.push_str(&format!("{time} [emerg] 1#1: still could not bind()\nnginx: [emerg] still could not bind()\n"));
+        ctx.err.push_str(&format!(
+            "{time} [emerg] 1#1: still could not bind()\nnginx: [emerg] still could not bind()\n"
+        ));
         return CommandOutcome::Status(1);
     }
     ctx.err.push_str(&format!(
@@ -199,17 +233,23 @@ fn agnhost(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     let hostname = ctx.host.hostname();
     match args.first().map(String::as_str) {
         Some("liveness") => {
-            let model = ServerModel::AgnhostLiveness { started: ctx.host.now() };
+            let model = ServerModel::AgnhostLiveness {
+                started: ctx.host.now(),
+            };
             serve_on(ctx, 8080, model, "")
         }
         Some("netexec") => {
-            let port = flag_value(args, "--http-port").and_then(|p| p.parse().ok()).unwrap_or(8080);
+            let port = flag_value(args, "--http-port")
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(8080);
             let model = ServerModel::AgnhostNetexec { hostname };
             let banner = format!("Started HTTP server on port {port}\nStarted UDP server on port  8081\n");
             serve_on(ctx, port, model, &banner)
         }
         Some("serve-hostname") => {
-            let port = flag_value(args, "--port").and_then(|p| p.parse().ok()).unwrap_or(9376);
+            let port = flag_value(args, "--port")
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(9376);
             let model = ServerModel::AgnhostServeHostname { hostname };
             serve_on(ctx, port, model, &format!("Serving on port {port}.\n"))
         }
@@ -218,7 +258,9 @@ fn agnhost(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
             CommandOutcome::Serve(ServerModel::Pause)
         }
         Some(other) => {
-            ctx.err.push_str(&format!("Error: unknown command \"{other}\" for \"agnhost\"\nRun 'agnhost --help' for usage.\n"));
+            ctx.err.push_str(&format!(
+                "Error: unknown command \"{other}\" for \"agnhost\"\nRun 'agnhost --help' for usage.\n"
+            ));
             CommandOutcome::Status(1)
         }
     }
@@ -239,7 +281,10 @@ pub fn stress_bytes(text: &str) -> Option<u64> {
 
 fn stress(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     let count = |flag: &str, short: &str| {
-        flag_value(args, flag).or_else(|| flag_value(args, short)).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
+        flag_value(args, flag)
+            .or_else(|| flag_value(args, short))
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
     };
     let vm = count("--vm", "-m");
     let cpu = count("--cpu", "-c");
@@ -254,12 +299,16 @@ fn stress(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     let bytes = match vish_bytes {
         Some(bytes) => bytes,
         None => {
-            let per_worker = flag_value(args, "--vm-bytes").and_then(|v| stress_bytes(&v)).unwrap_or(256 * 1024 * 1024);
+            let per_worker = flag_value(args, "--vm-bytes")
+                .and_then(|v| stress_bytes(&v))
+                .unwrap_or(256 * 1024 * 1024);
             vm * per_worker
         }
     };
     if vish_bytes.is_none() {
-        ctx.out.push_str(&format!("stress: info: [1] dispatching hogs: {cpu} cpu, {io} io, {vm} vm, {hdd} hdd\n"));
+        ctx.out.push_str(&format!(
+            "stress: info: [1] dispatching hogs: {cpu} cpu, {io} io, {vm} vm, {hdd} hdd\n"
+        ));
     }
     if bytes > 0 && ctx.host.allocate_memory(bytes) == MemoryOutcome::OomKilled {
         return CommandOutcome::Exit(Signal::Kill.exit_code());
@@ -295,7 +344,10 @@ fn perl(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
             match ctx.host.fs().read(&path) {
                 Ok(content) => program = Some(content),
                 Err(error) => {
-                    ctx.err.push_str(&format!("Can't open perl script \"{arg}\": {}\n", error.message()));
+                    ctx.err.push_str(&format!(
+                        "Can't open perl script \"{arg}\": {}\n",
+                        error.message()
+                    ));
                     return CommandOutcome::Status(2);
                 }
             }
@@ -306,9 +358,14 @@ fn perl(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     };
     let mut output = String::new();
     for statement in program.split(';').map(str::trim).filter(|s| !s.is_empty()) {
-        if let Some(inner) = statement.strip_prefix("print bpi(").and_then(|s| s.strip_suffix(')')) {
+        if let Some(inner) = statement
+            .strip_prefix("print bpi(")
+            .and_then(|s| s.strip_suffix(')'))
+        {
             match inner.trim().parse::<usize>() {
-                Ok(digits) if digits > 0 && digits <= 20_000 => output.push_str(&pi_significant_digits(digits)),
+                Ok(digits) if digits > 0 && digits <= 20_000 => {
+                    output.push_str(&pi_significant_digits(digits))
+                }
                 _ => output.push_str("3.141592653589793238462643383279502884197"),
             }
         } else if let Some(text) = statement
@@ -418,7 +475,8 @@ pub fn nested_shell(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOu
                     run_nested(ctx, &content, arg, &rest)
                 }
                 Err(error) => {
-                    ctx.err.push_str(&format!("{name}: can't open '{arg}': {}\n", error.message()));
+                    ctx.err
+                        .push_str(&format!("{name}: can't open '{arg}': {}\n", error.message()));
                     CommandOutcome::Status(2)
                 }
             };

@@ -32,7 +32,10 @@ pub struct FakeHost {
 impl FakeHost {
     pub fn new() -> FakeHost {
         let mut env = BTreeMap::new();
-        env.insert("PATH".to_string(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string());
+        env.insert(
+            "PATH".to_string(),
+            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
+        );
         env.insert("HOSTNAME".to_string(), "demo".to_string());
         let mut root = Volume::new();
         root.put_dir("/tmp");
@@ -90,21 +93,34 @@ impl ProcessHost for FakeHost {
     fn dns_lookup(&mut self, name: &str) -> DnsAnswer {
         for candidate in [name.to_string(), format!("{name}.default.svc.cluster.local")] {
             if let Some(addresses) = self.dns.get(&candidate) {
-                return DnsAnswer::Resolved { fqdn: candidate, addresses: addresses.clone() };
+                return DnsAnswer::Resolved {
+                    fqdn: candidate,
+                    addresses: addresses.clone(),
+                };
             }
         }
         DnsAnswer::NxDomain
     }
     fn http(&mut self, request: &HttpRequest) -> Result<HttpResponse, NetError> {
-        let local = request.host == "localhost" || request.host == "127.0.0.1" || request.host == self.network.ip;
+        let local =
+            request.host == "localhost" || request.host == "127.0.0.1" || request.host == self.network.ip;
         if !local {
             return match self.dns_lookup(&request.host) {
                 DnsAnswer::NxDomain => Err(NetError::NoSuchHost),
                 DnsAnswer::Resolved { .. } => Err(NetError::ConnectionRefused),
             };
         }
-        let listener = self.network.listener(request.port).ok_or(NetError::ConnectionRefused)?;
-        answer_http(&listener.server, &request.method, &request.path, Some(&self.fs), self.now)
+        let listener = self
+            .network
+            .listener(request.port)
+            .ok_or(NetError::ConnectionRefused)?;
+        answer_http(
+            &listener.server,
+            &request.method,
+            &request.path,
+            Some(&self.fs),
+            self.now,
+        )
     }
     fn tcp_connect(&mut self, _host: &str, port: u16) -> Result<(), NetError> {
         self.network.tcp_connect(port)

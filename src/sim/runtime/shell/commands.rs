@@ -93,7 +93,9 @@ impl Toolbox {
 
     pub(crate) fn cd_error(&self, target: &str) -> String {
         match self.flavor {
-            ShellFlavor::Ash => format!("sh: cd: can't cd to {target}: No such file or directory\n"),
+            ShellFlavor::Ash => {
+                format!("sh: cd: can't cd to {target}: No such file or directory\n")
+            }
             ShellFlavor::Dash => format!("sh: 1: cd: can't cd to {target}\n"),
             ShellFlavor::Bash => format!("bash: line 1: cd: {target}: No such file or directory\n"),
         }
@@ -155,16 +157,17 @@ fn capitalise(text: &str) -> String {
 
 /// Utilities of a busybox image.
 pub const BUSYBOX_UTILITIES: &[&str] = &[
-    "echo", "printf", "true", "false", ":", "test", "[", "[[", "seq", "sleep", "cat", "touch", "rm", "mkdir", "ls",
-    "head", "tail", "wc", "grep", "awk", "printenv", "env", "date", "hostname", "nslookup", "wget", "ps", "kill",
-    "killall", "pwd", "id", "whoami", "uname", "rev", "basename", "dirname", "sh", "ash", "yes", "nc", "cp", "mv",
+    "echo", "printf", "true", "false", ":", "test", "[", "[[", "seq", "sleep", "cat", "touch", "rm", "mkdir",
+    "ls", "head", "tail", "wc", "grep", "awk", "printenv", "env", "date", "hostname", "nslookup", "wget",
+    "ps", "kill", "killall", "pwd", "id", "whoami", "uname", "rev", "basename", "dirname", "sh", "ash",
+    "yes", "nc", "cp", "mv",
 ];
 
 /// Utilities of a Debian-based image (no wget, nslookup, ps or nc unless the image adds them).
 pub const GNU_UTILITIES: &[&str] = &[
     "echo", "printf", "true", "false", ":", "test", "[", "seq", "sleep", "cat", "touch", "rm", "mkdir", "ls",
-    "head", "tail", "wc", "grep", "awk", "printenv", "env", "date", "hostname", "kill", "pwd", "id", "whoami",
-    "uname", "rev", "basename", "dirname", "sh", "bash", "dash", "yes", "cp", "mv",
+    "head", "tail", "wc", "grep", "awk", "printenv", "env", "date", "hostname", "kill", "pwd", "id",
+    "whoami", "uname", "rev", "basename", "dirname", "sh", "bash", "dash", "yes", "cp", "mv",
 ];
 
 /// How a command ended (or what it waits for).
@@ -249,7 +252,13 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> CommandOutcome {
     };
     let args = &argv[1..];
     let name = program_name(command);
-    if let Some(program) = ctx.toolbox.programs.iter().find(|(n, _)| *n == name).map(|(_, p)| p.clone()) {
+    if let Some(program) = ctx
+        .toolbox
+        .programs
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, p)| *p)
+    {
         return programs::run(&program, ctx, name, args);
     }
     if ctx.toolbox.has_utility(name) && (name == command || is_bin_path(command)) {
@@ -281,9 +290,20 @@ pub fn program_name(command: &str) -> &str {
 }
 
 fn is_bin_path(command: &str) -> bool {
-    ["/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/", "/usr/local/bin/", "/usr/local/sbin/"]
-        .iter()
-        .any(|dir| command.strip_prefix(dir).is_some_and(|rest| !rest.is_empty() && !rest.contains('/')))
+    [
+        "/bin/",
+        "/usr/bin/",
+        "/sbin/",
+        "/usr/sbin/",
+        "/usr/local/bin/",
+        "/usr/local/sbin/",
+    ]
+    .iter()
+    .any(|dir| {
+        command
+            .strip_prefix(dir)
+            .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
+    })
 }
 
 /// Parses a `sleep` operand: `5`, `0.5`, `2m`, `1h`, `1d`.
@@ -328,7 +348,8 @@ fn utility(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome {
             if name != "test" {
                 let close = if name == "[" { "]" } else { "]]" };
                 if operands.last().map(String::as_str) != Some(close) {
-                    ctx.err.push_str(&format!("{}: missing {close}\n", ctx.toolbox.shell_name()));
+                    ctx.err
+                        .push_str(&format!("{}: missing {close}\n", ctx.toolbox.shell_name()));
                     return Status(2);
                 }
                 operands.pop();
@@ -339,7 +360,8 @@ fn utility(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome {
                 Ok(true) => Status(0),
                 Ok(false) => Status(1),
                 Err(message) => {
-                    ctx.err.push_str(&format!("{}: {message}\n", ctx.toolbox.shell_name()));
+                    ctx.err
+                        .push_str(&format!("{}: {message}\n", ctx.toolbox.shell_name()));
                     Status(2)
                 }
             }
@@ -348,7 +370,11 @@ fn utility(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome {
         "sleep" => sleep(ctx, args),
         "yes" => CommandOutcome::Block,
         "cat" => {
-            let files: Vec<String> = args.iter().filter(|a| !a.starts_with('-') || *a == "-").cloned().collect();
+            let files: Vec<String> = args
+                .iter()
+                .filter(|a| !a.starts_with('-') || *a == "-")
+                .cloned()
+                .collect();
             let (text, ok) = ctx.inputs("cat", &files);
             ctx.out.push_str(&text);
             Status(if ok { 0 } else { 1 })
@@ -402,7 +428,9 @@ fn utility(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome {
         "uname" => {
             let hostname = ctx.host.hostname();
             let text = match args.first().map(String::as_str) {
-                Some("-a") => format!("Linux {hostname} {KERNEL_RELEASE} #1 SMP PREEMPT_DYNAMIC x86_64 GNU/Linux"),
+                Some("-a") => {
+                    format!("Linux {hostname} {KERNEL_RELEASE} #1 SMP PREEMPT_DYNAMIC x86_64 GNU/Linux")
+                }
                 Some("-r") => KERNEL_RELEASE.to_string(),
                 Some("-n") => hostname,
                 Some("-m") => "x86_64".to_string(),
@@ -493,7 +521,11 @@ fn echo(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
 fn seq(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     let numbers: Option<Vec<i64>> = args.iter().map(|a| a.parse::<i64>().ok()).collect();
     let Some(numbers) = numbers else {
-        let bad = args.iter().find(|a| a.parse::<i64>().is_err()).cloned().unwrap_or_default();
+        let bad = args
+            .iter()
+            .find(|a| a.parse::<i64>().is_err())
+            .cloned()
+            .unwrap_or_default();
         ctx.err.push_str(&format!("seq: invalid number '{bad}'\n"));
         return CommandOutcome::Status(1);
     };
@@ -524,7 +556,11 @@ fn seq(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
 
 fn sleep(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     if args.is_empty() {
-        ctx.err.push_str(if ctx.gnu() { "sleep: missing operand\n" } else { "sleep: applet not found\n" });
+        ctx.err.push_str(if ctx.gnu() {
+            "sleep: missing operand\n"
+        } else {
+            "sleep: applet not found\n"
+        });
         return CommandOutcome::Status(1);
     }
     let mut total = SimDuration::ZERO;
@@ -566,7 +602,11 @@ fn touch(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
 }
 
 fn rm(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
-    let flags: String = args.iter().filter(|a| a.starts_with('-')).flat_map(|a| a.chars().skip(1)).collect();
+    let flags: String = args
+        .iter()
+        .filter(|a| a.starts_with('-'))
+        .flat_map(|a| a.chars().skip(1))
+        .collect();
     let force = flags.contains('f');
     let recursive = flags.contains('r') || flags.contains('R');
     let mut status = 0;
@@ -621,12 +661,14 @@ fn copy(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome {
     let content = match ctx.host.fs().read(&from) {
         Ok(content) => content,
         Err(error) => {
-            ctx.err.push_str(&format!("{name}: can't stat '{source}': {}\n", error.message()));
+            ctx.err
+                .push_str(&format!("{name}: can't stat '{source}': {}\n", error.message()));
             return CommandOutcome::Status(1);
         }
     };
     if let Err(error) = ctx.host.fs().write(&to, &content) {
-        ctx.err.push_str(&format!("{name}: can't create '{target}': {}\n", error.message()));
+        ctx.err
+            .push_str(&format!("{name}: can't create '{target}': {}\n", error.message()));
         return CommandOutcome::Status(1);
     }
     if name == "mv" {
@@ -685,7 +727,12 @@ fn head_tail(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome {
     while let Some(arg) = iter.next() {
         match arg.as_str() {
             "-f" | "-F" | "--follow" => follow = true,
-            "-n" => count = iter.next().and_then(|n| n.trim_start_matches('+').parse().ok()).unwrap_or(10),
+            "-n" => {
+                count = iter
+                    .next()
+                    .and_then(|n| n.trim_start_matches('+').parse().ok())
+                    .unwrap_or(10)
+            }
             a if a.starts_with("-n") => count = a[2..].parse().unwrap_or(10),
             a if a.starts_with('-') && a.len() > 1 && a[1..].chars().all(|c| c.is_ascii_digit()) => {
                 count = a[1..].parse().unwrap_or(10)
@@ -711,7 +758,10 @@ fn head_tail(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome {
                 ctx.out.push_str(line);
                 ctx.out.push('\n');
             }
-            return CommandOutcome::Follow { path, offset: content.len() };
+            return CommandOutcome::Follow {
+                path,
+                offset: content.len(),
+            };
         }
         return CommandOutcome::Block;
     }
@@ -730,7 +780,11 @@ fn head_tail(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome {
 }
 
 fn wc(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
-    let flags: String = args.iter().filter(|a| a.starts_with('-')).flat_map(|a| a.chars().skip(1)).collect();
+    let flags: String = args
+        .iter()
+        .filter(|a| a.starts_with('-'))
+        .flat_map(|a| a.chars().skip(1))
+        .collect();
     let files: Vec<String> = args.iter().filter(|a| !a.starts_with('-')).cloned().collect();
     let (text, ok) = ctx.inputs("wc", &files);
     let lines = text.matches('\n').count();
@@ -749,7 +803,11 @@ fn wc(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     let mut line = if fields.len() == 1 {
         fields.first().map(|n| n.to_string()).unwrap_or_default()
     } else {
-        fields.iter().map(|n| format!("{n:>7}")).collect::<Vec<_>>().join(" ")
+        fields
+            .iter()
+            .map(|n| format!("{n:>7}"))
+            .collect::<Vec<_>>()
+            .join(" ")
     };
     if let Some(file) = files.first() {
         line.push(' ');
@@ -778,7 +836,9 @@ fn printenv(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
 }
 
 const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// Formats Unix seconds with a `date +FORMAT` string (UTC).
 pub fn format_date(unix: i64, format: &str) -> String {
@@ -786,8 +846,14 @@ pub fn format_date(unix: i64, format: &str) -> String {
     let secs = unix.rem_euclid(86400);
     let (year, month, day) = civil_from_days(days);
     let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-    let weekday = WEEKDAYS.get(days.rem_euclid(7) as usize).copied().unwrap_or("Thu");
-    let month_name = MONTHS.get(month.saturating_sub(1) as usize).copied().unwrap_or("Jan");
+    let weekday = WEEKDAYS
+        .get(days.rem_euclid(7) as usize)
+        .copied()
+        .unwrap_or("Thu");
+    let month_name = MONTHS
+        .get(month.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("Jan");
     let mut out = String::new();
     let mut chars = format.chars();
     while let Some(c) = chars.next() {
@@ -839,7 +905,8 @@ fn nslookup(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
         return CommandOutcome::Status(1);
     };
     let server = ctx.host.nameserver();
-    ctx.out.push_str(&format!("Server:\t\t{server}\nAddress:\t{server}:53\n\n"));
+    ctx.out
+        .push_str(&format!("Server:\t\t{server}\nAddress:\t{server}:53\n\n"));
     match ctx.host.dns_lookup(name) {
         DnsAnswer::Resolved { fqdn, addresses } => {
             for address in addresses {
@@ -850,8 +917,10 @@ fn nslookup(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
         }
         DnsAnswer::NxDomain => {
             let shown = name;
-            ctx.out.push_str(&format!("** server can't find {shown}: NXDOMAIN\n\n"));
-            ctx.out.push_str(&format!("** server can't find {shown}: NXDOMAIN\n\n"));
+            ctx.out
+                .push_str(&format!("** server can't find {shown}: NXDOMAIN\n\n"));
+            ctx.out
+                .push_str(&format!("** server can't find {shown}: NXDOMAIN\n\n"));
             CommandOutcome::Status(1)
         }
     }
@@ -882,7 +951,11 @@ pub fn parse_url(text: &str) -> Option<Url> {
     if host.is_empty() {
         return None;
     }
-    Some(Url { host: host.to_string(), port, path })
+    Some(Url {
+        host: host.to_string(),
+        port,
+        path,
+    })
 }
 
 /// The address a host name connects to, for wget's `Connecting to` line.
@@ -912,7 +985,11 @@ fn wget(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
             "-O" => output = iter.next().cloned(),
             "-qO-" | "-qO" => {
                 quiet = true;
-                output = if arg == "-qO-" { Some("-".to_string()) } else { iter.next().cloned() };
+                output = if arg == "-qO-" {
+                    Some("-".to_string())
+                } else {
+                    iter.next().cloned()
+                };
             }
             "--spider" => spider = true,
             "-S" | "--server-response" => server_response = true,
@@ -933,7 +1010,8 @@ fn wget(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
         return CommandOutcome::Status(1);
     };
     let Some(url) = parse_url(&url_text) else {
-        ctx.err.push_str(&format!("wget: not an http or ftp url: {url_text}\n"));
+        ctx.err
+            .push_str(&format!("wget: not an http or ftp url: {url_text}\n"));
         return CommandOutcome::Status(1);
     };
     let Some(address) = display_address(ctx, &url.host) else {
@@ -941,10 +1019,17 @@ fn wget(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
         return CommandOutcome::Status(1);
     };
     if !quiet {
-        ctx.err.push_str(&format!("Connecting to {} ({}:{})\n", url.host, address, url.port));
+        ctx.err.push_str(&format!(
+            "Connecting to {} ({}:{})\n",
+            url.host, address, url.port
+        ));
     }
     let request = HttpRequest {
-        method: if spider { "HEAD".to_string() } else { "GET".to_string() },
+        method: if spider {
+            "HEAD".to_string()
+        } else {
+            "GET".to_string()
+        },
         host: url.host.clone(),
         port: url.port,
         path: url.path.clone(),
@@ -952,7 +1037,9 @@ fn wget(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     let response = match ctx.host.http(&request) {
         Ok(response) => response,
         Err(NetError::ConnectionRefused) => {
-            ctx.err.push_str(&format!("wget: can't connect to remote host ({address}): Connection refused\n"));
+            ctx.err.push_str(&format!(
+                "wget: can't connect to remote host ({address}): Connection refused\n"
+            ));
             return CommandOutcome::Status(1);
         }
         Err(NetError::Timeout) => {
@@ -964,18 +1051,24 @@ fn wget(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
             return CommandOutcome::Status(1);
         }
         Err(NetError::BadResponse) => {
-            ctx.err.push_str("wget: error getting response: Connection reset by peer\n");
+            ctx.err
+                .push_str("wget: error getting response: Connection reset by peer\n");
             return CommandOutcome::Status(1);
         }
     };
     if server_response {
-        ctx.err.push_str(&format!("  HTTP/1.1 {} {}\n", response.status, response.reason()));
+        ctx.err
+            .push_str(&format!("  HTTP/1.1 {} {}\n", response.status, response.reason()));
         for (name, value) in &response.headers {
             ctx.err.push_str(&format!("  {name}: {value}\n"));
         }
     }
     if response.status >= 400 {
-        ctx.err.push_str(&format!("wget: server returned error: HTTP/1.1 {} {}\n", response.status, response.reason()));
+        ctx.err.push_str(&format!(
+            "wget: server returned error: HTTP/1.1 {} {}\n",
+            response.status,
+            response.reason()
+        ));
         return CommandOutcome::Status(1);
     }
     if spider {
@@ -987,7 +1080,14 @@ fn wget(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     let file_name = match &output {
         Some(name) => name.clone(),
         None => {
-            let base = url.path.split('?').next().unwrap_or("").rsplit('/').next().unwrap_or("");
+            let base = url
+                .path
+                .split('?')
+                .next()
+                .unwrap_or("")
+                .rsplit('/')
+                .next()
+                .unwrap_or("");
             if base.is_empty() {
                 "index.html".to_string()
             } else {
@@ -1010,7 +1110,8 @@ fn wget(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     }
     let path = ctx.path(&file_name);
     if let Err(error) = ctx.host.fs().write(&path, &response.body) {
-        ctx.err.push_str(&format!("wget: can't open '{file_name}': {}\n", error.message()));
+        ctx.err
+            .push_str(&format!("wget: can't open '{file_name}': {}\n", error.message()));
         return CommandOutcome::Status(1);
     }
     if !quiet {
@@ -1065,15 +1166,26 @@ fn curl(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
         }
     };
     let Some(url_text) = url_text else {
-        ctx.err.push_str("curl: try 'curl --help' or 'curl --manual' for more information\n");
+        ctx.err
+            .push_str("curl: try 'curl --help' or 'curl --manual' for more information\n");
         return CommandOutcome::Status(2);
     };
     let Some(url) = parse_url(&url_text) else {
-        report(ctx, format!("curl: (1) Protocol \"{}\" not supported", url_text.split("://").next().unwrap_or("")));
+        report(
+            ctx,
+            format!(
+                "curl: (1) Protocol \"{}\" not supported",
+                url_text.split("://").next().unwrap_or("")
+            ),
+        );
         return CommandOutcome::Status(1);
     };
     let request = HttpRequest {
-        method: if head { "HEAD".to_string() } else { "GET".to_string() },
+        method: if head {
+            "HEAD".to_string()
+        } else {
+            "GET".to_string()
+        },
         host: url.host.clone(),
         port: url.port,
         path: url.path.clone(),
@@ -1091,7 +1203,10 @@ fn curl(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
             return CommandOutcome::Status(7);
         }
         Err(NetError::Timeout) => {
-            report(ctx, "curl: (28) Connection timed out after 10002 milliseconds".to_string());
+            report(
+                ctx,
+                "curl: (28) Connection timed out after 10002 milliseconds".to_string(),
+            );
             return CommandOutcome::Status(28);
         }
         Err(NetError::NoSuchHost) => {
@@ -1104,7 +1219,10 @@ fn curl(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
         }
     };
     if fail && response.status >= 400 {
-        report(ctx, format!("curl: (22) The requested URL returned error: {}", response.status));
+        report(
+            ctx,
+            format!("curl: (22) The requested URL returned error: {}", response.status),
+        );
         return CommandOutcome::Status(22);
     }
     let mut text = String::new();
@@ -1122,7 +1240,13 @@ fn curl(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
         Some(file) if file != "-" => {
             let path = ctx.path(&file);
             if let Err(error) = ctx.host.fs().write(&path, &text) {
-                report(ctx, format!("curl: (23) Failure writing output to destination: {}", error.message()));
+                report(
+                    ctx,
+                    format!(
+                        "curl: (23) Failure writing output to destination: {}",
+                        error.message()
+                    ),
+                );
                 return CommandOutcome::Status(23);
             }
         }
@@ -1133,7 +1257,10 @@ fn curl(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
 
 fn nc(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     let operands: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-    let (Some(host), Some(port)) = (operands.first(), operands.get(1).and_then(|p| p.parse::<u16>().ok())) else {
+    let (Some(host), Some(port)) = (
+        operands.first(),
+        operands.get(1).and_then(|p| p.parse::<u16>().ok()),
+    ) else {
         return CommandOutcome::Status(1);
     };
     match ctx.host.tcp_connect(host, port) {
@@ -1143,7 +1270,8 @@ fn nc(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
             CommandOutcome::Status(1)
         }
         Err(NetError::ConnectionRefused) => {
-            ctx.err.push_str("nc: can't connect to remote host: Connection refused\n");
+            ctx.err
+                .push_str("nc: can't connect to remote host: Connection refused\n");
             CommandOutcome::Status(1)
         }
         Err(NetError::Timeout) => {
@@ -1157,7 +1285,10 @@ fn nc(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
 fn ps(ctx: &mut Ctx<'_>) -> CommandOutcome {
     ctx.out.push_str("PID   USER     TIME  COMMAND\n");
     for process in ctx.host.processes() {
-        ctx.out.push_str(&format!("{:>5} {:<8} {:>5} {}\n", process.pid, process.user, "0:00", process.command));
+        ctx.out.push_str(&format!(
+            "{:>5} {:<8} {:>5} {}\n",
+            process.pid, process.user, "0:00", process.command
+        ));
     }
     CommandOutcome::Status(0)
 }
@@ -1179,11 +1310,11 @@ fn kill(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
         if first.as_str() == "-s" {
             iter.next();
             signal = iter.next().and_then(|s| Signal::parse(s));
-        } else if first.starts_with('-') {
+        } else if let Some(name) = first.strip_prefix('-') {
             match parse_signal_flag(first) {
                 Some(parsed) => signal = parsed,
                 None => {
-                    ctx.err.push_str(&format!("kill: bad signal name '{}'\n", &first[1..]));
+                    ctx.err.push_str(&format!("kill: bad signal name '{name}'\n"));
                     return CommandOutcome::Status(1);
                 }
             }
@@ -1203,7 +1334,8 @@ fn kill(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
                 None => true,
             };
         if !delivered {
-            ctx.err.push_str(&format!("sh: can't kill pid {pid}: No such process\n"));
+            ctx.err
+                .push_str(&format!("sh: can't kill pid {pid}: No such process\n"));
             status = 1;
         }
     }

@@ -40,10 +40,18 @@ enum Frame {
     Run(Rc<Node>),
     AndThen(Rc<Node>),
     OrElse(Rc<Node>),
-    IfTest { clauses: Rc<Node>, index: usize },
+    IfTest {
+        clauses: Rc<Node>,
+        index: usize,
+    },
     LoopTest(Rc<Node>),
     LoopBody(Rc<Node>),
-    ForNext { var: String, items: Rc<Vec<String>>, next: usize, body: Rc<Node> },
+    ForNext {
+        var: String,
+        items: Rc<Vec<String>>,
+        next: usize,
+        body: Rc<Node>,
+    },
     /// Restores `$?` after a trap handler, then the script continues.
     TrapReturn(i32),
 }
@@ -59,7 +67,10 @@ enum Waiting {
     /// A foreground program that never returns.
     Block,
     /// `tail -f`: polls the file every second and prints what was appended.
-    Follow { path: String, offset: usize },
+    Follow {
+        path: String,
+        offset: usize,
+    },
     /// A server program in the foreground; it reacts to signals itself.
     Serve(ServerModel),
 }
@@ -101,7 +112,9 @@ impl Shell {
     /// A shell running `source` (`sh -c source arg0 args…`).
     pub fn script(source: &str, arg0: &str, args: &[String], toolbox: Rc<Toolbox>, pid1: bool) -> Shell {
         let mut shell = Shell::empty(toolbox, pid1);
-        shell.positional = std::iter::once(arg0.to_string()).chain(args.iter().cloned()).collect();
+        shell.positional = std::iter::once(arg0.to_string())
+            .chain(args.iter().cloned())
+            .collect();
         match parse(source) {
             Ok(node) => {
                 shell.exec_mode = matches!(&*node, Node::Simple(_));
@@ -191,7 +204,9 @@ impl Shell {
                     self.jobs.clear();
                     self.status = 0;
                 }
-                Some(until) if self.pending_signals.is_empty() => return ProcessState::Sleeping(until.since(now)),
+                Some(until) if self.pending_signals.is_empty() => {
+                    return ProcessState::Sleeping(until.since(now))
+                }
                 None if self.pending_signals.is_empty() => return ProcessState::Blocked,
                 _ => {
                     // A trapped signal interrupts `wait` (status 128+n).
@@ -253,7 +268,10 @@ impl Shell {
         let start = if content.len() < offset { 0 } else { offset };
         let fresh = content.get(start..).unwrap_or("").to_string();
         self.write_out(host, &fresh);
-        self.waiting = Waiting::Follow { path: path.to_string(), offset: content.len() };
+        self.waiting = Waiting::Follow {
+            path: path.to_string(),
+            offset: content.len(),
+        };
         ProcessState::Sleeping(FOLLOW_INTERVAL)
     }
 
@@ -333,13 +351,20 @@ impl Shell {
                 }
             }
             Frame::IfTest { clauses, index } => {
-                if let Node::If { clauses: list, otherwise } = &*clauses {
+                if let Node::If {
+                    clauses: list,
+                    otherwise,
+                } = &*clauses
+                {
                     if self.status == 0 {
                         if let Some((_, body)) = list.get(index) {
                             self.stack.push(Frame::Run(body.clone()));
                         }
                     } else if let Some((condition, _)) = list.get(index + 1) {
-                        self.stack.push(Frame::IfTest { clauses: clauses.clone(), index: index + 1 });
+                        self.stack.push(Frame::IfTest {
+                            clauses: clauses.clone(),
+                            index: index + 1,
+                        });
                         self.stack.push(Frame::Run(condition.clone()));
                     } else if let Some(otherwise) = otherwise {
                         self.stack.push(Frame::Run(otherwise.clone()));
@@ -365,10 +390,20 @@ impl Shell {
                     self.stack.push(Frame::Run(condition.clone()));
                 }
             }
-            Frame::ForNext { var, items, next, body } => {
+            Frame::ForNext {
+                var,
+                items,
+                next,
+                body,
+            } => {
                 if let Some(item) = items.get(next) {
                     self.vars.insert(var.clone(), item.clone());
-                    self.stack.push(Frame::ForNext { var, items: items.clone(), next: next + 1, body: body.clone() });
+                    self.stack.push(Frame::ForNext {
+                        var,
+                        items: items.clone(),
+                        next: next + 1,
+                        body: body.clone(),
+                    });
                     self.stack.push(Frame::Run(body));
                 }
             }
@@ -395,7 +430,10 @@ impl Shell {
             }
             Node::If { clauses, .. } => {
                 if let Some((condition, _)) = clauses.first() {
-                    self.stack.push(Frame::IfTest { clauses: node.clone(), index: 0 });
+                    self.stack.push(Frame::IfTest {
+                        clauses: node.clone(),
+                        index: 0,
+                    });
                     self.stack.push(Frame::Run(condition.clone()));
                 }
             }
@@ -538,7 +576,16 @@ impl Shell {
             "?" => return Some(self.status.to_string()),
             "$" => return Some(host.pid().to_string()),
             "#" => return Some(self.positional.len().saturating_sub(1).to_string()),
-            "@" | "*" => return Some(self.positional.iter().skip(1).cloned().collect::<Vec<_>>().join(" ")),
+            "@" | "*" => {
+                return Some(
+                    self.positional
+                        .iter()
+                        .skip(1)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                )
+            }
             "!" => return Some(String::new()),
             "PWD" => return Some(self.cwd.clone()),
             _ => {}
@@ -884,8 +931,16 @@ impl Shell {
         }
     }
 
-    fn open_redirects(&mut self, command: &SimpleCommand, host: &mut dyn ProcessHost) -> Result<Routes, String> {
-        let mut routes = Routes { stdout: Sink::Stdout, stderr: Sink::Stderr, stdin: None };
+    fn open_redirects(
+        &mut self,
+        command: &SimpleCommand,
+        host: &mut dyn ProcessHost,
+    ) -> Result<Routes, String> {
+        let mut routes = Routes {
+            stdout: Sink::Stdout,
+            stderr: Sink::Stderr,
+            stdin: None,
+        };
         for redirect in &command.redirects {
             let target = {
                 let mut expander = self.expander(host);

@@ -42,7 +42,9 @@ impl Expander<'_> {
                     has_field = true;
                     (text.clone(), false)
                 }
-                WordPart::Param { quoted, .. } | WordPart::CmdSub { quoted, .. } | WordPart::Arith { quoted, .. } => {
+                WordPart::Param { quoted, .. }
+                | WordPart::CmdSub { quoted, .. }
+                | WordPart::Arith { quoted, .. } => {
                     if *quoted {
                         has_field = true;
                     }
@@ -82,7 +84,9 @@ impl Expander<'_> {
             WordPart::Arith { source, .. } => {
                 let expanded = self.expand_text(source);
                 match arithmetic(&expanded, &mut |name| {
-                    self.shell.lookup_var(name, &*self.host).and_then(|v| v.trim().parse::<i64>().ok())
+                    self.shell
+                        .lookup_var(name, &*self.host)
+                        .and_then(|v| v.trim().parse::<i64>().ok())
                 }) {
                     Some(value) => value.to_string(),
                     None => String::new(),
@@ -136,9 +140,14 @@ impl Expander<'_> {
             }
             ParamOp::Error { word, colon } => {
                 if unset_or_empty(*colon, &value) {
-                    let message = if word.is_empty() { "parameter not set".to_string() } else { self.expand_text(word) };
+                    let message = if word.is_empty() {
+                        "parameter not set".to_string()
+                    } else {
+                        self.expand_text(word)
+                    };
                     let shell = self.shell.toolbox().shell_name();
-                    self.shell.set_var("\u{0}expansion-error", format!("{shell}: {name}: {message}\n"));
+                    self.shell
+                        .set_var("\u{0}expansion-error", format!("{shell}: {name}: {message}\n"));
                     String::new()
                 } else {
                     value.unwrap_or_default()
@@ -164,7 +173,11 @@ impl Expander<'_> {
 /// variables by name). `None` on a syntax error or division by zero.
 pub fn arithmetic(source: &str, lookup: &mut dyn FnMut(&str) -> Option<i64>) -> Option<i64> {
     let tokens = arith_tokens(source)?;
-    let mut parser = ArithParser { tokens, pos: 0, lookup };
+    let mut parser = ArithParser {
+        tokens,
+        pos: 0,
+        lookup,
+    };
     let value = parser.expr(0)?;
     if parser.pos != parser.tokens.len() {
         return None;
@@ -195,7 +208,10 @@ fn arith_tokens(source: &str) -> Option<Vec<ArithToken>> {
             tokens.push(ArithToken::Num(text.parse().ok()?));
         } else if c == '_' || c.is_ascii_alphabetic() {
             let start = i;
-            while chars.get(i).is_some_and(|c| *c == '_' || c.is_ascii_alphanumeric()) {
+            while chars
+                .get(i)
+                .is_some_and(|c| *c == '_' || c.is_ascii_alphanumeric())
+            {
                 i += 1;
             }
             tokens.push(ArithToken::Name(chars[start..i].iter().collect()));

@@ -23,13 +23,25 @@ pub enum ParamOp {
     /// `${#name}`
     Length,
     /// `${name:-word}` (colon = also when empty)
-    Default { word: String, colon: bool },
+    Default {
+        word: String,
+        colon: bool,
+    },
     /// `${name:=word}`
-    Assign { word: String, colon: bool },
+    Assign {
+        word: String,
+        colon: bool,
+    },
     /// `${name:+word}`
-    Alternative { word: String, colon: bool },
+    Alternative {
+        word: String,
+        colon: bool,
+    },
     /// `${name:?word}`
-    Error { word: String, colon: bool },
+    Error {
+        word: String,
+        colon: bool,
+    },
 }
 
 /// A shell word: the concatenation of its parts.
@@ -49,7 +61,10 @@ pub enum Token {
     LParen,
     RParen,
     /// A redirection operator with its file descriptor (`2>` → fd 2).
-    Redirect { fd: u32, op: RedirectOp },
+    Redirect {
+        fd: u32,
+        op: RedirectOp,
+    },
 }
 
 /// Redirection operators.
@@ -133,7 +148,10 @@ impl Lexer {
                         tokens.push(Token::AndAnd);
                     } else if self.peek_at(1) == Some('>') {
                         self.pos += 2;
-                        tokens.push(Token::Redirect { fd: 1, op: RedirectOp::WriteBoth });
+                        tokens.push(Token::Redirect {
+                            fd: 1,
+                            op: RedirectOp::WriteBoth,
+                        });
                     } else {
                         self.pos += 1;
                         tokens.push(Token::Amp);
@@ -177,23 +195,38 @@ impl Lexer {
         let c = self.peek().unwrap_or('>');
         self.pos += 1;
         if c == '<' {
-            return Token::Redirect { fd: fd.unwrap_or(0), op: RedirectOp::Read };
+            return Token::Redirect {
+                fd: fd.unwrap_or(0),
+                op: RedirectOp::Read,
+            };
         }
         let fd = fd.unwrap_or(1);
         match self.peek() {
             Some('>') => {
                 self.pos += 1;
-                Token::Redirect { fd, op: RedirectOp::Append }
+                Token::Redirect {
+                    fd,
+                    op: RedirectOp::Append,
+                }
             }
             Some('&') => {
                 self.pos += 1;
-                Token::Redirect { fd, op: RedirectOp::DupOut }
+                Token::Redirect {
+                    fd,
+                    op: RedirectOp::DupOut,
+                }
             }
             Some('|') => {
                 self.pos += 1;
-                Token::Redirect { fd, op: RedirectOp::Write }
+                Token::Redirect {
+                    fd,
+                    op: RedirectOp::Write,
+                }
             }
-            _ => Token::Redirect { fd, op: RedirectOp::Write },
+            _ => Token::Redirect {
+                fd,
+                op: RedirectOp::Write,
+            },
         }
     }
 
@@ -252,7 +285,10 @@ impl Lexer {
                 '`' => {
                     flush(&mut parts, &mut lit);
                     let source = self.backtick()?;
-                    parts.push(WordPart::CmdSub { source, quoted: false });
+                    parts.push(WordPart::CmdSub {
+                        source,
+                        quoted: false,
+                    });
                 }
                 _ => {
                     lit.push(c);
@@ -398,11 +434,19 @@ impl Lexer {
                         break;
                     }
                 }
-                Ok(Some(WordPart::Param { name, op: ParamOp::Plain, quoted }))
+                Ok(Some(WordPart::Param {
+                    name,
+                    op: ParamOp::Plain,
+                    quoted,
+                }))
             }
             Some(c) if c.is_ascii_digit() || "?$#@*!-".contains(c) => {
                 self.pos += 2;
-                Ok(Some(WordPart::Param { name: c.to_string(), op: ParamOp::Plain, quoted }))
+                Ok(Some(WordPart::Param {
+                    name: c.to_string(),
+                    op: ParamOp::Plain,
+                    quoted,
+                }))
             }
             _ => {
                 self.pos += 1;
@@ -420,7 +464,9 @@ impl Lexer {
         let mut in_double = false;
         loop {
             let Some(c) = self.peek() else {
-                return Err(LexError("unterminated command substitution: missing ')'".to_string()));
+                return Err(LexError(
+                    "unterminated command substitution: missing ')'".to_string(),
+                ));
             };
             if in_single {
                 in_single = c != '\'';
@@ -468,7 +514,11 @@ fn flush(parts: &mut Word, lit: &mut String) {
 fn parse_braced(inner: &str, quoted: bool) -> Result<WordPart, LexError> {
     if let Some(name) = inner.strip_prefix('#') {
         if !name.is_empty() {
-            return Ok(WordPart::Param { name: name.to_string(), op: ParamOp::Length, quoted });
+            return Ok(WordPart::Param {
+                name: name.to_string(),
+                op: ParamOp::Length,
+                quoted,
+            });
         }
     }
     let name_len = inner
@@ -499,5 +549,9 @@ fn parse_braced(inner: &str, quoted: bool) -> Result<WordPart, LexError> {
             _ => return Err(LexError(format!("${{{inner}}}: bad substitution"))),
         }
     };
-    Ok(WordPart::Param { name: name.to_string(), op, quoted })
+    Ok(WordPart::Param {
+        name: name.to_string(),
+        op,
+        quoted,
+    })
 }

@@ -28,17 +28,31 @@ pub struct SimpleCommand {
 pub enum Node {
     Simple(SimpleCommand),
     /// `a | b | c`, optionally negated with `!`.
-    Pipeline { negate: bool, stages: Vec<Rc<Node>> },
+    Pipeline {
+        negate: bool,
+        stages: Vec<Rc<Node>>,
+    },
     And(Rc<Node>, Rc<Node>),
     Or(Rc<Node>, Rc<Node>),
     Sequence(Vec<Rc<Node>>),
     /// `cmd &`
     Background(Rc<Node>),
-    If { clauses: Vec<(Rc<Node>, Rc<Node>)>, otherwise: Option<Rc<Node>> },
+    If {
+        clauses: Vec<(Rc<Node>, Rc<Node>)>,
+        otherwise: Option<Rc<Node>>,
+    },
     /// `while`/`until` loops.
-    Loop { until: bool, condition: Rc<Node>, body: Rc<Node> },
+    Loop {
+        until: bool,
+        condition: Rc<Node>,
+        body: Rc<Node>,
+    },
     /// `for var in words; do …; done` (`None` = `"$@"`).
-    For { var: String, words: Option<Vec<Word>>, body: Rc<Node> },
+    For {
+        var: String,
+        words: Option<Vec<Word>>,
+        body: Rc<Node>,
+    },
     /// `{ … }` or `( … )`.
     Group(Rc<Node>),
 }
@@ -160,7 +174,9 @@ impl Parser {
                     items.push(item);
                     match self.peek() {
                         None | Some(Token::RParen) => break,
-                        Some(Token::Word(_)) if self.peek_keyword().is_some_and(|k| terminators.contains(&k)) => {
+                        Some(Token::Word(_))
+                            if self.peek_keyword().is_some_and(|k| terminators.contains(&k)) =>
+                        {
                             break
                         }
                         Some(token) => return Err(unexpected(token)),
@@ -240,7 +256,9 @@ impl Parser {
                     self.expect_keyword("}")?;
                     Ok(Rc::new(Node::Group(body)))
                 }
-                Some(k) if RESERVED.contains(&k) => Err(SyntaxError(format!("syntax error: unexpected \"{k}\""))),
+                Some(k) if RESERVED.contains(&k) => {
+                    Err(SyntaxError(format!("syntax error: unexpected \"{k}\"")))
+                }
                 _ => self.simple(),
             },
             Some(Token::Redirect { .. }) => self.simple(),
@@ -284,7 +302,11 @@ impl Parser {
         self.expect_keyword("do")?;
         let body = self.list(&["done"])?;
         self.expect_keyword("done")?;
-        Ok(Rc::new(Node::Loop { until, condition, body }))
+        Ok(Rc::new(Node::Loop {
+            until,
+            condition,
+            body,
+        }))
     }
 
     fn for_clause(&mut self) -> Result<Rc<Node>, SyntaxError> {
@@ -320,7 +342,11 @@ impl Parser {
     }
 
     fn simple(&mut self) -> Result<Rc<Node>, SyntaxError> {
-        let mut command = SimpleCommand { assignments: Vec::new(), words: Vec::new(), redirects: Vec::new() };
+        let mut command = SimpleCommand {
+            assignments: Vec::new(),
+            words: Vec::new(),
+            redirects: Vec::new(),
+        };
         loop {
             match self.peek().cloned() {
                 Some(Token::Word(word)) => {

@@ -4,7 +4,10 @@ use crate::sim::runtime::filesystem::FileKind;
 
 /// Evaluates the operands of `test`. `stat` answers what a path is. Errors are worded like
 /// busybox (`sh: abc: bad number`).
-pub fn evaluate_test(args: &[String], stat: &mut dyn FnMut(&str) -> Option<FileKind>) -> Result<bool, String> {
+pub fn evaluate_test(
+    args: &[String],
+    stat: &mut dyn FnMut(&str) -> Option<FileKind>,
+) -> Result<bool, String> {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     or_expr(&args, stat)
 }
@@ -32,7 +35,9 @@ fn and_expr(args: &[&str], stat: &mut dyn FnMut(&str) -> Option<FileKind>) -> Re
 }
 
 fn number(text: &str) -> Result<i64, String> {
-    text.trim().parse::<i64>().map_err(|_| format!("{text}: bad number"))
+    text.trim()
+        .parse::<i64>()
+        .map_err(|_| format!("{text}: bad number"))
 }
 
 fn primary(args: &[&str], stat: &mut dyn FnMut(&str) -> Option<FileKind>) -> Result<bool, String> {

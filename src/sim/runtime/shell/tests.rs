@@ -10,11 +10,15 @@ use crate::sim::runtime::testing::{run_until, FakeHost};
 use crate::sim::time::{SimDuration, SimTime};
 
 fn busybox() -> Toolbox {
-    lookup("docker.io/library/busybox").map(|e| e.toolbox("1.36", &[])).unwrap_or_else(|| generic_toolbox(&[]))
+    lookup("docker.io/library/busybox")
+        .map(|e| e.toolbox("1.36", &[]))
+        .unwrap_or_else(|| generic_toolbox(&[]))
 }
 
 fn nginx_toolbox() -> Toolbox {
-    lookup("docker.io/library/nginx").map(|e| e.toolbox("1.27", &[80])).unwrap_or_else(|| generic_toolbox(&[]))
+    lookup("docker.io/library/nginx")
+        .map(|e| e.toolbox("1.27", &[80]))
+        .unwrap_or_else(|| generic_toolbox(&[]))
 }
 
 fn sh(script: &str, host: &FakeHost) -> Process {
@@ -36,24 +40,48 @@ fn run_script(script: &str) -> (FakeHost, ProcessState) {
 fn table_of_scripts_and_their_output() {
     let cases: &[(&str, &[&str], i32)] = &[
         ("echo report generated; exit 0", &["report generated"], 0),
-        ("echo 'import failed: upstream answered 503'; exit 1", &["import failed: upstream answered 503"], 1),
-        ("X=5; echo ${X} ${Y:-def} $((X*2+1)) \"$(echo sub)\" `echo tick`", &["5 def 11 sub tick"], 0),
+        (
+            "echo 'import failed: upstream answered 503'; exit 1",
+            &["import failed: upstream answered 503"],
+            1,
+        ),
+        (
+            "X=5; echo ${X} ${Y:-def} $((X*2+1)) \"$(echo sub)\" `echo tick`",
+            &["5 def 11 sub tick"],
+            0,
+        ),
         ("for i in $(seq 1 3); do echo n$i; done", &["n1", "n2", "n3"], 0),
-        ("if [ -f /nope ]; then echo yes; elif [ 1 -lt 2 ]; then echo lt; else echo no; fi", &["lt"], 0),
+        (
+            "if [ -f /nope ]; then echo yes; elif [ 1 -lt 2 ]; then echo lt; else echo no; fi",
+            &["lt"],
+            0,
+        ),
         ("printf 'a 1\\nb 2\\n' | awk '{print $2}'", &["1", "2"], 0),
-        ("echo hello | grep -q ell && echo found || echo missing", &["found"], 0),
+        (
+            "echo hello | grep -q ell && echo found || echo missing",
+            &["found"],
+            0,
+        ),
         ("printf 'x\\ny\\nx\\n' | grep -c x", &["2"], 0),
         ("printf 'x\\ny\\n' | wc -l", &["2"], 0),
         ("echo a > /tmp/f; echo b >> /tmp/f; cat /tmp/f", &["a", "b"], 0),
         ("false; echo $?", &["1"], 0),
         ("i=0; while [ $i -lt 3 ]; do i=$((i+1)); done; echo $i", &["3"], 0),
-        ("for x in a b c; do if [ $x = b ]; then continue; fi; echo $x; done", &["a", "c"], 0),
+        (
+            "for x in a b c; do if [ $x = b ]; then continue; fi; echo $x; done",
+            &["a", "c"],
+            0,
+        ),
         ("while true; do echo once; break; done", &["once"], 0),
         ("echo -n partial", &["partial"], 0),
         ("echo -e 'one\\ttwo'", &["one\ttwo"], 0),
         ("printf '%s-%d\\n' a 1 b 2", &["a-1", "b-2"], 0),
         ("[ -z \"\" ] && [ -n x ] && [ abc != abd ] && echo ok", &["ok"], 0),
-        ("mkdir -p /data/a/b && touch /data/a/b/f && ls /data/a/b", &["f"], 0),
+        (
+            "mkdir -p /data/a/b && touch /data/a/b/f && ls /data/a/b",
+            &["f"],
+            0,
+        ),
         ("echo \"a   b\"; echo a   b", &["a   b", "a b"], 0),
         ("exit 3", &[], 3),
         ("hostname; whoami", &["demo", "root"], 0),
@@ -64,9 +92,18 @@ fn table_of_scripts_and_their_output() {
     ];
     for (script, stdout, code) in cases {
         let (host, state) = run_script(script);
-        assert_eq!(state, ProcessState::Exited(*code), "exit code of {script:?}; stderr {:?}", host.stderr);
+        assert_eq!(
+            state,
+            ProcessState::Exited(*code),
+            "exit code of {script:?}; stderr {:?}",
+            host.stderr
+        );
         let expected: Vec<String> = stdout.iter().map(|s| s.to_string()).collect();
-        assert_eq!(host.stdout, expected, "stdout of {script:?}; stderr {:?}", host.stderr);
+        assert_eq!(
+            host.stdout, expected,
+            "stdout of {script:?}; stderr {:?}",
+            host.stderr
+        );
     }
 }
 
@@ -74,17 +111,37 @@ fn table_of_scripts_and_their_output() {
 fn errors_are_worded_like_busybox() {
     let cases: &[(&str, &str, i32)] = &[
         ("foo", "sh: foo: not found", 127),
-        ("cat /tmp/healthy", "cat: can't open '/tmp/healthy': No such file or directory", 1),
+        (
+            "cat /tmp/healthy",
+            "cat: can't open '/tmp/healthy': No such file or directory",
+            1,
+        ),
         ("echo disk quota exceeded >&2; exit 3", "disk quota exceeded", 3),
-        ("echo x > /nope/file", "sh: can't create /nope/file: nonexistent directory", 1),
-        ("if true; then echo", "sh: syntax error: unexpected end of file", 2),
-        ("rm /tmp/missing", "rm: can't remove '/tmp/missing': No such file or directory", 1),
+        (
+            "echo x > /nope/file",
+            "sh: can't create /nope/file: nonexistent directory",
+            1,
+        ),
+        (
+            "if true; then echo",
+            "sh: syntax error: unexpected end of file",
+            2,
+        ),
+        (
+            "rm /tmp/missing",
+            "rm: can't remove '/tmp/missing': No such file or directory",
+            1,
+        ),
         ("ls /missing", "ls: /missing: No such file or directory", 1),
     ];
     for (script, stderr, code) in cases {
         let (host, state) = run_script(script);
         assert_eq!(state, ProcessState::Exited(*code), "exit code of {script:?}");
-        assert_eq!(host.stderr.first().map(String::as_str), Some(*stderr), "stderr of {script:?}");
+        assert_eq!(
+            host.stderr.first().map(String::as_str),
+            Some(*stderr),
+            "stderr of {script:?}"
+        );
     }
 }
 
@@ -92,10 +149,17 @@ fn errors_are_worded_like_busybox() {
 fn sleep_takes_virtual_time_and_resumes() {
     let mut host = FakeHost::new();
     let mut process = sh("echo crunching numbers; sleep 20; echo all done", &host);
-    assert_eq!(process.resume(&mut host), ProcessState::Sleeping(SimDuration::from_secs(20)));
+    assert_eq!(
+        process.resume(&mut host),
+        ProcessState::Sleeping(SimDuration::from_secs(20))
+    );
     assert_eq!(host.stdout, vec!["crunching numbers"]);
     host.now = SimTime(5_000);
-    assert_eq!(process.resume(&mut host), ProcessState::Sleeping(SimDuration::from_secs(15)), "early call");
+    assert_eq!(
+        process.resume(&mut host),
+        ProcessState::Sleeping(SimDuration::from_secs(15)),
+        "early call"
+    );
     host.now = SimTime(20_000);
     assert_eq!(process.resume(&mut host), ProcessState::Exited(0));
     assert_eq!(host.stdout, vec!["crunching numbers", "all done"]);
@@ -104,7 +168,10 @@ fn sleep_takes_virtual_time_and_resumes() {
 #[test]
 fn loop_with_sleep_writes_every_five_seconds() {
     let mut host = FakeHost::new();
-    let mut process = sh("while true; do echo order accepted >> /var/log/app.log; sleep 5; done", &host);
+    let mut process = sh(
+        "while true; do echo order accepted >> /var/log/app.log; sleep 5; done",
+        &host,
+    );
     let state = run_until(&mut process, &mut host, SimTime(12_000));
     assert_eq!(state, ProcessState::Sleeping(SimDuration::from_secs(5)));
     let log = host.fs.read("/var/log/app.log").unwrap_or_default();
@@ -114,7 +181,10 @@ fn loop_with_sleep_writes_every_five_seconds() {
 #[test]
 fn until_nslookup_waits_for_the_service() {
     let mut host = FakeHost::new();
-    let mut process = sh("until nslookup db.default.svc.cluster.local; do echo waiting for db; sleep 2; done", &host);
+    let mut process = sh(
+        "until nslookup db.default.svc.cluster.local; do echo waiting for db; sleep 2; done",
+        &host,
+    );
     let state = run_until(&mut process, &mut host, SimTime(5_000));
     assert!(matches!(state, ProcessState::Sleeping(_)));
     assert_eq!(
@@ -130,21 +200,36 @@ fn until_nslookup_waits_for_the_service() {
         ]
     );
     assert_eq!(host.stdout.iter().filter(|l| *l == "waiting for db").count(), 3);
-    host.dns.insert("db.default.svc.cluster.local".to_string(), vec!["10.96.12.34".to_string()]);
+    host.dns.insert(
+        "db.default.svc.cluster.local".to_string(),
+        vec!["10.96.12.34".to_string()],
+    );
     let state = run_until(&mut process, &mut host, SimTime(60_000));
     assert_eq!(state, ProcessState::Exited(0));
     assert_eq!(host.now, SimTime(6_000));
     let tail: Vec<&str> = host.stdout.iter().rev().take(3).map(String::as_str).collect();
-    assert_eq!(tail, vec!["", "Address: 10.96.12.34", "Name:\tdb.default.svc.cluster.local"]);
+    assert_eq!(
+        tail,
+        vec!["", "Address: 10.96.12.34", "Name:\tdb.default.svc.cluster.local"]
+    );
 }
 
 #[test]
 fn trap_runs_after_the_current_sleep() {
     let mut host = FakeHost::new();
-    let mut process = sh("trap 'echo got SIGTERM, bye; exit 0' TERM; while true; do sleep 1; done", &host);
-    assert_eq!(process.resume(&mut host), ProcessState::Sleeping(SimDuration::from_secs(1)));
+    let mut process = sh(
+        "trap 'echo got SIGTERM, bye; exit 0' TERM; while true; do sleep 1; done",
+        &host,
+    );
+    assert_eq!(
+        process.resume(&mut host),
+        ProcessState::Sleeping(SimDuration::from_secs(1))
+    );
     host.now = SimTime(400);
-    assert_eq!(process.signal(Signal::Term, &mut host), ProcessState::Sleeping(SimDuration::from_millis(600)));
+    assert_eq!(
+        process.signal(Signal::Term, &mut host),
+        ProcessState::Sleeping(SimDuration::from_millis(600))
+    );
     host.now = SimTime(1_000);
     assert_eq!(process.resume(&mut host), ProcessState::Exited(0));
     assert_eq!(host.stdout, vec!["got SIGTERM, bye"]);
@@ -154,23 +239,34 @@ fn trap_runs_after_the_current_sleep() {
 fn pid_one_ignores_sigterm_until_killed() {
     let mut host = FakeHost::new();
     let argv = vec!["sleep".to_string(), "3600".to_string()];
-    let mut process = Process::spawn(&argv, &busybox(), &host.fs, ProcessRole::Main { pid1: true }).expect("spawn");
-    assert_eq!(process.resume(&mut host), ProcessState::Sleeping(SimDuration::from_secs(3600)));
+    let mut process =
+        Process::spawn(&argv, &busybox(), &host.fs, ProcessRole::Main { pid1: true }).expect("spawn");
+    assert_eq!(
+        process.resume(&mut host),
+        ProcessState::Sleeping(SimDuration::from_secs(3600))
+    );
     host.now = SimTime(1_000);
-    assert_eq!(process.signal(Signal::Term, &mut host), ProcessState::Sleeping(SimDuration::from_secs(3599)));
+    assert_eq!(
+        process.signal(Signal::Term, &mut host),
+        ProcessState::Sleeping(SimDuration::from_secs(3599))
+    );
     assert_eq!(process.signal(Signal::Kill, &mut host), ProcessState::Exited(137));
 
     // `sh -c 'echo …; sleep 3600'` keeps the shell as PID 1: it ignores SIGTERM too.
     let mut shell = sh("echo agent running; sleep 3600", &host);
     shell.resume(&mut host);
-    assert!(matches!(shell.signal(Signal::Term, &mut host), ProcessState::Sleeping(_)));
+    assert!(matches!(
+        shell.signal(Signal::Term, &mut host),
+        ProcessState::Sleeping(_)
+    ));
 }
 
 #[test]
 fn a_process_that_is_not_pid_one_dies_of_sigterm() {
     let mut host = FakeHost::new();
     let argv: Vec<String> = ["sh", "-c", "sleep 100"].iter().map(|s| s.to_string()).collect();
-    let mut process = Process::spawn(&argv, &busybox(), &host.fs, ProcessRole::Main { pid1: false }).expect("spawn");
+    let mut process =
+        Process::spawn(&argv, &busybox(), &host.fs, ProcessRole::Main { pid1: false }).expect("spawn");
     process.resume(&mut host);
     assert_eq!(process.signal(Signal::Term, &mut host), ProcessState::Exited(143));
 }
@@ -178,7 +274,10 @@ fn a_process_that_is_not_pid_one_dies_of_sigterm() {
 #[test]
 fn exec_probe_sees_the_file_come_and_go() {
     let mut host = FakeHost::new();
-    let mut main = sh("touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600", &host);
+    let mut main = sh(
+        "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600",
+        &host,
+    );
     main.resume(&mut host);
     let probe_argv = vec!["cat".to_string(), "/tmp/healthy".to_string()];
     let mut probe = Process::spawn(&probe_argv, &busybox(), &host.fs, ProcessRole::Exec).expect("spawn");
@@ -187,7 +286,10 @@ fn exec_probe_sees_the_file_come_and_go() {
     main.resume(&mut host);
     let mut probe = Process::spawn(&probe_argv, &busybox(), &host.fs, ProcessRole::Exec).expect("spawn");
     assert_eq!(probe.resume(&mut host), ProcessState::Exited(1));
-    assert_eq!(host.stderr, vec!["cat: can't open '/tmp/healthy': No such file or directory"]);
+    assert_eq!(
+        host.stderr,
+        vec!["cat: can't open '/tmp/healthy': No such file or directory"]
+    );
 }
 
 #[test]
@@ -199,44 +301,85 @@ fn tail_follows_a_shared_volume() {
     reader_fs.mount("/var/log/orders", volume, "", false);
     let mut writer_host = FakeHost::with_fs(writer_fs);
     let mut reader_host = FakeHost::with_fs(reader_fs);
-    let mut writer = sh("while true; do echo order accepted >> /var/log/orders/app.log; sleep 5; done", &writer_host);
-    let argv: Vec<String> = ["tail", "-F", "/var/log/orders/app.log"].iter().map(|s| s.to_string()).collect();
-    let mut reader = Process::spawn(&argv, &busybox(), &reader_host.fs, ProcessRole::Main { pid1: true }).expect("spawn");
+    let mut writer = sh(
+        "while true; do echo order accepted >> /var/log/orders/app.log; sleep 5; done",
+        &writer_host,
+    );
+    let argv: Vec<String> = ["tail", "-F", "/var/log/orders/app.log"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut reader = Process::spawn(
+        &argv,
+        &busybox(),
+        &reader_host.fs,
+        ProcessRole::Main { pid1: true },
+    )
+    .expect("spawn");
     writer.resume(&mut writer_host);
-    assert_eq!(reader.resume(&mut reader_host), ProcessState::Sleeping(SimDuration::from_secs(1)));
+    assert_eq!(
+        reader.resume(&mut reader_host),
+        ProcessState::Sleeping(SimDuration::from_secs(1))
+    );
     assert_eq!(reader_host.stdout, vec!["order accepted"]);
     writer_host.now = SimTime(5_000);
     writer.resume(&mut writer_host);
     reader_host.now = SimTime(6_000);
     reader.resume(&mut reader_host);
     assert_eq!(reader_host.stdout, vec!["order accepted", "order accepted"]);
-    assert_eq!(reader.signal(Signal::Term, &mut reader_host), ProcessState::Sleeping(SimDuration::from_secs(1)));
+    assert_eq!(
+        reader.signal(Signal::Term, &mut reader_host),
+        ProcessState::Sleeping(SimDuration::from_secs(1))
+    );
 }
 
 #[test]
 fn read_only_mount_rejects_writes() {
     let mut fs = ContainerFs::new(Volume::new());
-    fs.mount("/etc/config", std::rc::Rc::new(std::cell::RefCell::new(Volume::with_files([("game.properties", "lives=3\n")]))), "", true);
+    fs.mount(
+        "/etc/config",
+        std::rc::Rc::new(std::cell::RefCell::new(Volume::with_files([(
+            "game.properties",
+            "lives=3\n",
+        )]))),
+        "",
+        true,
+    );
     let mut host = FakeHost::with_fs(fs);
     let mut process = sh("cat /etc/config/game.properties; echo x > /etc/config/new", &host);
-    assert_eq!(run_until(&mut process, &mut host, SimTime(1_000)), ProcessState::Exited(1));
+    assert_eq!(
+        run_until(&mut process, &mut host, SimTime(1_000)),
+        ProcessState::Exited(1)
+    );
     assert_eq!(host.stdout, vec!["lives=3"]);
-    assert_eq!(host.stderr, vec!["sh: can't create /etc/config/new: Read-only file system"]);
+    assert_eq!(
+        host.stderr,
+        vec!["sh: can't create /etc/config/new: Read-only file system"]
+    );
 }
 
 #[test]
 fn busy_loop_yields_instead_of_hanging() {
     let mut host = FakeHost::new();
     let mut process = sh("while true; do :; done", &host);
-    assert_eq!(process.resume(&mut host), ProcessState::Sleeping(SimDuration::from_secs(1)));
+    assert_eq!(
+        process.resume(&mut host),
+        ProcessState::Sleeping(SimDuration::from_secs(1))
+    );
 }
 
 #[test]
 fn wget_talks_to_the_pod_network() {
     let mut host = FakeHost::new();
     let mut process = sh("wget -qO- http://localhost/", &host);
-    assert_eq!(run_until(&mut process, &mut host, SimTime(1_000)), ProcessState::Exited(1));
-    assert_eq!(host.stderr, vec!["wget: can't connect to remote host (127.0.0.1): Connection refused"]);
+    assert_eq!(
+        run_until(&mut process, &mut host, SimTime(1_000)),
+        ProcessState::Exited(1)
+    );
+    assert_eq!(
+        host.stderr,
+        vec!["wget: can't connect to remote host (127.0.0.1): Connection refused"]
+    );
 
     let mut host = FakeHost::new();
     host.fs.put_file("/work-dir/index.html", "hello from init\n");
@@ -250,33 +393,55 @@ fn wget_talks_to_the_pod_network() {
             },
         )
         .expect("bind");
-    let mut process = sh("wget -qO- http://localhost:80/; wget -q -O /tmp/page http://localhost/nope", &host);
-    assert_eq!(run_until(&mut process, &mut host, SimTime(1_000)), ProcessState::Exited(1));
+    let mut process = sh(
+        "wget -qO- http://localhost:80/; wget -q -O /tmp/page http://localhost/nope",
+        &host,
+    );
+    assert_eq!(
+        run_until(&mut process, &mut host, SimTime(1_000)),
+        ProcessState::Exited(1)
+    );
     assert_eq!(host.stdout, vec!["hello from init"]);
-    assert_eq!(host.stderr, vec!["wget: server returned error: HTTP/1.1 404 Not Found"]);
+    assert_eq!(
+        host.stderr,
+        vec!["wget: server returned error: HTTP/1.1 404 Not Found"]
+    );
 }
 
 #[test]
 fn missing_programs_fail_to_start() {
     let host = FakeHost::new();
     let argv = vec!["bash".to_string()];
-    let error = Process::spawn(&argv, &busybox(), &host.fs, ProcessRole::Main { pid1: true }).err().expect("no bash");
+    let error =
+        Process::spawn(&argv, &busybox(), &host.fs, ProcessRole::Main { pid1: true }).expect_err("no bash");
     assert_eq!(
         error.create_message(),
         "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: \"bash\": executable file not found in $PATH: unknown"
     );
     let argv = vec!["/app/server".to_string()];
     assert!(Process::spawn(&argv, &busybox(), &host.fs, ProcessRole::Main { pid1: true }).is_err());
-    assert!(Process::spawn(&argv, &generic_toolbox(&[8080]), &host.fs, ProcessRole::Main { pid1: true }).is_ok());
+    assert!(Process::spawn(
+        &argv,
+        &generic_toolbox(&[8080]),
+        &host.fs,
+        ProcessRole::Main { pid1: true }
+    )
+    .is_ok());
 }
 
 #[test]
 fn debian_shell_wording_differs() {
     let mut host = FakeHost::new();
-    let argv: Vec<String> = ["sh", "-c", "foo; cat /nope"].iter().map(|s| s.to_string()).collect();
+    let argv: Vec<String> = ["sh", "-c", "foo; cat /nope"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let mut process = Process::spawn(&argv, &nginx_toolbox(), &host.fs, ProcessRole::Exec).expect("spawn");
     assert_eq!(process.resume(&mut host), ProcessState::Exited(1));
-    assert_eq!(host.stderr, vec!["sh: 1: foo: not found", "cat: /nope: No such file or directory"]);
+    assert_eq!(
+        host.stderr,
+        vec!["sh: 1: foo: not found", "cat: /nope: No such file or directory"]
+    );
 }
 
 #[test]
@@ -284,6 +449,12 @@ fn k8s_variable_expansion() {
     use crate::sim::runtime::k8s_vars::expand_k8s_vars;
     let mut env = std::collections::BTreeMap::new();
     env.insert("NODE_NAME".to_string(), "worker-1".to_string());
-    assert_eq!(expand_k8s_vars("echo agent running on $(NODE_NAME); sleep 3600", &env), "echo agent running on worker-1; sleep 3600");
-    assert_eq!(expand_k8s_vars("$(MISSING) $$(NODE_NAME) $$ $HOME", &env), "$(MISSING) $(NODE_NAME) $ $HOME");
+    assert_eq!(
+        expand_k8s_vars("echo agent running on $(NODE_NAME); sleep 3600", &env),
+        "echo agent running on worker-1; sleep 3600"
+    );
+    assert_eq!(
+        expand_k8s_vars("$(MISSING) $$(NODE_NAME) $$ $HOME", &env),
+        "$(MISSING) $(NODE_NAME) $ $HOME"
+    );
 }

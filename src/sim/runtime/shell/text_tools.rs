@@ -89,7 +89,12 @@ pub fn printf_format(format: &str, args: &[String]) -> String {
             index += 1;
             consumed = true;
             let left = spec.starts_with('-');
-            let width: usize = spec.trim_start_matches('-').split('.').next().and_then(|w| w.parse().ok()).unwrap_or(0);
+            let width: usize = spec
+                .trim_start_matches('-')
+                .split('.')
+                .next()
+                .and_then(|w| w.parse().ok())
+                .unwrap_or(0);
             let text = match conv {
                 'd' | 'i' => arg.trim().parse::<i64>().unwrap_or(0).to_string(),
                 'x' => format!("{:x}", arg.trim().parse::<i64>().unwrap_or(0)),
@@ -97,7 +102,11 @@ pub fn printf_format(format: &str, args: &[String]) -> String {
                 'b' => unescape(&arg).0,
                 _ => arg,
             };
-            let padded = if left { format!("{text:<width$}") } else { format!("{text:>width$}") };
+            let padded = if left {
+                format!("{text:<width$}")
+            } else {
+                format!("{text:>width$}")
+            };
             out.push_str(&padded);
         }
         if !consumed || index >= args.len() {
@@ -136,7 +145,10 @@ fn regex_from(pattern: &str, extended: bool, fixed: bool, ignore_case: bool) -> 
         }
         out
     };
-    RegexBuilder::new(&source).case_insensitive(ignore_case).build().ok()
+    RegexBuilder::new(&source)
+        .case_insensitive(ignore_case)
+        .build()
+        .ok()
 }
 
 /// `grep [-qcvinEFo] PATTERN [FILE…]`: exit 0 on a match, 1 on none, 2 on an error.
@@ -229,7 +241,10 @@ enum AwkItem {
 fn parse_awk(program: &str) -> Option<(AwkPattern, Vec<(AwkItem, bool)>)> {
     let program = program.trim();
     let (pattern_text, action) = match program.find('{') {
-        Some(i) => (program[..i].trim(), Some(program[i + 1..].trim_end().strip_suffix('}')?.trim())),
+        Some(i) => (
+            program[..i].trim(),
+            Some(program[i + 1..].trim_end().strip_suffix('}')?.trim()),
+        ),
         None => (program, None),
     };
     let pattern = if pattern_text.is_empty() {
@@ -257,7 +272,10 @@ fn parse_awk(program: &str) -> Option<(AwkPattern, Vec<(AwkItem, bool)>)> {
             while !rest.is_empty() {
                 let (item, after) = if let Some(stripped) = rest.strip_prefix('"') {
                     let end = stripped.find('"')?;
-                    (AwkItem::Literal(stripped[..end].replace("\\n", "\n").replace("\\t", "\t")), &stripped[end + 1..])
+                    (
+                        AwkItem::Literal(stripped[..end].replace("\\n", "\n").replace("\\t", "\t")),
+                        &stripped[end + 1..],
+                    )
                 } else {
                     let end = rest.find([',', ' ']).unwrap_or(rest.len());
                     let token = &rest[..end];
@@ -297,12 +315,15 @@ pub fn awk(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
         }
     }
     if operands.is_empty() {
-        ctx.err.push_str("usage: awk [-F fs][-v var=value][prog | -f progfile][file ...]\n");
+        ctx.err
+            .push_str("usage: awk [-F fs][-v var=value][prog | -f progfile][file ...]\n");
         return CommandOutcome::Status(2);
     }
     let program = operands.remove(0);
     let Some((pattern, items)) = parse_awk(&program) else {
-        ctx.err.push_str(&format!("awk: cmd. line:1: {program}\nawk: cmd. line:1: syntax error\n"));
+        ctx.err.push_str(&format!(
+            "awk: cmd. line:1: {program}\nawk: cmd. line:1: syntax error\n"
+        ));
         return CommandOutcome::Status(2);
     };
     let (text, ok) = ctx.inputs("awk", &operands);
