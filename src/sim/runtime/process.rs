@@ -156,14 +156,18 @@ fn shell_invocation(
     fs: &ContainerFs,
     pid1: bool,
 ) -> Shell {
+    let mut options = String::new();
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         if arg.starts_with('-') && arg.len() > 1 && !arg.starts_with("--") {
+            options.push_str(&arg[1..]);
             if arg.contains('c') {
                 let script = iter.next().cloned().unwrap_or_default();
                 let arg0 = iter.next().cloned().unwrap_or_else(|| name.to_string());
                 let rest: Vec<String> = iter.cloned().collect();
-                return Shell::script(&script, &arg0, &rest, toolbox, pid1);
+                let mut shell = Shell::script(&script, &arg0, &rest, toolbox, pid1);
+                shell.set_options(&options);
+                return shell;
             }
             continue;
         }

@@ -101,6 +101,12 @@ pub struct Shell {
     /// When set, stdout is collected here instead of going to the host (substitutions, pipes).
     capture: Option<String>,
     stdin: Option<String>,
+    /// `set -e`: a failing command outside a condition ends the shell.
+    errexit: bool,
+    /// `set -x`: each command is echoed to stderr as `+ cmd`.
+    xtrace: bool,
+    /// How many conditions (`if`, `while`, left of `&&`/`||`) are being evaluated.
+    condition_depth: u32,
 }
 
 /// Errors starting a shell script: the text goes to stderr and the exit code is 2.
@@ -159,6 +165,9 @@ impl Shell {
             stderr_partial: String::new(),
             capture: None,
             stdin: None,
+            errexit: false,
+            xtrace: false,
+            condition_depth: 0,
         }
     }
 
@@ -167,6 +176,18 @@ impl Shell {
         match &self.waiting {
             Waiting::Serve(model) => Some(model),
             _ => None,
+        }
+    }
+
+    /// Applies shell option letters (`e` = errexit, `x` = xtrace; `-` or `+` prefix).
+    pub fn set_options(&mut self, flags: &str) {
+        let enable = !flags.starts_with('+');
+        for c in flags.chars() {
+            match c {
+                'e' => self.errexit = enable,
+                'x' => self.xtrace = enable,
+                _ => {}
+            }
         }
     }
 
@@ -341,16 +362,19 @@ impl Shell {
         match frame {
             Frame::Run(node) => return self.run_node(node, host),
             Frame::AndThen(next) => {
+                self.condition_depth = self.condition_depth.saturating_sub(1);
                 if self.status == 0 {
                     self.stack.push(Frame::Run(next));
                 }
             }
             Frame::OrElse(next) => {
+                self.condition_depth = self.condition_depth.saturating_sub(1);
                 if self.status != 0 {
                     self.stack.push(Frame::Run(next));
                 }
             }
             Frame::IfTest { clauses, index } => {
+                self.condition_depth = self.condition_depth.saturating_sub(1);
                 if let Node::If {
                     clauses: list,
                     otherwise,
@@ -361,6 +385,7 @@ impl Shell {
                             self.stack.push(Frame::Run(body.clone()));
                         }
                     } else if let Some((condition, _)) = list.get(index + 1) {
+                        self.condition_depth += 1;
                         self.stack.push(Frame::IfTest {
                             clauses: clauses.clone(),
                             index: index + 1,
@@ -374,6 +399,7 @@ impl Shell {
                 }
             }
             Frame::LoopTest(node) => {
+                self.condition_depth = self.condition_depth.saturating_sub(1);
                 if let Node::Loop { until, body, .. } = &*node {
                     let go_on = (self.status == 0) != *until;
                     if go_on {
@@ -386,6 +412,7 @@ impl Shell {
             }
             Frame::LoopBody(node) => {
                 if let Node::Loop { condition, .. } = &*node {
+                    self.condition_depth += 1;
                     self.stack.push(Frame::LoopTest(node.clone()));
                     self.stack.push(Frame::Run(condition.clone()));
                 }
@@ -421,15 +448,18 @@ impl Shell {
                 }
             }
             Node::And(left, right) => {
+                self.condition_depth += 1;
                 self.stack.push(Frame::AndThen(right.clone()));
                 self.stack.push(Frame::Run(left.clone()));
             }
             Node::Or(left, right) => {
+                self.condition_depth += 1;
                 self.stack.push(Frame::OrElse(right.clone()));
                 self.stack.push(Frame::Run(left.clone()));
             }
             Node::If { clauses, .. } => {
                 if let Some((condition, _)) = clauses.first() {
+                    self.condition_depth += 1;
                     self.stack.push(Frame::IfTest {
                         clauses: node.clone(),
                         index: 0,
@@ -438,6 +468,7 @@ impl Shell {
                 }
             }
             Node::Loop { condition, .. } => {
+                self.condition_depth += 1;
                 self.stack.push(Frame::LoopTest(node.clone()));
                 self.stack.push(Frame::Run(condition.clone()));
             }
@@ -472,6 +503,9 @@ impl Shell {
                     }
                 }
                 self.status = if *negate { i32::from(status == 0) } else { status };
+                if !*negate {
+                    return self.check_errexit(host);
+                }
             }
             Node::Background(inner) => {
                 let end = self.background_end(inner, host);
@@ -660,6 +694,17 @@ impl Shell {
         if let Some(message) = self_error(self) {
             self.write_err(host, &message);
         }
+        if self.xtrace {
+            let traced: Vec<String> = assignments
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .chain(argv.iter().cloned())
+                .collect();
+            if !traced.is_empty() {
+                let line = format!("+ {}\n", traced.join(" "));
+                self.write_err(host, &line);
+            }
+        }
         if argv.is_empty() {
             for (name, value) in assignments {
                 self.vars.insert(name, value);
@@ -708,7 +753,7 @@ impl Shell {
         match outcome {
             CommandOutcome::Status(code) => {
                 self.status = code;
-                None
+                self.check_errexit(host)
             }
             CommandOutcome::Exit(code) => Some(self.finish(host, code)),
             CommandOutcome::Sleep(duration) => {
@@ -815,7 +860,22 @@ impl Shell {
                 }
                 CommandOutcome::Status(0)
             }
-            "set" => CommandOutcome::Status(0),
+            "set" => {
+                let mut iter = args.iter();
+                while let Some(arg) = iter.next() {
+                    if arg == "-o" || arg == "+o" {
+                        let enable = arg == "-o";
+                        match iter.next().map(String::as_str) {
+                            Some("errexit") => self.errexit = enable,
+                            Some("xtrace") => self.xtrace = enable,
+                            _ => {}
+                        }
+                    } else if arg.starts_with('-') || arg.starts_with('+') {
+                        self.set_options(arg);
+                    }
+                }
+                CommandOutcome::Status(0)
+            }
             "shift" => {
                 let n = args.first().and_then(|a| a.parse::<usize>().ok()).unwrap_or(1);
                 if self.positional.len() > n {
@@ -910,9 +970,24 @@ impl Shell {
         Some(outcome)
     }
 
+    /// `set -e`: ends the shell when the last command failed outside any condition.
+    fn check_errexit(&mut self, host: &mut dyn ProcessHost) -> Option<ProcessState> {
+        if self.errexit && self.status != 0 && self.condition_depth == 0 && self.capture.is_none() {
+            let code = self.status;
+            return Some(self.finish(host, code));
+        }
+        None
+    }
+
     /// `break`/`continue`: drops frames up to the innermost loop.
     fn unwind_loop(&mut self, keep_looping: bool) {
         while let Some(frame) = self.stack.pop() {
+            if matches!(
+                frame,
+                Frame::AndThen(_) | Frame::OrElse(_) | Frame::IfTest { .. } | Frame::LoopTest(_)
+            ) {
+                self.condition_depth = self.condition_depth.saturating_sub(1);
+            }
             match frame {
                 Frame::LoopBody(node) | Frame::LoopTest(node) => {
                     if keep_looping {

@@ -458,3 +458,38 @@ fn k8s_variable_expansion() {
         "$(MISSING) $(NODE_NAME) $ $HOME"
     );
 }
+
+#[test]
+fn errexit_and_xtrace() {
+    let mut host = FakeHost::new();
+    let argv: Vec<String> = [
+        "/bin/sh",
+        "-exc",
+        "if false; then :; fi; false || echo recovered; cat /nope; echo unreachable",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut process =
+        Process::spawn(&argv, &busybox(), &host.fs, ProcessRole::Main { pid1: true }).expect("spawn");
+    assert_eq!(
+        run_until(&mut process, &mut host, SimTime(1_000)),
+        ProcessState::Exited(1)
+    );
+    assert_eq!(host.stdout, vec!["recovered"]);
+    assert_eq!(
+        host.stderr,
+        vec![
+            "+ false",
+            "+ false",
+            "+ echo recovered",
+            "+ cat /nope",
+            "cat: can't open '/nope': No such file or directory"
+        ]
+    );
+    let (host, state) = run_script("set -e; until [ -f /tmp/x ]; do touch /tmp/x; done; echo done");
+    assert_eq!(
+        (host.stdout, state),
+        (vec!["done".to_string()], ProcessState::Exited(0))
+    );
+}
