@@ -200,6 +200,31 @@ pub fn dial_error(ip: &str, port: u16, error: NetError) -> String {
     }
 }
 
+/// Why an HTTP probe failed, as the kubelet words it after `probe failed: `.
+pub fn http_probe_failure(ip: &str, port: u16, path: &str, error: NetError) -> String {
+    let url = format!("http://{ip}:{port}{path}");
+    match error {
+        NetError::Timeout => {
+            format!(
+                "Get \"{url}\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
+            )
+        }
+        NetError::BadResponse => {
+            format!("Get \"{url}\": net/http: HTTP/1.x transport connection broken: malformed HTTP response")
+        }
+        other => format!("Get \"{url}\": {}", dial_error(ip, port, other)),
+    }
+}
+
+/// Whether an HTTP status passes a probe (200–399), and the failure text when it does not.
+pub fn http_probe_status(status: u16) -> Result<(), String> {
+    if (200..400).contains(&status) {
+        Ok(())
+    } else {
+        Err(format!("HTTP probe failed with statuscode: {status}"))
+    }
+}
+
 fn response(status: u16, server: &str, content_type: &str, body: String) -> HttpResponse {
     let mut headers = Vec::new();
     if !server.is_empty() {

@@ -141,6 +141,15 @@ impl Process {
         self.shell.serving()
     }
 
+    /// The COMMAND column `ps` shows for this process (nginx renames its master process).
+    pub fn ps_command(&self) -> String {
+        match self.shell.serving() {
+            Some(ServerModel::Nginx { .. }) => "nginx: master process nginx -g daemon off;".to_string(),
+            Some(ServerModel::Pause) if self.command_line.contains("pause") => "/pause".to_string(),
+            _ => self.command_line.clone(),
+        }
+    }
+
     /// Sets the working directory (`workingDir`) before the first `resume`.
     pub fn set_working_dir(&mut self, dir: &str) {
         self.shell.set_cwd(dir);

@@ -394,3 +394,25 @@ fn busybox_default_command_exits_at_once() {
     .expect("spawn");
     assert_eq!(process.resume(&mut host), ProcessState::Exited(0));
 }
+
+#[test]
+fn probe_wording() {
+    use super::host::NetError;
+    use super::network::{http_probe_failure, http_probe_status};
+    assert_eq!(
+        http_probe_failure("10.244.1.5", 8081, "/healthz", NetError::ConnectionRefused),
+        "Get \"http://10.244.1.5:8081/healthz\": dial tcp 10.244.1.5:8081: connect: connection refused"
+    );
+    assert_eq!(
+        http_probe_failure("10.244.1.5", 8080, "/", NetError::Timeout),
+        "Get \"http://10.244.1.5:8080/\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
+    );
+    assert_eq!(http_probe_status(302), Ok(()));
+    assert_eq!(
+        http_probe_status(500),
+        Err("HTTP probe failed with statuscode: 500".to_string())
+    );
+    let nginx = lookup("docker.io/library/nginx").expect("nginx");
+    assert_eq!(nginx.size_for_tag("1.27"), 72_099_410);
+    assert!(nginx.size_for_tag("1.27-alpine") < 25_000_000);
+}
