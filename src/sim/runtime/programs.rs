@@ -52,7 +52,7 @@ fn nginx_time(ctx: &Ctx<'_>) -> String {
 }
 
 /// Runs an image program.
-pub fn run(program: &ImageProgram, ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome {
+pub fn run(program: &ImageProgram, ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     match program {
         ImageProgram::PassThrough => {
             if args.is_empty() {
@@ -117,7 +117,6 @@ pub fn run(program: &ImageProgram, ctx: &mut Ctx<'_>, name: &str, args: &[String
                 "etcd" => "{\"level\":\"info\",\"msg\":\"serving client traffic insecurely; this is strongly discouraged!\",\"address\":\"[::]:2379\"}\n".to_string(),
                 other => format!("{other} started, listening on port {port}\n"),
             };
-            let _ = name;
             serve_on(ctx, *port, model, &banner)
         }
         ImageProgram::HttpApp { port, body } => {

@@ -259,7 +259,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> CommandOutcome {
         .find(|(n, _)| *n == name)
         .map(|(_, p)| *p)
     {
-        return programs::run(&program, ctx, name, args);
+        return programs::run(&program, ctx, args);
     }
     if ctx.toolbox.has_utility(name) && (name == command || is_bin_path(command)) {
         return utility(ctx, name, args);
@@ -766,7 +766,8 @@ fn head_tail(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome {
         return CommandOutcome::Block;
     }
     let (text, ok) = ctx.inputs(name, &files);
-    let lines: Vec<&str> = text.lines().collect();
+    // Split on newlines only: a `\r` before one is part of the line, as for the real tools.
+    let lines: Vec<&str> = text.split_terminator('\n').collect();
     let selected: &[&str] = if name == "head" {
         &lines[..count.min(lines.len())]
     } else {

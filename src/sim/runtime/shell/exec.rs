@@ -107,6 +107,8 @@ pub struct Shell {
     xtrace: bool,
     /// How many conditions (`if`, `while`, left of `&&`/`||`) are being evaluated.
     condition_depth: u32,
+    /// A `${name:?message}` failure met while expanding the current command.
+    expansion_error: Option<String>,
 }
 
 /// Errors starting a shell script: the text goes to stderr and the exit code is 2.
@@ -168,6 +170,7 @@ impl Shell {
             errexit: false,
             xtrace: false,
             condition_depth: 0,
+            expansion_error: None,
         }
     }
 
@@ -643,6 +646,11 @@ impl Shell {
         self.vars.insert(name.to_string(), value);
     }
 
+    /// Records a `${name:?message}` failure; the command is not run.
+    pub(crate) fn report_expansion_error(&mut self, message: String) {
+        self.expansion_error = Some(message);
+    }
+
     pub(crate) fn toolbox(&self) -> &Toolbox {
         &self.toolbox
     }
@@ -691,8 +699,10 @@ impl Shell {
                 .collect();
             (argv, assignments)
         };
-        if let Some(message) = self_error(self) {
+        if let Some(message) = self.expansion_error.take() {
             self.write_err(host, &message);
+            self.status = 1;
+            return self.check_errexit(host);
         }
         if self.xtrace {
             let traced: Vec<String> = assignments
@@ -1105,11 +1115,6 @@ impl Shell {
             }
         }
     }
-}
-
-/// Reports a pending expansion error (`${x:?msg}`) stored by the expander.
-fn self_error(shell: &mut Shell) -> Option<String> {
-    shell.vars.remove("\u{0}expansion-error")
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -147,7 +147,7 @@ impl Expander<'_> {
                     };
                     let shell = self.shell.toolbox().shell_name();
                     self.shell
-                        .set_var("\u{0}expansion-error", format!("{shell}: {name}: {message}\n"));
+                        .report_expansion_error(format!("{shell}: {name}: {message}\n"));
                     String::new()
                 } else {
                     value.unwrap_or_default()

@@ -493,3 +493,88 @@ fn errexit_and_xtrace() {
         (vec!["done".to_string()], ProcessState::Exited(0))
     );
 }
+
+#[test]
+fn ps_lists_the_shared_process_namespace() {
+    use crate::sim::runtime::host::ProcessInfo;
+    let mut host = FakeHost::new();
+    host.processes = vec![
+        ProcessInfo {
+            pid: 1,
+            user: "65535".to_string(),
+            command: "/pause".to_string(),
+        },
+        ProcessInfo {
+            pid: 7,
+            user: "root".to_string(),
+            command: "nginx: master process nginx -g daemon off;".to_string(),
+        },
+    ];
+    let argv = vec!["ps".to_string()];
+    let mut process = Process::spawn(&argv, &busybox(), &host.fs, ProcessRole::Exec).expect("spawn");
+    assert_eq!(process.resume(&mut host), ProcessState::Exited(0));
+    assert_eq!(
+        host.stdout,
+        vec![
+            "PID   USER     TIME  COMMAND",
+            "    1 65535     0:00 /pause",
+            "    7 root      0:00 nginx: master process nginx -g daemon off;",
+        ]
+    );
+}
+
+#[test]
+fn nested_shells_and_parameter_errors() {
+    let (host, state) = run_script("sh -c 'echo inner; exit 4'; echo outer $?");
+    assert_eq!(state, ProcessState::Exited(0));
+    assert_eq!(host.stdout, vec!["inner", "outer 4"]);
+    let (host, state) = run_script("echo ${MISSING:?is required}; echo after");
+    assert_eq!(state, ProcessState::Exited(0));
+    assert_eq!(host.stderr, vec!["sh: MISSING: is required"]);
+    assert_eq!(host.stdout, vec!["after"]);
+}
+
+#[test]
+fn curl_and_wget_options() {
+    use crate::sim::runtime::network::ServerModel;
+    let mut host = FakeHost::new();
+    host.fs
+        .put_file("/usr/share/nginx/html/index.html", "<h1>hi</h1>\n");
+    host.network
+        .bind(
+            80,
+            "app",
+            ServerModel::Nginx {
+                version: "1.27.5".to_string(),
+                docroot: "/usr/share/nginx/html".to_string(),
+            },
+        )
+        .expect("bind");
+    let argv: Vec<String> = ["sh", "-c", "curl -s localhost; curl -sI localhost/x | head -n 1; curl -sf localhost/x; echo $?; curl -s localhost:81; echo $?"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut process = Process::spawn(&argv, &nginx_toolbox(), &host.fs, ProcessRole::Exec).expect("spawn");
+    assert_eq!(process.resume(&mut host), ProcessState::Exited(0));
+    assert_eq!(
+        host.stdout,
+        vec!["<h1>hi</h1>", "HTTP/1.1 404 Not Found\r", "22", "7"]
+    );
+
+    let mut host2 = FakeHost::new();
+    host2.fs = host.fs.clone();
+    host2.network = host.network.clone();
+    let mut process = sh("wget --spider -S http://localhost/", &host2);
+    assert_eq!(process.resume(&mut host2), ProcessState::Exited(0));
+    assert_eq!(
+        host2.stderr,
+        vec![
+            "Connecting to localhost (127.0.0.1:80)",
+            "  HTTP/1.1 200 OK",
+            "  Server: nginx/1.27.5",
+            "  Content-Type: text/html",
+            "  Content-Length: 12",
+            "remote file exists",
+        ]
+    );
+}
