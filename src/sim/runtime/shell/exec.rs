@@ -109,6 +109,8 @@ pub struct Shell {
     condition_depth: u32,
     /// A `${name:?message}` failure met while expanding the current command.
     expansion_error: Option<String>,
+    /// bash arrays by name.
+    arrays: BTreeMap<String, Vec<String>>,
 }
 
 /// Errors starting a shell script: the text goes to stderr and the exit code is 2.
@@ -171,6 +173,7 @@ impl Shell {
             xtrace: false,
             condition_depth: 0,
             expansion_error: None,
+            arrays: BTreeMap::new(),
         }
     }
 
@@ -646,6 +649,14 @@ impl Shell {
         self.vars.insert(name.to_string(), value);
     }
 
+    /// The elements of a bash array (a plain variable is a one-element array).
+    pub(crate) fn array(&self, name: &str) -> Vec<String> {
+        match self.arrays.get(name) {
+            Some(elements) => elements.clone(),
+            None => self.vars.get(name).map(|v| vec![v.clone()]).unwrap_or_default(),
+        }
+    }
+
     /// Records a `${name:?message}` failure; the command is not run.
     pub(crate) fn report_expansion_error(&mut self, message: String) {
         self.expansion_error = Some(message);
@@ -691,6 +702,17 @@ impl Shell {
     fn run_simple(&mut self, command: &SimpleCommand, host: &mut dyn ProcessHost) -> Option<ProcessState> {
         let (argv, assignments) = {
             let mut expander = self.expander(host);
+            let arrays: Vec<(String, Vec<String>)> = command
+                .arrays
+                .iter()
+                .map(|(name, words)| (name.clone(), expand_words(&mut expander, words)))
+                .collect();
+            for (name, elements) in arrays {
+                if let Some(first) = elements.first() {
+                    expander.shell.set_var(&name, first.clone());
+                }
+                expander.shell.arrays.insert(name, elements);
+            }
             let argv = expand_words(&mut expander, &command.words);
             let assignments: Vec<(String, String)> = command
                 .assignments

@@ -114,6 +114,23 @@ impl Expander<'_> {
         };
         match op {
             ParamOp::Plain => value.unwrap_or_default(),
+            ParamOp::Index { subscript } => {
+                if subscript == "@" || subscript == "*" {
+                    return self.shell.array(name).join(" ");
+                }
+                let expanded = self.expand_text(subscript);
+                let index = arithmetic(&expanded, &mut |n| {
+                    self.shell
+                        .lookup_var(n, &*self.host)
+                        .and_then(|v| v.trim().parse::<i64>().ok())
+                })
+                .unwrap_or(0);
+                let elements = self.shell.array(name);
+                match usize::try_from(index) {
+                    Ok(i) => elements.get(i).cloned().unwrap_or_default(),
+                    Err(_) => String::new(),
+                }
+            }
             ParamOp::Length => value.map(|v| v.chars().count()).unwrap_or(0).to_string(),
             ParamOp::Default { word, colon } => {
                 if unset_or_empty(*colon, &value) {

@@ -42,6 +42,10 @@ pub enum ParamOp {
         word: String,
         colon: bool,
     },
+    /// `${name[subscript]}` (bash arrays; `@` or `*` = every element).
+    Index {
+        subscript: String,
+    },
 }
 
 /// A shell word: the concatenation of its parts.
@@ -530,6 +534,16 @@ fn parse_braced(inner: &str, quoted: bool) -> Result<WordPart, LexError> {
     let rest = &inner[name_len..];
     if name.is_empty() {
         return Err(LexError(format!("${{{inner}}}: bad substitution")));
+    }
+    if let Some(subscript) = rest.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+        let op = ParamOp::Index {
+            subscript: subscript.to_string(),
+        };
+        return Ok(WordPart::Param {
+            name: name.to_string(),
+            op,
+            quoted,
+        });
     }
     let (colon, rest) = match rest.strip_prefix(':') {
         Some(r) => (true, r),

@@ -18,6 +18,8 @@ pub struct Redirect {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SimpleCommand {
     pub assignments: Vec<(String, Word)>,
+    /// bash array assignments: `items=(foo bar baz)`.
+    pub arrays: Vec<(String, Vec<Word>)>,
     pub words: Vec<Word>,
     pub redirects: Vec<Redirect>,
 }
@@ -76,6 +78,7 @@ pub fn parse(source: &str) -> Result<Rc<Node>, SyntaxError> {
 pub fn argv_node(argv: &[String]) -> Rc<Node> {
     Rc::new(Node::Simple(SimpleCommand {
         assignments: Vec::new(),
+        arrays: Vec::new(),
         words: argv.iter().map(|a| vec![WordPart::Quoted(a.clone())]).collect(),
         redirects: Vec::new(),
     }))
@@ -344,6 +347,7 @@ impl Parser {
     fn simple(&mut self) -> Result<Rc<Node>, SyntaxError> {
         let mut command = SimpleCommand {
             assignments: Vec::new(),
+            arrays: Vec::new(),
             words: Vec::new(),
             redirects: Vec::new(),
         };
@@ -353,6 +357,12 @@ impl Parser {
                     self.pos += 1;
                     if command.words.is_empty() {
                         if let Some((name, value)) = split_assignment(&word) {
+                            let empty = value == [WordPart::Quoted(String::new())];
+                            if empty && matches!(self.peek(), Some(Token::LParen)) {
+                                self.pos += 1;
+                                command.arrays.push((name, self.array_elements()?));
+                                continue;
+                            }
                             command.assignments.push((name, value));
                             continue;
                         }
@@ -374,6 +384,28 @@ impl Parser {
             }
         }
         Ok(Rc::new(Node::Simple(command)))
+    }
+}
+
+impl Parser {
+    /// The words of `( … )` after `name=`, up to the closing parenthesis.
+    fn array_elements(&mut self) -> Result<Vec<Word>, SyntaxError> {
+        let mut elements = Vec::new();
+        loop {
+            match self.peek().cloned() {
+                Some(Token::Word(word)) => {
+                    self.pos += 1;
+                    elements.push(word);
+                }
+                Some(Token::Newline) => self.pos += 1,
+                Some(Token::RParen) => {
+                    self.pos += 1;
+                    return Ok(elements);
+                }
+                Some(token) => return Err(unexpected(&token)),
+                None => return Err(end_of_file()),
+            }
+        }
     }
 }
 

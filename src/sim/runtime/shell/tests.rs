@@ -578,3 +578,26 @@ fn curl_and_wget_options() {
         ]
     );
 }
+
+#[test]
+fn bash_arrays_in_the_indexed_job_example() {
+    let entry = lookup("docker.io/library/bash").expect("bash image");
+    let mut fs = ContainerFs::new(Volume::new());
+    fs.mount("/input", Volume::handle(), "", false);
+    let mut host = FakeHost::with_fs(fs);
+    host.env
+        .insert("JOB_COMPLETION_INDEX".to_string(), "2".to_string());
+    let script = "               items=(foo bar baz qux xyz)\n               echo ${items[$JOB_COMPLETION_INDEX]} > /input/data.txt\n              ";
+    let argv: Vec<String> = ["bash", "-c", script].iter().map(|s| s.to_string()).collect();
+    let mut process = Process::spawn(
+        &argv,
+        &entry.toolbox("5", &[]),
+        &host.fs,
+        ProcessRole::Main { pid1: true },
+    )
+    .expect("spawn");
+    assert_eq!(process.resume(&mut host), ProcessState::Exited(0));
+    assert_eq!(host.fs.read("/input/data.txt"), Ok("baz\n".to_string()));
+    let (host, _) = run_script("a=(x y); echo ${a[@]} ${a[1]} $a");
+    assert_eq!(host.stdout, vec!["x y y x"]);
+}
