@@ -34,6 +34,6 @@ pub use network::{
     ServerModel, SignalReaction,
 };
 pub use pi::pi_significant_digits;
-pub use process::{effective_argv, Process, ProcessRole, StartError};
+pub use process::{effective_argv, Process, ProcessRole, StartError, GENERIC_ENTRYPOINT};
 pub use shell::commands::{ShellFlavor, Toolbox, Userland};
 pub use shell::exec::ProcessState;

@@ -10,6 +10,9 @@ use super::network::ServerModel;
 use super::shell::commands::{program_name, ShellFlavor, Toolbox};
 use super::shell::exec::{ProcessState, Shell};
 
+/// What stands for the ENTRYPOINT of an image the catalog does not know.
+pub const GENERIC_ENTRYPOINT: &str = "/entrypoint";
+
 /// Why the process is started.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProcessRole {
@@ -85,6 +88,11 @@ impl Process {
         fs: &ContainerFs,
         role: ProcessRole,
     ) -> Result<Process, StartError> {
+        if argv.is_empty() && toolbox.generic {
+            // An unknown image's own ENTRYPOINT: its server.
+            let entrypoint = vec![GENERIC_ENTRYPOINT.to_string()];
+            return Process::spawn(&entrypoint, toolbox, fs, role);
+        }
         let Some(program) = argv.first() else {
             return Err(StartError {
                 program: String::new(),

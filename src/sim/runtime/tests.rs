@@ -377,6 +377,13 @@ fn generic_image_serves_its_declared_ports() {
     let mut exec = Process::spawn(&probe, &toolbox, &host.fs, ProcessRole::Exec).expect("spawn");
     assert_eq!(exec.resume(&mut host), ProcessState::Exited(0));
     assert_eq!(process.signal(Signal::Term, &mut host), ProcessState::Exited(143));
+
+    // No command at all: the image's own entrypoint serves.
+    let mut host = FakeHost::new();
+    let mut process =
+        Process::spawn(&[], &toolbox, &host.fs, ProcessRole::Main { pid1: true }).expect("spawn");
+    assert_eq!(process.resume(&mut host), ProcessState::Blocked);
+    assert!(host.network.listener(8080).is_some());
 }
 
 #[test]

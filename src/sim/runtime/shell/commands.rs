@@ -49,7 +49,8 @@ pub struct Toolbox {
     pub missing_utilities: Vec<&'static str>,
     /// The image's own programs by command name.
     pub programs: Vec<(&'static str, ImageProgram)>,
-    /// An image the catalog does not know: programs named by path are its own.
+    /// An image the catalog does not know: every program it is asked to run that is not a
+    /// standard utility is its own.
     pub generic: bool,
     /// The container's declared ports (a generic server listens on them).
     pub declared_ports: Vec<u16>,
@@ -121,7 +122,7 @@ impl Toolbox {
         let name = program_name(program);
         self.programs.iter().any(|(n, _)| *n == name)
             || (self.has_utility(name) && (name == program || is_bin_path(program)))
-            || (self.generic && program.contains('/'))
+            || self.generic
     }
 
     fn has_utility(&self, name: &str) -> bool {
@@ -271,9 +272,9 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> CommandOutcome {
                 return programs::script_file(ctx, &content, argv);
             }
         }
-        if ctx.toolbox.generic {
-            return programs::generic_program(ctx);
-        }
+    }
+    if ctx.toolbox.generic {
+        return programs::generic_program(ctx);
     }
     let message = ctx.toolbox.not_found(command);
     ctx.err.push_str(&message);
