@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use super::filesystem::ContainerFs;
 use super::host::{HttpResponse, NetError, Signal};
 use super::images::NGINX_INDEX_HTML;
+use super::shell::commands::format_date;
 use crate::sim::time::SimTime;
 
 /// What a listening server is, and so what it answers and how it stops.
@@ -46,8 +47,9 @@ pub struct SignalReaction {
 }
 
 impl ServerModel {
-    /// The reaction to `signal` (SIGKILL is handled by the process itself).
-    pub fn on_signal(&self, signal: Signal) -> SignalReaction {
+    /// The reaction to `signal` at Unix time `unix_now` (SIGKILL is handled by the process
+    /// itself).
+    pub fn on_signal(&self, signal: Signal, unix_now: i64) -> SignalReaction {
         let exit = |code: i32| SignalReaction {
             log: Vec::new(),
             exit_code: Some(code),
@@ -57,35 +59,52 @@ impl ServerModel {
             exit_code: None,
         };
         match self {
-            ServerModel::Nginx { .. } => match signal {
-                Signal::Quit => SignalReaction {
-                    log: vec![
-                        "[notice] 1#1: signal 3 (SIGQUIT) received, shutting down".to_string(),
-                        "[notice] 1#1: exit".to_string(),
-                    ],
-                    exit_code: Some(0),
-                },
-                Signal::Term | Signal::Int => SignalReaction {
-                    log: vec![
+            ServerModel::Nginx { .. } => {
+                let time = format_date(unix_now, "%Y/%m/%d %H:%M:%S");
+                let (first, worker_lines): (String, &[&str]) = match signal {
+                    Signal::Quit => (
+                        "1#1: signal 3 (SIGQUIT) received, shutting down".to_string(),
+                        &["29#29: gracefully shutting down", "29#29: exiting", "29#29: exit"],
+                    ),
+                    Signal::Term | Signal::Int => (
                         format!(
-                            "[notice] 1#1: signal {} ({}) received, exiting",
+                            "1#1: signal {} ({}) received, exiting",
                             signal.number(),
                             signal.name()
                         ),
-                        "[notice] 1#1: exit".to_string(),
-                    ],
+                        &["29#29: exiting", "29#29: exit"],
+                    ),
+                    _ => return ignore,
+                };
+                let mut log = vec![format!("{time} [notice] {first}")];
+                log.extend(worker_lines.iter().map(|line| format!("{time} [notice] {line}")));
+                log.push(format!(
+                    "{time} [notice] 1#1: signal 17 (SIGCHLD) received from 29"
+                ));
+                log.push(format!(
+                    "{time} [notice] 1#1: worker process 29 exited with code 0"
+                ));
+                log.push(format!("{time} [notice] 1#1: exit"));
+                SignalReaction {
+                    log,
                     exit_code: Some(0),
-                },
-                _ => ignore,
-            },
+                }
+            }
             ServerModel::Httpd { .. } => match signal {
-                Signal::Winch | Signal::Term | Signal::Int => SignalReaction {
-                    log: vec![format!(
-                        "[mpm_event:notice] [pid 1:tid 1] AH00491: caught {}, shutting down",
-                        signal.name()
-                    )],
-                    exit_code: Some(0),
-                },
+                Signal::Winch | Signal::Term | Signal::Int => {
+                    let time = format_date(unix_now, "%a %b %d %H:%M:%S.000000 %Y");
+                    let what = if signal == Signal::Winch {
+                        "SIGWINCH, shutting down gracefully"
+                    } else {
+                        "SIGTERM, shutting down"
+                    };
+                    SignalReaction {
+                        log: vec![format!(
+                            "[{time}] [mpm_event:notice] [pid 1:tid 1] AH00492: caught {what}"
+                        )],
+                        exit_code: Some(0),
+                    }
+                }
                 _ => ignore,
             },
             ServerModel::Pause => match signal {

@@ -231,7 +231,17 @@ fn nginx_serves_and_stops_on_sigquit() {
     assert_eq!(missing.status, 404);
     assert_eq!(missing.body, nginx_error_page(404, "1.27.5"));
     assert!(missing.body.contains("<center>nginx/1.27.5</center>"));
+    host.stderr.clear();
+    host.now = SimTime(60_000);
     assert_eq!(nginx.signal(Signal::Quit, &mut host), ProcessState::Exited(0));
+    assert_eq!(
+        host.stderr.first().map(String::as_str),
+        Some("2026/01/01 00:01:00 [notice] 1#1: signal 3 (SIGQUIT) received, shutting down")
+    );
+    assert_eq!(
+        host.stderr.last().map(String::as_str),
+        Some("2026/01/01 00:01:00 [notice] 1#1: exit")
+    );
 }
 
 #[test]

@@ -263,7 +263,7 @@ impl Shell {
         }
         if let Waiting::Serve(model) = &self.waiting {
             if self.exec_mode || self.traps.is_empty() {
-                let reaction = model.on_signal(signal);
+                let reaction = model.on_signal(signal, host.unix_now());
                 for line in &reaction.log {
                     host.stderr_line(line);
                 }
