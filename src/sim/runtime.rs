@@ -24,7 +24,8 @@ mod tests;
 
 pub use filesystem::{absolute_path, ContainerFs, FileKind, FsError, Mount, Volume, VolumeHandle};
 pub use host::{
-    DnsAnswer, HttpRequest, HttpResponse, MemoryOutcome, NetError, ProcessHost, ProcessInfo, Signal,
+    env_lookup, DnsAnswer, HttpRequest, HttpResponse, MemoryOutcome, NetError, ProcessHost, ProcessInfo,
+    Signal,
 };
 pub use image_ref::{ImageRef, InvalidImageName};
 pub use images::{generic_size, generic_toolbox, pull_duration, resolve, ImageEntry, Resolution};

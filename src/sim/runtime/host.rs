@@ -4,8 +4,6 @@
 //! outside its own state (files, environment, clock, DNS, the pod network, memory, other
 //! processes) it asks for through [`ProcessHost`], which the kubelet implements per container.
 
-use std::collections::BTreeMap;
-
 use crate::sim::runtime::filesystem::ContainerFs;
 use crate::sim::runtime::network::{BindError, ServerModel};
 use crate::sim::time::SimTime;
@@ -164,13 +162,23 @@ pub enum MemoryOutcome {
     OomKilled,
 }
 
+/// The value of `name` in an ordered environment (the last definition wins).
+pub fn env_lookup<'a>(env: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    env.iter()
+        .rev()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
+}
+
 /// Everything a process can ask of the world outside it. The kubelet implements this per
 /// container; tests implement it with in-memory fakes.
 pub trait ProcessHost {
     /// The container's filesystem, with its volume mounts already in place.
     fn fs(&mut self) -> &mut ContainerFs;
-    /// The container's environment (`env`, `envFrom`, service variables, `HOSTNAME`, `PATH`…).
-    fn env(&self) -> &BTreeMap<String, String>;
+    /// The container's environment in the order `env` prints it (image `PATH`, `HOSTNAME`,
+    /// then the spec's `env`/`envFrom`, then service variables). A later entry overrides an
+    /// earlier one of the same name.
+    fn env(&self) -> &[(String, String)];
     /// The pod's hostname (`hostname`, `$HOSTNAME`).
     fn hostname(&self) -> String;
     /// Receives one complete line the process wrote to stdout (no trailing newline).

@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use super::host::{MemoryOutcome, Signal};
+use super::host::{env_lookup, MemoryOutcome, Signal};
 use super::network::{BindError, ServerModel};
 use super::pi::pi_significant_digits;
 use super::shell::commands::{format_date, run as run_command, CommandOutcome, Ctx};
@@ -63,7 +63,7 @@ pub fn run(program: &ImageProgram, ctx: &mut Ctx<'_>, args: &[String]) -> Comman
         }
         ImageProgram::NginxEntrypoint => {
             let launches_nginx = matches!(args.first().map(String::as_str), Some("nginx" | "nginx-debug"));
-            let quiet = ctx.host.env().contains_key("NGINX_ENTRYPOINT_QUIET_LOGS");
+            let quiet = env_lookup(ctx.host.env(), "NGINX_ENTRYPOINT_QUIET_LOGS").is_some();
             if launches_nginx && !quiet {
                 ctx.out.push_str(NGINX_ENTRYPOINT_LOG);
             }

@@ -14,7 +14,7 @@ use crate::sim::time::{SimDuration, SimTime, DEFAULT_EPOCH_UNIX};
 
 pub struct FakeHost {
     pub fs: ContainerFs,
-    pub env: BTreeMap<String, String>,
+    pub env: Vec<(String, String)>,
     pub stdout: Vec<String>,
     pub stderr: Vec<String>,
     pub now: SimTime,
@@ -31,12 +31,13 @@ pub struct FakeHost {
 
 impl FakeHost {
     pub fn new() -> FakeHost {
-        let mut env = BTreeMap::new();
-        env.insert(
-            "PATH".to_string(),
-            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
-        );
-        env.insert("HOSTNAME".to_string(), "demo".to_string());
+        let env = vec![
+            (
+                "PATH".to_string(),
+                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
+            ),
+            ("HOSTNAME".to_string(), "demo".to_string()),
+        ];
         let mut root = Volume::new();
         root.put_dir("/tmp");
         root.put_dir("/etc");
@@ -69,7 +70,7 @@ impl ProcessHost for FakeHost {
     fn fs(&mut self) -> &mut ContainerFs {
         &mut self.fs
     }
-    fn env(&self) -> &BTreeMap<String, String> {
+    fn env(&self) -> &[(String, String)] {
         &self.env
     }
     fn hostname(&self) -> String {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use super::test_expr::evaluate_test;
 use super::text_tools::{awk, grep, printf_format};
 use crate::sim::runtime::filesystem::{absolute_path, FsError};
-use crate::sim::runtime::host::{DnsAnswer, HttpRequest, NetError, ProcessHost, Signal};
+use crate::sim::runtime::host::{env_lookup, DnsAnswer, HttpRequest, NetError, ProcessHost, Signal};
 use crate::sim::runtime::network::ServerModel;
 use crate::sim::runtime::programs::{self, ImageProgram};
 use crate::sim::time::{civil_from_days, SimDuration};
@@ -402,7 +402,7 @@ fn utility(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome {
             if !args.is_empty() {
                 return run(ctx, args);
             }
-            let env = ctx.host.env().clone();
+            let env = ctx.host.env().to_vec();
             for (key, value) in env {
                 ctx.out.push_str(&format!("{key}={value}\n"));
             }
@@ -820,7 +820,7 @@ fn wc(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
 }
 
 fn printenv(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
-    let env = ctx.host.env().clone();
+    let env = ctx.host.env().to_vec();
     if args.is_empty() {
         for (key, value) in env {
             ctx.out.push_str(&format!("{key}={value}\n"));
@@ -829,7 +829,7 @@ fn printenv(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     }
     let mut status = 0;
     for name in args {
-        match env.get(name) {
+        match env_lookup(&env, name) {
             Some(value) => ctx.out.push_str(&format!("{value}\n")),
             None => status = 1,
         }

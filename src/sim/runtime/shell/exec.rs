@@ -13,7 +13,7 @@ use super::expand::{expand_words, Expander};
 use super::lexer::RedirectOp;
 use super::parser::{parse, Node, SimpleCommand};
 use crate::sim::runtime::filesystem::absolute_path;
-use crate::sim::runtime::host::{ProcessHost, Signal};
+use crate::sim::runtime::host::{env_lookup, ProcessHost, Signal};
 use crate::sim::runtime::network::ServerModel;
 use crate::sim::time::{SimDuration, SimTime};
 
@@ -206,9 +206,9 @@ impl Shell {
     pub fn resume(&mut self, host: &mut dyn ProcessHost) -> ProcessState {
         if !self.started {
             self.started = true;
-            if let Some(cwd) = host.env().get("PWD") {
+            if let Some(cwd) = env_lookup(host.env(), "PWD") {
                 if self.cwd == "/" {
-                    self.cwd = cwd.clone();
+                    self.cwd = cwd.to_string();
                 }
             }
         }
@@ -637,12 +637,12 @@ impl Shell {
             return Some(value.clone());
         }
         if name == "HOSTNAME" {
-            if let Some(value) = host.env().get(name) {
-                return Some(value.clone());
+            if let Some(value) = env_lookup(host.env(), name) {
+                return Some(value.to_string());
             }
             return Some(host.hostname());
         }
-        host.env().get(name).cloned()
+        env_lookup(host.env(), name).map(str::to_string)
     }
 
     pub(crate) fn set_var(&mut self, name: &str, value: String) {

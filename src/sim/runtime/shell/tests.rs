@@ -586,7 +586,7 @@ fn bash_arrays_in_the_indexed_job_example() {
     fs.mount("/input", Volume::handle(), "", false);
     let mut host = FakeHost::with_fs(fs);
     host.env
-        .insert("JOB_COMPLETION_INDEX".to_string(), "2".to_string());
+        .push(("JOB_COMPLETION_INDEX".to_string(), "2".to_string()));
     let script = "               items=(foo bar baz qux xyz)\n               echo ${items[$JOB_COMPLETION_INDEX]} > /input/data.txt\n              ";
     let argv: Vec<String> = ["bash", "-c", script].iter().map(|s| s.to_string()).collect();
     let mut process = Process::spawn(
@@ -600,4 +600,23 @@ fn bash_arrays_in_the_indexed_job_example() {
     assert_eq!(host.fs.read("/input/data.txt"), Ok("baz\n".to_string()));
     let (host, _) = run_script("a=(x y); echo ${a[@]} ${a[1]} $a");
     assert_eq!(host.stdout, vec!["x y y x"]);
+}
+
+#[test]
+fn env_prints_in_container_order() {
+    let mut host = FakeHost::new();
+    host.env.push(("MY_POD_NAME".to_string(), "demo".to_string()));
+    host.env.push(("A_LATE".to_string(), "1".to_string()));
+    let mut process = sh("env; printenv MY_POD_NAME NOPE", &host);
+    assert_eq!(process.resume(&mut host), ProcessState::Exited(1));
+    assert_eq!(
+        host.stdout,
+        vec![
+            "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "HOSTNAME=demo",
+            "MY_POD_NAME=demo",
+            "A_LATE=1",
+            "demo",
+        ]
+    );
 }
