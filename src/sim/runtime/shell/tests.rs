@@ -620,3 +620,89 @@ fn env_prints_in_container_order() {
         ]
     );
 }
+
+#[test]
+fn lexer_keeps_quoting() {
+    use crate::sim::runtime::shell::lexer::{tokenize, ParamOp, RedirectOp, Token, WordPart};
+    let tokens = tokenize(r#"echo "a $B" 'c $d' e\ f ${G:-h} 2>&1 >> /log"#).expect("tokens");
+    assert_eq!(
+        tokens,
+        vec![
+            Token::Word(vec![WordPart::Lit("echo".to_string())]),
+            Token::Word(vec![
+                WordPart::Quoted("a ".to_string()),
+                WordPart::Param { name: "B".to_string(), op: ParamOp::Plain, quoted: true },
+            ]),
+            Token::Word(vec![WordPart::Quoted("c $d".to_string())]),
+            Token::Word(vec![
+                WordPart::Lit("e".to_string()),
+                WordPart::Quoted(" ".to_string()),
+                WordPart::Lit("f".to_string()),
+            ]),
+            Token::Word(vec![WordPart::Param {
+                name: "G".to_string(),
+                op: ParamOp::Default { word: "h".to_string(), colon: true },
+                quoted: false,
+            }]),
+            Token::Redirect { fd: 2, op: RedirectOp::DupOut },
+            Token::Word(vec![WordPart::Lit("1".to_string())]),
+            Token::Redirect { fd: 1, op: RedirectOp::Append },
+            Token::Word(vec![WordPart::Lit("/log".to_string())]),
+        ]
+    );
+    assert!(tokenize("echo 'open").is_err());
+    assert!(tokenize("echo $(date").is_err());
+}
+
+#[test]
+fn parser_shapes_and_errors() {
+    use crate::sim::runtime::shell::parser::{parse, Node};
+    let shape = |source: &str| -> String {
+        fn describe(node: &Node) -> String {
+            match node {
+                Node::Simple(c) => format!("cmd{}", c.words.len()),
+                Node::Pipeline { negate, stages } => format!(
+                    "{}pipe({})",
+                    if *negate { "!" } else { "" },
+                    stages.iter().map(|s| describe(s)).collect::<Vec<_>>().join(",")
+                ),
+                Node::And(l, r) => format!("and({},{})", describe(l), describe(r)),
+                Node::Or(l, r) => format!("or({},{})", describe(l), describe(r)),
+                Node::Sequence(items) => {
+                    format!("seq({})", items.iter().map(|s| describe(s)).collect::<Vec<_>>().join(","))
+                }
+                Node::Background(inner) => format!("bg({})", describe(inner)),
+                Node::If { clauses, otherwise } => {
+                    format!("if{}{}", clauses.len(), if otherwise.is_some() { "+else" } else { "" })
+                }
+                Node::Loop { until, .. } => (if *until { "until" } else { "while" }).to_string(),
+                Node::For { var, .. } => format!("for({var})"),
+                Node::Group(inner) => format!("group({})", describe(inner)),
+            }
+        }
+        match parse(source) {
+            Ok(node) => describe(&node),
+            Err(error) => error.0,
+        }
+    };
+    let cases = [
+        ("a && b || c", "or(and(cmd1,cmd1),cmd1)"),
+        ("a | b | c", "pipe(cmd1,cmd1,cmd1)"),
+        ("! a", "!pipe(cmd1)"),
+        ("a; b &\nc", "seq(cmd1,bg(cmd1),cmd1)"),
+        ("if a; then b; elif c; then d; else e; fi", "if2+else"),
+        ("until a; do b; done", "until"),
+        ("while a\ndo\n  b\ndone", "while"),
+        ("for i in 1 2 3; do echo $i; done", "for(i)"),
+        ("{ a; b; }", "group(seq(cmd1,cmd1))"),
+        ("(a)", "group(cmd1)"),
+        ("# only a comment", "seq()"),
+        ("if a; then b", "syntax error: unexpected end of file"),
+        ("done", "syntax error: unexpected \"done\""),
+        ("a && ", "syntax error: unexpected end of file"),
+        ("echo )", "syntax error: unexpected \")\""),
+    ];
+    for (source, expected) in cases {
+        assert_eq!(shape(source), expected, "{source:?}");
+    }
+}
