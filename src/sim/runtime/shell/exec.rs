@@ -649,6 +649,11 @@ impl Shell {
         self.vars.insert(name.to_string(), value);
     }
 
+    /// The working directory.
+    pub(crate) fn cwd(&self) -> &str {
+        &self.cwd
+    }
+
     /// The elements of a bash array (a plain variable is a one-element array).
     pub(crate) fn array(&self, name: &str) -> Vec<String> {
         match self.arrays.get(name) {
@@ -942,6 +947,28 @@ impl Shell {
                 CommandOutcome::Status(0)
             }
             "wait" => CommandOutcome::Wait,
+            "[[" if args.get(1).map(String::as_str) == Some("=~") && args.len() == 4 => {
+                // bash's regex match fills BASH_REMATCH with the match and its groups.
+                let text = args.first().cloned().unwrap_or_default();
+                let pattern = args.get(2).cloned().unwrap_or_default();
+                match regex_lite::Regex::new(&pattern) {
+                    Ok(regex) => match regex.captures(&text) {
+                        Some(captures) => {
+                            let groups: Vec<String> = captures
+                                .iter()
+                                .map(|m| m.map(|m| m.as_str().to_string()).unwrap_or_default())
+                                .collect();
+                            self.arrays.insert("BASH_REMATCH".to_string(), groups);
+                            CommandOutcome::Status(0)
+                        }
+                        None => {
+                            self.arrays.insert("BASH_REMATCH".to_string(), Vec::new());
+                            CommandOutcome::Status(1)
+                        }
+                    },
+                    Err(_) => CommandOutcome::Status(2),
+                }
+            }
             "exec" => {
                 if args.is_empty() {
                     return Some(CommandOutcome::Status(0));

@@ -174,6 +174,18 @@ impl Expander<'_> {
     }
 
     fn command_substitution(&mut self, source: &str) -> String {
+        // `$(<file)`: the file's content, without running anything.
+        if let Some(file) = source.trim().strip_prefix('<') {
+            let file = file.trim();
+            if !file.is_empty() && !file.contains(char::is_whitespace) {
+                let path = crate::sim::runtime::filesystem::absolute_path(self.shell.cwd(), file);
+                let mut text = self.host.fs().read(&path).unwrap_or_default();
+                while text.ends_with('\n') {
+                    text.pop();
+                }
+                return text;
+            }
+        }
         let Ok(node) = parse(source) else {
             return String::new();
         };

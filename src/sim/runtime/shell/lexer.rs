@@ -101,13 +101,19 @@ pub fn plain_literal(word: &Word) -> Option<&str> {
 /// Tokenises shell source.
 pub fn tokenize(source: &str) -> Result<Vec<Token>, LexError> {
     let chars: Vec<char> = source.chars().collect();
-    let mut lexer = Lexer { chars, pos: 0 };
+    let mut lexer = Lexer {
+        chars,
+        pos: 0,
+        in_double_bracket: false,
+    };
     lexer.run()
 }
 
 struct Lexer {
     chars: Vec<char>,
     pos: usize,
+    /// Inside bash's `[[ … ]]`, where `(`, `)`, `|`, `<` and `>` belong to the words (regexes).
+    in_double_bracket: bool,
 }
 
 impl Lexer {
@@ -122,6 +128,12 @@ impl Lexer {
     fn run(&mut self) -> Result<Vec<Token>, LexError> {
         let mut tokens = Vec::new();
         while let Some(c) = self.peek() {
+            if self.in_double_bracket && self.is_bracket_word_char(c) {
+                let word = self.word()?;
+                self.track_double_bracket(&word);
+                tokens.push(Token::Word(word));
+                continue;
+            }
             match c {
                 ' ' | '\t' | '\r' => self.pos += 1,
                 '\\' if self.peek_at(1) == Some('\n') => self.pos += 2,
@@ -184,10 +196,32 @@ impl Lexer {
                     self.pos += 1;
                     tokens.push(self.redirect(Some(fd)));
                 }
-                _ => tokens.push(Token::Word(self.word()?)),
+                _ => {
+                    let word = self.word()?;
+                    self.track_double_bracket(&word);
+                    tokens.push(Token::Word(word));
+                }
             }
         }
         Ok(tokens)
+    }
+
+    /// Whether `c` continues a word inside `[[ … ]]` (a lone `|`, parentheses, `<`, `>`).
+    fn is_bracket_word_char(&self, c: char) -> bool {
+        self.in_double_bracket
+            && match c {
+                '(' | ')' | '<' | '>' => true,
+                '|' => self.peek_at(1) != Some('|') && self.chars.get(self.pos.wrapping_sub(1)) != Some(&'|'),
+                _ => false,
+            }
+    }
+
+    fn track_double_bracket(&mut self, word: &Word) {
+        match plain_literal(word) {
+            Some("[[") => self.in_double_bracket = true,
+            Some("]]") => self.in_double_bracket = false,
+            _ => {}
+        }
     }
 
     /// `2>` / `1>&2`: a single digit directly followed by a redirection operator.
@@ -239,7 +273,8 @@ impl Lexer {
         let mut lit = String::new();
         while let Some(c) = self.peek() {
             match c {
-                ' ' | '\t' | '\r' | '\n' | ';' | '&' | '|' | '(' | ')' | '<' | '>' => break,
+                ' ' | '\t' | '\r' | '\n' | ';' | '&' => break,
+                '|' | '(' | ')' | '<' | '>' if !self.is_bracket_word_char(c) => break,
                 '\\' => {
                     self.pos += 1;
                     match self.peek() {

@@ -631,7 +631,11 @@ fn lexer_keeps_quoting() {
             Token::Word(vec![WordPart::Lit("echo".to_string())]),
             Token::Word(vec![
                 WordPart::Quoted("a ".to_string()),
-                WordPart::Param { name: "B".to_string(), op: ParamOp::Plain, quoted: true },
+                WordPart::Param {
+                    name: "B".to_string(),
+                    op: ParamOp::Plain,
+                    quoted: true
+                },
             ]),
             Token::Word(vec![WordPart::Quoted("c $d".to_string())]),
             Token::Word(vec![
@@ -641,12 +645,21 @@ fn lexer_keeps_quoting() {
             ]),
             Token::Word(vec![WordPart::Param {
                 name: "G".to_string(),
-                op: ParamOp::Default { word: "h".to_string(), colon: true },
+                op: ParamOp::Default {
+                    word: "h".to_string(),
+                    colon: true
+                },
                 quoted: false,
             }]),
-            Token::Redirect { fd: 2, op: RedirectOp::DupOut },
+            Token::Redirect {
+                fd: 2,
+                op: RedirectOp::DupOut
+            },
             Token::Word(vec![WordPart::Lit("1".to_string())]),
-            Token::Redirect { fd: 1, op: RedirectOp::Append },
+            Token::Redirect {
+                fd: 1,
+                op: RedirectOp::Append
+            },
             Token::Word(vec![WordPart::Lit("/log".to_string())]),
         ]
     );
@@ -669,11 +682,18 @@ fn parser_shapes_and_errors() {
                 Node::And(l, r) => format!("and({},{})", describe(l), describe(r)),
                 Node::Or(l, r) => format!("or({},{})", describe(l), describe(r)),
                 Node::Sequence(items) => {
-                    format!("seq({})", items.iter().map(|s| describe(s)).collect::<Vec<_>>().join(","))
+                    format!(
+                        "seq({})",
+                        items.iter().map(|s| describe(s)).collect::<Vec<_>>().join(",")
+                    )
                 }
                 Node::Background(inner) => format!("bg({})", describe(inner)),
                 Node::If { clauses, otherwise } => {
-                    format!("if{}{}", clauses.len(), if otherwise.is_some() { "+else" } else { "" })
+                    format!(
+                        "if{}{}",
+                        clauses.len(),
+                        if otherwise.is_some() { "+else" } else { "" }
+                    )
                 }
                 Node::Loop { until, .. } => (if *until { "until" } else { "while" }).to_string(),
                 Node::For { var, .. } => format!("for({var})"),
@@ -705,4 +725,23 @@ fn parser_shapes_and_errors() {
     for (source, expected) in cases {
         assert_eq!(shape(source), expected, "{source:?}");
     }
+}
+
+#[test]
+fn bash_regex_match_and_file_substitution() {
+    let entry = lookup("docker.io/library/mysql").expect("mysql image");
+    let mut host = FakeHost::new();
+    host.fs
+        .put_file("/var/lib/mysql/xtrabackup_slave_info", "CHANGE MASTER TO x\n");
+    let script = "set -ex\n[[ mysql-2 =~ -([0-9]+)$ ]] || exit 1\nordinal=${BASH_REMATCH[1]}\necho [mysqld] server-id=$((100 + $ordinal))\necho \"x$(</var/lib/mysql/xtrabackup_slave_info)\"\n[[ mysql =~ -([0-9]+)$ ]] || exit 1";
+    let argv: Vec<String> = ["bash", "-c", script].iter().map(|s| s.to_string()).collect();
+    let mut process = Process::spawn(
+        &argv,
+        &entry.toolbox("5.7", &[]),
+        &host.fs,
+        ProcessRole::Main { pid1: true },
+    )
+    .expect("spawn");
+    assert_eq!(process.resume(&mut host), ProcessState::Exited(1));
+    assert_eq!(host.stdout, vec!["[mysqld] server-id=102", "xCHANGE MASTER TO x"]);
 }
