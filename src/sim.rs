@@ -12,6 +12,7 @@
 pub mod api;
 pub mod queue;
 pub mod rng;
+pub mod runtime;
 pub mod time;
 pub mod trace;
 
