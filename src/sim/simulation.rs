@@ -156,11 +156,16 @@ pub trait Actor: ActorClone {
 pub trait ActorClone {
     /// A boxed copy.
     fn clone_box(&self) -> Box<dyn Actor>;
+    /// The actor as `Any`, so commands can reach a concrete actor ([`Simulation::with_actor`]).
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any;
 }
 
 impl<T: Actor + Clone + 'static> ActorClone for T {
     fn clone_box(&self) -> Box<dyn Actor> {
         Box::new(self.clone())
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
     }
 }
 
@@ -212,6 +217,7 @@ impl Simulation {
             actors: Vec::new(),
         };
         sim.bootstrap();
+        crate::sim::kubelet::Kubelets::install(&mut sim);
         for index in 0..sim.cluster.nodes.len() {
             // Kubelets start at slightly different moments, as on a real cluster.
             let offset = SimDuration::from_millis(sim.rng.below(NODE_LEASE_RENEW_INTERVAL.as_millis()));
@@ -371,6 +377,21 @@ impl Simulation {
     pub fn add_actor(&mut self, actor: Box<dyn Actor>) -> ActorId {
         self.actors.push(Some(actor));
         self.actors.len() - 1
+    }
+
+    /// Runs `f` on the first registered actor of type `T` (taken out of the simulation while
+    /// `f` runs, like an actor handling an event). `None` if there is none.
+    pub fn with_actor<T: 'static, R>(&mut self, f: impl FnOnce(&mut T, &mut Simulation) -> R) -> Option<R> {
+        for id in 0..self.actors.len() {
+            let Some(mut actor) = self.actors[id].take() else { continue };
+            if let Some(concrete) = actor.as_any_mut().downcast_mut::<T>() {
+                let result = f(concrete, self);
+                self.actors[id] = Some(actor);
+                return Some(result);
+            }
+            self.actors[id] = Some(actor);
+        }
+        None
     }
 
     /// Calls `actor`'s [`Actor::on_timer`] with `token` at `at` (not before now).
