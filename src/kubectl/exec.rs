@@ -25,7 +25,7 @@ pub fn run(sim: &mut Simulation, words: &[String]) -> Output {
             Some((f, v)) if word.starts_with('-') => (f.to_string(), Some(v.to_string())),
             _ => (word.clone(), None),
         };
-        let mut value = |i: &mut usize| -> Option<String> {
+        let value = |i: &mut usize| -> Option<String> {
             if inline.is_some() {
                 return inline.clone();
             }

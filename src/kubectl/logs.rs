@@ -28,7 +28,7 @@ fn parse(words: &[String]) -> Result<LogsArgs, String> {
             Some((f, v)) if word.starts_with('-') => (f.to_string(), Some(v.to_string())),
             _ => (word.clone(), None),
         };
-        let mut value = |i: &mut usize| -> Result<String, String> {
+        let value = |i: &mut usize| -> Result<String, String> {
             if let Some(v) = inline.clone() {
                 return Ok(v);
             }

@@ -203,5 +203,7 @@ pub fn kill_container(sim: &mut Simulation, namespace: &str, pod: &str, containe
 /// kubelet (and makes its pods unreachable while down).
 pub fn set_node_down(sim: &mut Simulation, node: &str, down: bool) -> Result<(), String> {
     sim.with_actor::<Kubelets, _>(|k, sim| k.set_down(sim, node, down))
-        .unwrap_or_else(|| Err("no kubelet is running".into()))
+        .unwrap_or_else(|| Err("no kubelet is running".into()))?;
+    sim.set_kubelet_stopped(node, down);
+    Ok(())
 }

@@ -199,6 +199,8 @@ pub struct Simulation {
     lease_renewals: Vec<u64>,
     store: Store,
     actors: Vec<Option<Box<dyn Actor>>>,
+    /// Nodes whose kubelet is stopped (`node fail`): they renew no Lease.
+    stopped_kubelets: std::collections::BTreeSet<String>,
 }
 
 impl Simulation {
@@ -215,6 +217,7 @@ impl Simulation {
             cluster,
             store: Store::default(),
             actors: Vec::new(),
+            stopped_kubelets: Default::default(),
         };
         sim.bootstrap();
         crate::sim::kubelet::Kubelets::install(&mut sim);
@@ -399,6 +402,20 @@ impl Simulation {
         self.queue.push(at.max(self.now), Event::Timer { actor, token });
     }
 
+    /// Marks a node's kubelet stopped (no Lease renewals) or running again.
+    pub fn set_kubelet_stopped(&mut self, node: &str, stopped: bool) {
+        if stopped {
+            self.stopped_kubelets.insert(node.to_string());
+        } else {
+            self.stopped_kubelets.remove(node);
+        }
+    }
+
+    /// Whether a node's kubelet is stopped.
+    pub fn kubelet_stopped(&self, node: &str) -> bool {
+        self.stopped_kubelets.contains(node)
+    }
+
     /// How many times a node's kubelet has renewed its Lease.
     pub fn lease_renewals(&self, node: &str) -> Option<u64> {
         let index = self.cluster.nodes.iter().position(|n| n.name == node)?;
@@ -437,7 +454,8 @@ impl Simulation {
     fn handle(&mut self, event: Event) {
         match event {
             Event::LeaseRenewal { node } => {
-                if let Some(count) = self.lease_renewals.get_mut(node) {
+                let stopped = self.cluster.nodes.get(node).is_some_and(|n| self.stopped_kubelets.contains(&n.name));
+                if let Some(count) = self.lease_renewals.get_mut(node).filter(|_| !stopped) {
                     *count += 1;
                 }
                 self.queue.push(self.now + NODE_LEASE_RENEW_INTERVAL, Event::LeaseRenewal { node });

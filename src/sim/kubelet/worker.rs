@@ -270,6 +270,17 @@ impl Kubelets {
             .values()
             .filter(|p| p.node == pod.node && p.admitted && p.final_phase.is_none())
             .collect();
+        if others.len() >= node.max_pods {
+            let detail = format!(
+                "Node didn't have enough resource: pods, requested: 1, used: {}, capacity: {}",
+                others.len(),
+                node.max_pods
+            );
+            self.event(sim, pod, "Warning", "OutOfpods", detail.clone(), None);
+            pod.verdict = Some(PodVerdict { reason: "OutOfpods".into(), message: format!("Pod was rejected: {detail}") });
+            pod.final_phase = Some("Failed".into());
+            return false;
+        }
         let checks = [("cpu", node.cpu_millis, 1i128), ("memory", node.memory_bytes, 1000i128)];
         for (resource, capacity, scale) in checks {
             let requested = pod_request(&spec, resource) / scale;
