@@ -10,6 +10,7 @@ use super::network::{BindError, ServerModel};
 use super::pi::pi_significant_digits;
 use super::shell::commands::{format_date, run as run_command, CommandOutcome, Ctx};
 use super::shell::exec::Shell;
+use crate::sim::time::SimDuration;
 
 /// A program an image provides, by behaviour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -312,14 +313,25 @@ fn stress(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     if bytes > 0 && ctx.host.allocate_memory(bytes) == MemoryOutcome::OomKilled {
         return CommandOutcome::Exit(Signal::Kill.exit_code());
     }
+    // CPU hogs spin a core each; memory hogs with --vm-hang mostly sleep between touches.
+    let hangs = flag_value(args, "--vm-hang").is_some_and(|h| h != "0");
+    let millicores = 1000 * (cpu + io + hdd + if hangs { 0 } else { vm });
     match flag_value(args, "--timeout").or_else(|| flag_value(args, "-t")) {
         Some(timeout) => {
             let seconds = timeout.trim_end_matches('s').parse::<u64>().unwrap_or(0);
-            CommandOutcome::Then(format!(
-                "sleep {seconds}; echo 'stress: info: [1] successful run completed in {seconds}s'"
-            ))
+            CommandOutcome::Spin {
+                millicores,
+                duration: Some(SimDuration::from_secs(seconds)),
+                then: Some(format!(
+                    "echo 'stress: info: [1] successful run completed in {seconds}s'"
+                )),
+            }
         }
-        None => CommandOutcome::Block,
+        None => CommandOutcome::Spin {
+            millicores,
+            duration: None,
+            then: None,
+        },
     }
 }
 
@@ -375,7 +387,7 @@ fn perl(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
         } else if let Some(seconds) = statement.strip_prefix("sleep ") {
             let seconds = seconds.trim().parse::<u64>().unwrap_or(0);
             ctx.out.push_str(&output);
-            return CommandOutcome::Sleep(crate::sim::time::SimDuration::from_secs(seconds));
+            return CommandOutcome::Sleep(SimDuration::from_secs(seconds));
         } else {
             let near = statement.split_whitespace().next().unwrap_or(statement);
             ctx.err.push_str(&format!(

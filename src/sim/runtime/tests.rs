@@ -433,3 +433,35 @@ fn probe_wording() {
     assert_eq!(nginx.size_for_tag("1.27"), 72_099_410);
     assert!(nginx.size_for_tag("1.27-alpine") < 25_000_000);
 }
+
+#[test]
+fn cpu_demand_of_busy_processes() {
+    let entry = lookup("docker.io/polinux/stress").expect("stress");
+    let args: Vec<String> = ["--cpu", "2", "--timeout", "30s"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let argv = effective_argv(entry.entrypoint, entry.cmd, &["stress".to_string()], &args);
+    let mut host = FakeHost::new();
+    let mut process = Process::spawn(
+        &argv,
+        &entry.toolbox("latest", &[]),
+        &host.fs,
+        ProcessRole::Main { pid1: true },
+    )
+    .expect("spawn");
+    assert_eq!(
+        process.resume(&mut host),
+        ProcessState::Sleeping(SimDuration::from_secs(30))
+    );
+    assert_eq!(process.cpu_demand_millicores(), 2000);
+    host.now = SimTime(30_000);
+    assert_eq!(process.resume(&mut host), ProcessState::Exited(0));
+    assert_eq!(
+        host.stdout.last().map(String::as_str),
+        Some("stress: info: [1] successful run completed in 30s")
+    );
+    assert_eq!(process.cpu_demand_millicores(), 0);
+    let hpa = lookup("registry.k8s.io/hpa-example").expect("hpa-example");
+    assert_eq!(hpa.cpu_per_request_micros, 5_000);
+}

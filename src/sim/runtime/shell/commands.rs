@@ -182,6 +182,12 @@ pub enum CommandOutcome {
     Sleep(SimDuration),
     /// Never finishes by itself.
     Block,
+    /// Keeps `millicores` of CPU busy, for `duration` (then runs `then`, a script) or forever.
+    Spin {
+        millicores: u64,
+        duration: Option<SimDuration>,
+        then: Option<String>,
+    },
     /// Follows a file (`tail -f`): the executor polls it every second.
     Follow { path: String, offset: usize },
     /// A server program now runs in the foreground.
@@ -369,7 +375,11 @@ fn utility(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome {
         }
         "seq" => seq(ctx, args),
         "sleep" => sleep(ctx, args),
-        "yes" => CommandOutcome::Block,
+        "yes" => CommandOutcome::Spin {
+            millicores: 1000,
+            duration: None,
+            then: None,
+        },
         "cat" => {
             let files: Vec<String> = args
                 .iter()

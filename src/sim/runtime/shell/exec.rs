@@ -66,6 +66,12 @@ enum Waiting {
     Wait(Option<SimTime>),
     /// A foreground program that never returns.
     Block,
+    /// A program keeping CPUs busy, until a moment (then runs `then`) or forever.
+    Spin {
+        millicores: u64,
+        until: Option<SimTime>,
+        then: Option<String>,
+    },
     /// `tail -f`: polls the file every second and prints what was appended.
     Follow {
         path: String,
@@ -111,6 +117,8 @@ pub struct Shell {
     expansion_error: Option<String>,
     /// bash arrays by name.
     arrays: BTreeMap<String, Vec<String>>,
+    /// The last `resume` ran out of steps without sleeping: a loop burning a CPU.
+    busy: bool,
 }
 
 /// Errors starting a shell script: the text goes to stderr and the exit code is 2.
@@ -174,6 +182,7 @@ impl Shell {
             condition_depth: 0,
             expansion_error: None,
             arrays: BTreeMap::new(),
+            busy: false,
         }
     }
 
@@ -182,6 +191,19 @@ impl Shell {
         match &self.waiting {
             Waiting::Serve(model) => Some(model),
             _ => None,
+        }
+    }
+
+    /// The CPU the process keeps busy right now, in millicores (a spinning `stress`, a loop
+    /// that never sleeps); 0 for a process that sleeps, waits or serves idly.
+    pub fn cpu_demand_millicores(&self) -> u64 {
+        if self.exited.is_some() {
+            return 0;
+        }
+        match &self.waiting {
+            Waiting::Spin { millicores, .. } => *millicores,
+            _ if self.busy => 1000,
+            _ => 0,
         }
     }
 
@@ -241,6 +263,19 @@ impl Shell {
                 }
             },
             Waiting::Block | Waiting::Serve(_) => return ProcessState::Blocked,
+            Waiting::Spin { until, then, .. } => match until {
+                Some(until) if now >= until => {
+                    self.waiting = Waiting::Nothing;
+                    self.status = 0;
+                    if let Some(source) = then {
+                        if let Ok(node) = parse(&source) {
+                            self.stack.push(Frame::Run(node));
+                        }
+                    }
+                }
+                Some(until) => return ProcessState::Sleeping(until.since(now)),
+                None => return ProcessState::Blocked,
+            },
             Waiting::Follow { path, offset } => return self.follow(host, &path, offset),
             Waiting::Nothing => {}
         }
@@ -305,7 +340,11 @@ impl Shell {
     fn current_state(&self, now: SimTime) -> ProcessState {
         match &self.waiting {
             Waiting::Follow { .. } => ProcessState::Sleeping(FOLLOW_INTERVAL),
-            Waiting::Sleep(until) | Waiting::Wait(Some(until)) => ProcessState::Sleeping(until.since(now)),
+            Waiting::Sleep(until)
+            | Waiting::Wait(Some(until))
+            | Waiting::Spin {
+                until: Some(until), ..
+            } => ProcessState::Sleeping(until.since(now)),
             Waiting::Nothing => ProcessState::Sleeping(SimDuration::ZERO),
             _ => ProcessState::Blocked,
         }
@@ -350,6 +389,7 @@ impl Shell {
             }
             steps += 1;
             if steps > STEP_BUDGET {
+                self.busy = true;
                 return ProcessState::Sleeping(BUSY_SLICE);
             }
             let Some(frame) = self.stack.pop() else {
@@ -798,8 +838,29 @@ impl Shell {
                     self.status = 0;
                     return None;
                 }
+                self.busy = false;
                 self.waiting = Waiting::Sleep(host.now() + duration);
                 Some(ProcessState::Sleeping(duration))
+            }
+            CommandOutcome::Spin {
+                millicores,
+                duration,
+                then,
+            } => {
+                if self.capture.is_some() {
+                    self.status = 0;
+                    return None;
+                }
+                let until = duration.map(|d| host.now() + d);
+                self.waiting = Waiting::Spin {
+                    millicores,
+                    until,
+                    then,
+                };
+                Some(match duration {
+                    Some(d) => ProcessState::Sleeping(d),
+                    None => ProcessState::Blocked,
+                })
             }
             CommandOutcome::Block => {
                 self.waiting = Waiting::Block;
