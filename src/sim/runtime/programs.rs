@@ -276,7 +276,7 @@ pub fn stress_bytes(text: &str) -> Option<u64> {
         'g' => (&text[..text.len() - 1], 1024 * 1024 * 1024),
         _ => (text, 1),
     };
-    number.parse::<u64>().ok().map(|n| n * factor)
+    number.parse::<u64>().ok().and_then(|n| n.checked_mul(factor))
 }
 
 fn stress(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
@@ -292,7 +292,7 @@ fn stress(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     let hdd = count("--hdd", "-d");
     // vish/stress uses `-mem-total 150Mi`-style flags.
     let vish_bytes = flag_value(args, "-mem-total").and_then(|v| stress_bytes(v.trim_end_matches('i')));
-    if vm + cpu + io + hdd == 0 && vish_bytes.is_none() {
+    if [vm, cpu, io, hdd].iter().all(|n| *n == 0) && vish_bytes.is_none() {
         ctx.out.push_str("`stress' imposes certain types of compute stress on your system\n\nUsage: stress [OPTION [ARG]] ...\n");
         return CommandOutcome::Status(1);
     }
@@ -302,7 +302,7 @@ fn stress(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
             let per_worker = flag_value(args, "--vm-bytes")
                 .and_then(|v| stress_bytes(&v))
                 .unwrap_or(256 * 1024 * 1024);
-            vm * per_worker
+            vm.saturating_mul(per_worker)
         }
     };
     if vish_bytes.is_none() {
@@ -315,7 +315,11 @@ fn stress(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     }
     // CPU hogs spin a core each; memory hogs with --vm-hang mostly sleep between touches.
     let hangs = flag_value(args, "--vm-hang").is_some_and(|h| h != "0");
-    let millicores = 1000 * (cpu + io + hdd + if hangs { 0 } else { vm });
+    let hogs = cpu
+        .saturating_add(io)
+        .saturating_add(hdd)
+        .saturating_add(if hangs { 0 } else { vm });
+    let millicores = hogs.saturating_mul(1000);
     match flag_value(args, "--timeout").or_else(|| flag_value(args, "-t")) {
         Some(timeout) => {
             let seconds = timeout.trim_end_matches('s').parse::<u64>().unwrap_or(0);

@@ -556,10 +556,10 @@ fn seq(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     let mut count = 0;
     while (step > 0 && value <= last) || (step < 0 && value >= last) {
         ctx.out.push_str(&format!("{value}\n"));
-        value += step;
         count += 1;
-        if count > 100_000 {
-            break;
+        match value.checked_add(step) {
+            Some(next) if count <= 100_000 => value = next,
+            _ => break,
         }
     }
     CommandOutcome::Status(0)

@@ -745,3 +745,25 @@ fn bash_regex_match_and_file_substitution() {
     assert_eq!(process.resume(&mut host), ProcessState::Exited(1));
     assert_eq!(host.stdout, vec!["[mysqld] server-id=102", "xCHANGE MASTER TO x"]);
 }
+
+#[test]
+fn hostile_input_does_not_panic() {
+    for script in [
+        "seq 9223372036854775806 9223372036854775807",
+        "printf '%99999999999s' x",
+        "echo $((9223372036854775807 + 1)) $((1 / 0)) $((-9223372036854775807 - 1))",
+        "sleep 1e300",
+        "echo ${",
+        "echo $(( ",
+        "[ 1 -eq x ]",
+        "echo \"unterminated",
+        "awk '{print $99999999999999999999}'",
+        "exit 99999999999999999999",
+        "a=(; echo",
+        "kill -NOPE 1; kill abc",
+    ] {
+        let mut host = FakeHost::new();
+        let mut process = sh(script, &host);
+        let _ = run_until(&mut process, &mut host, SimTime(1_000));
+    }
+}

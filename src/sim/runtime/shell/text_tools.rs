@@ -48,6 +48,9 @@ pub fn unescape(text: &str) -> (String, bool) {
     (out, false)
 }
 
+/// The widest `printf` field honoured (wider ones are clamped rather than filling memory).
+const MAX_FIELD_WIDTH: usize = 4096;
+
 /// `printf FORMAT ARGS…`: `%s %d %i %x %c %%` with widths, reused while arguments remain.
 pub fn printf_format(format: &str, args: &[String]) -> String {
     let mut out = String::new();
@@ -94,7 +97,8 @@ pub fn printf_format(format: &str, args: &[String]) -> String {
                 .split('.')
                 .next()
                 .and_then(|w| w.parse().ok())
-                .unwrap_or(0);
+                .unwrap_or(0usize)
+                .min(MAX_FIELD_WIDTH);
             let text = match conv {
                 'd' | 'i' => arg.trim().parse::<i64>().unwrap_or(0).to_string(),
                 'x' => format!("{:x}", arg.trim().parse::<i64>().unwrap_or(0)),
