@@ -31,8 +31,8 @@ pub use image_ref::{ImageRef, InvalidImageName};
 pub use images::{generic_size, generic_toolbox, pull_duration, resolve, ImageEntry, Resolution};
 pub use k8s_vars::expand_k8s_vars;
 pub use network::{
-    answer_http, dial_error, http_probe_failure, http_probe_status, BindError, Listener, PodNetwork,
-    ServerModel, SignalReaction,
+    access_log_line, answer_http, dial_error, http_probe_failure, http_probe_status, BindError, Listener,
+    PodNetwork, ServerModel, SignalReaction,
 };
 pub use pi::pi_significant_digits;
 pub use process::{effective_argv, Process, ProcessRole, StartError, GENERIC_ENTRYPOINT};

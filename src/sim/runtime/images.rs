@@ -887,13 +887,14 @@ impl ImageEntry {
     }
 }
 
-/// The toolbox of a generic image: a busybox-like userland and a server of its own.
+/// The toolbox of a generic image: a busybox-like userland with `sh` and `bash` (most images
+/// built for such manifests carry them) and a server of its own.
 pub fn generic_toolbox(declared_ports: &[u16]) -> Toolbox {
     Toolbox {
         userland: Userland::Busybox,
         flavor: ShellFlavor::Ash,
         has_shell: true,
-        has_bash: false,
+        has_bash: true,
         extra_utilities: Vec::new(),
         missing_utilities: Vec::new(),
         programs: Vec::new(),

@@ -4,6 +4,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::filesystem::{ContainerFs, FsError, Volume};
+use super::host::ProcessHost;
 use super::host::Signal;
 use super::image_ref::ImageRef;
 use super::images::{lookup, pull_duration, resolve, Resolution};
@@ -464,4 +465,27 @@ fn cpu_demand_of_busy_processes() {
     assert_eq!(process.cpu_demand_millicores(), 0);
     let hpa = lookup("registry.k8s.io/hpa-example").expect("hpa-example");
     assert_eq!(hpa.cpu_per_request_micros, 5_000);
+}
+
+#[test]
+fn nginx_access_log() {
+    use super::host::HttpRequest;
+    use super::network::access_log_line;
+    let mut host = nginx_host();
+    let server = ServerModel::Nginx {
+        version: "1.27.5".to_string(),
+        docroot: "/usr/share/nginx/html".to_string(),
+    };
+    let request = HttpRequest {
+        method: "GET".to_string(),
+        host: "10.244.1.5".to_string(),
+        port: 80,
+        path: "/".to_string(),
+        user_agent: "kube-probe/1.36".to_string(),
+    };
+    let response = answer_http(&server, "GET", "/", Some(host.fs()), SimTime::ZERO).expect("http");
+    assert_eq!(
+        access_log_line(&server, "10.244.1.1", &request, &response, 1_767_225_605),
+        Some("10.244.1.1 - - [01/Jan/2026:00:00:05 +0000] \"GET / HTTP/1.1\" 200 615 \"-\" \"kube-probe/1.36\" \"-\"".to_string())
+    );
 }

@@ -492,6 +492,9 @@ fn utility(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome {
     }
 }
 
+/// The User-Agent curl sends (Debian bookworm's curl).
+pub const CURL_USER_AGENT: &str = "curl/7.88.1";
+
 /// The kernel release `uname -r` reports on the simulated nodes.
 pub const KERNEL_RELEASE: &str = "6.8.0-1017-generic";
 
@@ -1045,6 +1048,7 @@ fn wget(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
         host: url.host.clone(),
         port: url.port,
         path: url.path.clone(),
+        user_agent: "Wget".to_string(),
     };
     let response = match ctx.host.http(&request) {
         Ok(response) => response,
@@ -1201,6 +1205,7 @@ fn curl(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
         host: url.host.clone(),
         port: url.port,
         path: url.path.clone(),
+        user_agent: CURL_USER_AGENT.to_string(),
     };
     let response = match ctx.host.http(&request) {
         Ok(response) => response,
