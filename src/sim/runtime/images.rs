@@ -4,6 +4,7 @@
 //! signal, and its default files. [`resolve`] turns a reference into a catalog entry, a
 //! generic image (other registries and namespaces), or the registry's not-found error.
 
+use super::filesystem::Volume;
 use super::host::Signal;
 use super::image_ref::ImageRef;
 use super::programs::ImageProgram;
@@ -885,6 +886,38 @@ impl ImageEntry {
             main_container: true,
         }
     }
+}
+
+/// The directories every image has, for a container's own layer.
+pub const STANDARD_DIRS: &[&str] = &[
+    "/bin",
+    "/dev",
+    "/etc",
+    "/home",
+    "/proc",
+    "/root",
+    "/run",
+    "/sbin",
+    "/sys",
+    "/tmp",
+    "/usr/bin",
+    "/usr/local/bin",
+    "/usr/sbin",
+    "/var/log",
+    "/var/run",
+];
+
+/// A container's own layer: the standard directories plus the image's files (`None`: an
+/// image the catalog does not know).
+pub fn root_volume(entry: Option<&ImageEntry>) -> Volume {
+    let mut volume = Volume::new();
+    for dir in STANDARD_DIRS {
+        volume.put_dir(dir);
+    }
+    for (path, content) in entry.map(|e| e.files).unwrap_or(&[]) {
+        volume.put_file(path, content);
+    }
+    volume
 }
 
 /// The toolbox of a generic image: a busybox-like userland with `sh` and `bash` (most images

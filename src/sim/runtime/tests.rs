@@ -202,13 +202,9 @@ fn nginx_process(host: &FakeHost, args: &[String]) -> Process {
 }
 
 fn nginx_host() -> FakeHost {
-    let mut host = FakeHost::new();
-    if let Some(entry) = lookup("docker.io/library/nginx") {
-        for (path, content) in entry.files {
-            host.fs.put_file(path, content);
-        }
-    }
-    host
+    FakeHost::with_fs(ContainerFs::new(super::images::root_volume(lookup(
+        "docker.io/library/nginx",
+    ))))
 }
 
 #[test]
