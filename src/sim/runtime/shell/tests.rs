@@ -767,3 +767,24 @@ fn hostile_input_does_not_panic() {
         let _ = run_until(&mut process, &mut host, SimTime(1_000));
     }
 }
+
+#[test]
+fn trap_interrupts_wait_at_once() {
+    let mut host = FakeHost::new();
+    let mut process = sh("trap 'echo stopping; exit 0' TERM; sleep 3600 & wait", &host);
+    assert_eq!(
+        process.resume(&mut host),
+        ProcessState::Sleeping(SimDuration::from_secs(3600))
+    );
+    host.now = SimTime(2_000);
+    assert_eq!(process.signal(Signal::Term, &mut host), ProcessState::Exited(0));
+    assert_eq!(host.stdout, vec!["stopping"]);
+}
+
+#[test]
+fn undefined_kubernetes_variable_becomes_a_command_substitution() {
+    let (host, state) = run_script("echo agent running on $(NODE_NAME); exit 0");
+    assert_eq!(state, ProcessState::Exited(0));
+    assert_eq!(host.stderr, vec!["sh: NODE_NAME: not found"]);
+    assert_eq!(host.stdout, vec!["agent running on"]);
+}
