@@ -160,6 +160,14 @@ fn filesystem_mounts_share_and_protect() {
     assert_eq!(fs.read("/etc/app/app.conf"), Ok("debug=true\n".to_string()));
     assert_eq!(fs.write("/etc/app/app.conf", "x"), Err(FsError::ReadOnly));
     assert_eq!(fs.remove("/etc/app/app.conf", false), Err(FsError::ReadOnly));
+    if let Some(mount) = fs.mounts().first() {
+        mount
+            .volume
+            .borrow_mut()
+            .replace_files([("app.conf", "debug=false\n")]);
+        assert_eq!(mount.volume.borrow().total_bytes(), 12);
+    }
+    assert_eq!(fs.read("/etc/app/app.conf"), Ok("debug=false\n".to_string()));
     assert_eq!(FsError::ReadOnly.message(), "Read-only file system");
 
     // subPath mounts one directory of a volume.

@@ -29,7 +29,7 @@ pub enum ProcessState {
 }
 
 /// Nodes run per `resume` before a loop that never sleeps yields, as a busy CPU would.
-const STEP_BUDGET: u32 = 20_000;
+const STEP_BUDGET: u32 = 5_000;
 /// How often `tail -f` looks at its file again (busybox and coreutils poll once a second).
 const FOLLOW_INTERVAL: SimDuration = SimDuration::from_millis(1000);
 /// Virtual time a busy loop is charged each time it exhausts its step budget.
