@@ -54,6 +54,8 @@ enum Frame {
     },
     /// Restores `$?` after a trap handler, then the script continues.
     TrapReturn(i32),
+    /// Restores the caller's positional parameters when a function returns.
+    FunctionReturn(Vec<String>),
 }
 
 /// What the process is waiting on right now.
@@ -117,6 +119,8 @@ pub struct Shell {
     expansion_error: Option<String>,
     /// bash arrays by name.
     arrays: BTreeMap<String, Vec<String>>,
+    /// Shell functions by name.
+    functions: BTreeMap<String, Rc<Node>>,
     /// The last `resume` ran out of steps without sleeping: a loop burning a CPU.
     busy: bool,
 }
@@ -182,6 +186,7 @@ impl Shell {
             condition_depth: 0,
             expansion_error: None,
             arrays: BTreeMap::new(),
+            functions: BTreeMap::new(),
             busy: false,
         }
     }
@@ -481,6 +486,7 @@ impl Shell {
                 }
             }
             Frame::TrapReturn(status) => self.status = status,
+            Frame::FunctionReturn(positional) => self.positional = positional,
         }
         None
     }
@@ -535,6 +541,28 @@ impl Shell {
                 });
             }
             Node::Group(inner) => self.stack.push(Frame::Run(inner.clone())),
+            Node::FunctionDef { name, body } => {
+                self.functions.insert(name.clone(), body.clone());
+                self.status = 0;
+            }
+            Node::Case { subject, arms } => {
+                let (subject, arms_text) = {
+                    let mut expander = self.expander(host);
+                    let subject = expander.expand_single(subject);
+                    let arms_text: Vec<Vec<String>> = arms
+                        .iter()
+                        .map(|(patterns, _)| patterns.iter().map(|p| expander.expand_single(p)).collect())
+                        .collect();
+                    (subject, arms_text)
+                };
+                self.status = 0;
+                let chosen = arms_text
+                    .iter()
+                    .position(|patterns| patterns.iter().any(|p| glob_match(p, &subject)));
+                if let Some((_, body)) = chosen.and_then(|i| arms.get(i)) {
+                    self.stack.push(Frame::Run(body.clone()));
+                }
+            }
             Node::Pipeline { negate, stages } => {
                 let mut input: Option<String> = self.stdin.clone();
                 let mut status = 0;
@@ -805,6 +833,14 @@ impl Shell {
             Some(text) => Some(text.clone()),
             None => self.stdin.clone(),
         };
+        if let Some(body) = argv.first().and_then(|name| self.functions.get(name)).cloned() {
+            let mut positional = vec![self.positional.first().cloned().unwrap_or_default()];
+            positional.extend(argv.iter().skip(1).cloned());
+            let saved = std::mem::replace(&mut self.positional, positional);
+            self.stack.push(Frame::FunctionReturn(saved));
+            self.stack.push(Frame::Run(body));
+            return None;
+        }
         let outcome = if let Some(outcome) = self.builtin(&argv, host) {
             outcome
         } else {
@@ -1008,6 +1044,29 @@ impl Shell {
                 CommandOutcome::Status(0)
             }
             "wait" => CommandOutcome::Wait,
+            "return" => {
+                let code = args
+                    .first()
+                    .and_then(|a| a.parse::<i64>().ok())
+                    .map(|c| (c & 0xff) as i32);
+                let code = code.unwrap_or(self.status);
+                if !self.stack.iter().any(|f| matches!(f, Frame::FunctionReturn(_))) {
+                    return Some(CommandOutcome::Exit(code));
+                }
+                while let Some(frame) = self.stack.pop() {
+                    match frame {
+                        Frame::FunctionReturn(positional) => {
+                            self.positional = positional;
+                            break;
+                        }
+                        Frame::AndThen(_) | Frame::OrElse(_) | Frame::IfTest { .. } | Frame::LoopTest(_) => {
+                            self.condition_depth = self.condition_depth.saturating_sub(1);
+                        }
+                        _ => {}
+                    }
+                }
+                CommandOutcome::Status(code)
+            }
             "[[" if args.get(1).map(String::as_str) == Some("=~") && args.len() == 4 => {
                 // bash's regex match fills BASH_REMATCH with the match and its groups.
                 let text = args.first().cloned().unwrap_or_default();
@@ -1239,4 +1298,41 @@ struct Routes {
     stdout: Sink,
     stderr: Sink,
     stdin: Option<String>,
+}
+
+/// Shell pattern matching for `case`: `*`, `?` and `[…]` classes.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    fn matches(p: &[char], t: &[char]) -> bool {
+        match p.split_first() {
+            None => t.is_empty(),
+            Some(('*', rest)) => (0..=t.len()).any(|i| matches(rest, t.get(i..).unwrap_or(&[]))),
+            Some(('?', rest)) => !t.is_empty() && matches(rest, t.get(1..).unwrap_or(&[])),
+            Some(('[', rest)) => {
+                let Some(close) = rest.iter().position(|c| *c == ']') else {
+                    return t.first() == Some(&'[') && matches(rest, t.get(1..).unwrap_or(&[]));
+                };
+                let Some(first) = t.first() else { return false };
+                let (negate, class) = match rest.first() {
+                    Some('!') | Some('^') => (true, &rest[1..close]),
+                    _ => (false, &rest[..close]),
+                };
+                let mut hit = false;
+                let mut i = 0;
+                while i < class.len() {
+                    if class.get(i + 1) == Some(&'-') && i + 2 < class.len() {
+                        hit |= class[i] <= *first && *first <= class[i + 2];
+                        i += 3;
+                    } else {
+                        hit |= class[i] == *first;
+                        i += 1;
+                    }
+                }
+                hit != negate && matches(&rest[close + 1..], &t[1..])
+            }
+            Some((c, rest)) => t.first() == Some(c) && matches(rest, t.get(1..).unwrap_or(&[])),
+        }
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    matches(&p, &t)
 }

@@ -698,6 +698,8 @@ fn parser_shapes_and_errors() {
                 Node::Loop { until, .. } => (if *until { "until" } else { "while" }).to_string(),
                 Node::For { var, .. } => format!("for({var})"),
                 Node::Group(inner) => format!("group({})", describe(inner)),
+                Node::Case { arms, .. } => format!("case{}", arms.len()),
+                Node::FunctionDef { name, body } => format!("fn({name},{})", describe(body)),
             }
         }
         match parse(source) {
@@ -716,6 +718,9 @@ fn parser_shapes_and_errors() {
         ("for i in 1 2 3; do echo $i; done", "for(i)"),
         ("{ a; b; }", "group(seq(cmd1,cmd1))"),
         ("(a)", "group(cmd1)"),
+        ("case $x in a) b;; c|d) e;; esac", "case2"),
+        ("f() { a; }", "fn(f,group(cmd1))"),
+        ("case x in a) b", "syntax error: unexpected end of file"),
         ("# only a comment", "seq()"),
         ("if a; then b", "syntax error: unexpected end of file"),
         ("done", "syntax error: unexpected \"done\""),
@@ -787,4 +792,75 @@ fn undefined_kubernetes_variable_becomes_a_command_substitution() {
     assert_eq!(state, ProcessState::Exited(0));
     assert_eq!(host.stderr, vec!["sh: NODE_NAME: not found"]);
     assert_eq!(host.stdout, vec!["agent running on"]);
+}
+
+#[test]
+fn case_and_functions() {
+    let cases: &[(&str, &[&str], i32)] = &[
+        (
+            "case web-2 in web-0) echo first;; web-*) echo other;; *) echo none;; esac",
+            &["other"],
+            0,
+        ),
+        ("x=b; case $x in a|b) echo ab ;; esac", &["ab"], 0),
+        (
+            "case zz in [a-c]?) echo no;; *) echo fallback; esac",
+            &["fallback"],
+            0,
+        ),
+        (
+            "greet() { echo hello $1; }; greet world; greet again",
+            &["hello world", "hello again"],
+            0,
+        ),
+        (
+            "check() {\n  [ \"$1\" = ok ] && return 0\n  return 3\n}\ncheck ok; echo $?; check bad; echo $?",
+            &["0", "3"],
+            0,
+        ),
+        (
+            "f() { echo in; return 5; echo never; }; f || echo failed $?",
+            &["in", "failed 5"],
+            0,
+        ),
+        (
+            "wait_for() { until [ -f /tmp/ready ]; do touch /tmp/ready; done; echo ready; }\nwait_for",
+            &["ready"],
+            0,
+        ),
+    ];
+    for (script, stdout, code) in cases {
+        let (host, state) = run_script(script);
+        assert_eq!(
+            state,
+            ProcessState::Exited(*code),
+            "exit code of {script:?}; stderr {:?}",
+            host.stderr
+        );
+        let expected: Vec<String> = stdout.iter().map(|s| s.to_string()).collect();
+        assert_eq!(
+            host.stdout, expected,
+            "stdout of {script:?}; stderr {:?}",
+            host.stderr
+        );
+    }
+}
+
+#[test]
+fn functions_sleep_across_virtual_time() {
+    let mut host = FakeHost::new();
+    let mut process = sh(
+        "tick() { echo tick $1; sleep 5; }\nfor i in 1 2; do tick $i; done; echo done $1",
+        &host,
+    );
+    assert_eq!(
+        process.resume(&mut host),
+        ProcessState::Sleeping(SimDuration::from_secs(5))
+    );
+    assert_eq!(
+        run_until(&mut process, &mut host, SimTime(60_000)),
+        ProcessState::Exited(0)
+    );
+    assert_eq!(host.now, SimTime(10_000));
+    assert_eq!(host.stdout, vec!["tick 1", "tick 2", "done"]);
 }
