@@ -1213,6 +1213,7 @@ impl Shell {
                         routes.stdout = sink;
                     }
                 }
+                RedirectOp::HereDoc => routes.stdin = Some(target),
                 RedirectOp::Read => {
                     let path = absolute_path(&self.cwd, &target);
                     match host.fs().read(&path) {

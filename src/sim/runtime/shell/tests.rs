@@ -864,3 +864,14 @@ fn functions_sleep_across_virtual_time() {
     assert_eq!(host.now, SimTime(10_000));
     assert_eq!(host.stdout, vec!["tick 1", "tick 2", "done"]);
 }
+
+#[test]
+fn here_documents() {
+    let script = "NAME=web\ncat <<EOF > /tmp/conf\nserver $NAME \"quoted\"\n  port $((40 + 40))\nEOF\ncat <<'RAW'\nkeep $NAME\nRAW\n\tcat <<-END\n\tstripped\n\tEND\ncat /tmp/conf";
+    let (host, state) = run_script(script);
+    assert_eq!(state, ProcessState::Exited(0), "stderr {:?}", host.stderr);
+    assert_eq!(
+        host.stdout,
+        vec!["keep $NAME", "stripped", "server web \"quoted\"", "  port 80"]
+    );
+}
