@@ -42,6 +42,16 @@ pub enum ParamOp {
         word: String,
         colon: bool,
     },
+    /// `${name#pattern}` / `${name##pattern}`: remove the shortest / longest matching prefix.
+    RemovePrefix {
+        pattern: String,
+        longest: bool,
+    },
+    /// `${name%pattern}` / `${name%%pattern}`: remove the shortest / longest matching suffix.
+    RemoveSuffix {
+        pattern: String,
+        longest: bool,
+    },
     /// `${name[subscript]}` (bash arrays; `@` or `*` = every element).
     Index {
         subscript: String,
@@ -659,6 +669,25 @@ fn parse_braced(inner: &str, quoted: bool) -> Result<WordPart, LexError> {
     let rest = &inner[name_len..];
     if name.is_empty() {
         return Err(LexError(format!("${{{inner}}}: bad substitution")));
+    }
+    for (marker, prefix) in [('#', true), ('%', false)] {
+        if let Some(pattern) = rest.strip_prefix(marker) {
+            let (longest, pattern) = match pattern.strip_prefix(marker) {
+                Some(p) => (true, p),
+                None => (false, pattern),
+            };
+            let pattern = pattern.to_string();
+            let op = if prefix {
+                ParamOp::RemovePrefix { pattern, longest }
+            } else {
+                ParamOp::RemoveSuffix { pattern, longest }
+            };
+            return Ok(WordPart::Param {
+                name: name.to_string(),
+                op,
+                quoted,
+            });
+        }
     }
     if let Some(subscript) = rest.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
         let op = ParamOp::Index {

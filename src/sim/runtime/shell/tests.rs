@@ -875,3 +875,14 @@ fn here_documents() {
         vec!["keep $NAME", "stripped", "server web \"quoted\"", "  port 80"]
     );
 }
+
+#[test]
+fn prefix_and_suffix_removal() {
+    let (host, _) = run_script(
+        "HOST=web-12; F=/var/log/app.log.gz; echo ${HOST##*-} ${HOST%-*} ${F#*/} ${F##*/} ${F%.*} ${F%%.*}",
+    );
+    assert_eq!(
+        host.stdout,
+        vec!["12 web var/log/app.log.gz app.log.gz /var/log/app.log /var/log/app"]
+    );
+}
