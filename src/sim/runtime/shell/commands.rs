@@ -161,14 +161,15 @@ pub const BUSYBOX_UTILITIES: &[&str] = &[
     "echo", "printf", "true", "false", ":", "test", "[", "[[", "seq", "sleep", "cat", "touch", "rm", "mkdir",
     "ls", "head", "tail", "wc", "grep", "awk", "printenv", "env", "date", "hostname", "nslookup", "wget",
     "ps", "kill", "killall", "pwd", "id", "whoami", "uname", "rev", "basename", "dirname", "sh", "ash",
-    "yes", "nc", "cp", "mv",
+    "yes", "nc", "cp", "mv", "tee", "sort", "uniq", "cut", "tr", "sed",
 ];
 
 /// Utilities of a Debian-based image (no wget, nslookup, ps or nc unless the image adds them).
 pub const GNU_UTILITIES: &[&str] = &[
     "echo", "printf", "true", "false", ":", "test", "[", "seq", "sleep", "cat", "touch", "rm", "mkdir", "ls",
     "head", "tail", "wc", "grep", "awk", "printenv", "env", "date", "hostname", "kill", "pwd", "id",
-    "whoami", "uname", "rev", "basename", "dirname", "sh", "bash", "dash", "yes", "cp", "mv",
+    "whoami", "uname", "rev", "basename", "dirname", "sh", "bash", "dash", "yes", "cp", "mv", "tee", "sort",
+    "uniq", "cut", "tr", "sed",
 ];
 
 /// How a command ended (or what it waits for).
@@ -390,6 +391,7 @@ fn utility(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome {
             ctx.out.push_str(&text);
             Status(if ok { 0 } else { 1 })
         }
+        "tee" | "sort" | "uniq" | "cut" | "tr" | "sed" => super::text_tools::filter(ctx, name, args),
         "rev" => {
             let (text, ok) = ctx.inputs("rev", args);
             for line in text.lines() {

@@ -89,6 +89,24 @@ fn table_of_scripts_and_their_output() {
         ("echo $HOSTNAME", &["demo"], 0),
         ("! true; echo $?", &["1"], 0),
         ("echo \"$(printf 'l1\\nl2')\" | tail -n 1", &["l2"], 0),
+        (
+            "printf 'b\\na\\nb\\n' | sort | uniq -c",
+            &["      1 a", "      2 b"],
+            0,
+        ),
+        ("echo root:x:0 | cut -d: -f1,3", &["root:0"], 0),
+        ("echo Hello | tr a-z A-Z", &["HELLO"], 0),
+        ("echo hello world | sed 's/o/0/g; s/^h/H/'", &["Hell0 w0rld"], 0),
+        (
+            "echo kv | sed -e 's/\\(k\\)\\(v\\)/\\2=\\1 [&]/'",
+            &["v=k [kv]"],
+            0,
+        ),
+        (
+            "echo logged | tee -a /tmp/t >/dev/null; cat /tmp/t",
+            &["logged"],
+            0,
+        ),
     ];
     for (script, stdout, code) in cases {
         let (host, state) = run_script(script);
