@@ -161,6 +161,7 @@ fn tag_as_version(tag: &str) -> String {
 
 const NGINX_PROGRAMS: &[(&str, ImageProgram)] = &[
     ("nginx", ImageProgram::Nginx),
+    ("nginx-debug", ImageProgram::Nginx),
     ("/docker-entrypoint.sh", ImageProgram::NginxEntrypoint),
 ];
 
