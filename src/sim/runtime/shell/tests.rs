@@ -465,8 +465,7 @@ fn debian_shell_wording_differs() {
 #[test]
 fn k8s_variable_expansion() {
     use crate::sim::runtime::k8s_vars::expand_k8s_vars;
-    let mut env = std::collections::BTreeMap::new();
-    env.insert("NODE_NAME".to_string(), "worker-1".to_string());
+    let env = vec![("NODE_NAME".to_string(), "worker-1".to_string())];
     assert_eq!(
         expand_k8s_vars("echo agent running on $(NODE_NAME); sleep 3600", &env),
         "echo agent running on worker-1; sleep 3600"
