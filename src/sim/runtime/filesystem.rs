@@ -109,6 +109,25 @@ impl Volume {
         }
     }
 
+    /// Replaces the whole content (a configMap or secret volume after the object changed).
+    pub fn replace_files<'a>(&mut self, files: impl IntoIterator<Item = (&'a str, &'a str)>) {
+        self.entries.clear();
+        for (path, content) in files {
+            self.put_file(path, content);
+        }
+    }
+
+    /// Bytes stored in files (for emptyDir `sizeLimit` and ephemeral-storage accounting).
+    pub fn total_bytes(&self) -> u64 {
+        self.entries
+            .values()
+            .map(|entry| match entry {
+                Entry::File(content) => content.len() as u64,
+                Entry::Dir => 0,
+            })
+            .sum()
+    }
+
     /// Every file with its content (for tests and volume inspection).
     pub fn files(&self) -> Vec<(String, String)> {
         self.entries

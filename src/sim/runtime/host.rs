@@ -105,6 +105,8 @@ pub struct HttpRequest {
     pub port: u16,
     /// Path with query, always starting with `/`.
     pub path: String,
+    /// `Wget`, `curl/7.88.1`, `kube-probe/1.36` (servers log it in their access log).
+    pub user_agent: String,
 }
 
 /// An HTTP response.

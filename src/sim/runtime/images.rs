@@ -4,6 +4,7 @@
 //! signal, and its default files. [`resolve`] turns a reference into a catalog entry, a
 //! generic image (other registries and namespaces), or the registry's not-found error.
 
+use super::filesystem::Volume;
 use super::host::Signal;
 use super::image_ref::ImageRef;
 use super::programs::ImageProgram;
@@ -68,6 +69,11 @@ pub struct ImageEntry {
     pub tags: &'static [TagRule],
     /// Compressed size in bytes (what the kubelet reports after a pull).
     pub size_bytes: u64,
+    /// CPU time one HTTP request costs the server, in microseconds (hpa-example computes
+    /// square roots for every request: ~100 requests/s keep half a core busy).
+    pub cpu_per_request_micros: u64,
+    /// Resident memory of the default program once started (what `kubectl top` shows at rest).
+    pub memory_bytes: u64,
     /// `ENTRYPOINT` and `CMD` of the image.
     pub entrypoint: &'static [&'static str],
     pub cmd: &'static [&'static str],
@@ -155,6 +161,7 @@ fn tag_as_version(tag: &str) -> String {
 
 const NGINX_PROGRAMS: &[(&str, ImageProgram)] = &[
     ("nginx", ImageProgram::Nginx),
+    ("nginx-debug", ImageProgram::Nginx),
     ("/docker-entrypoint.sh", ImageProgram::NginxEntrypoint),
 ];
 
@@ -179,6 +186,8 @@ pub static CATALOG: &[ImageEntry] = &[
             },
         ],
         size_bytes: 72_099_410,
+        cpu_per_request_micros: 100,
+        memory_bytes: 3_350_000,
         entrypoint: &["/docker-entrypoint.sh"],
         cmd: &["nginx", "-g", "daemon off;"],
         userland: Userland::Gnu,
@@ -199,6 +208,8 @@ pub static CATALOG: &[ImageEntry] = &[
         name: "registry.k8s.io/nginx-slim",
         tags: &[TagRule::Version { major: (0, 0), minor: (5, 27), max_patch: 0, suffixes: NO_SUFFIX }],
         size_bytes: 34_541_180,
+        cpu_per_request_micros: 100,
+        memory_bytes: 2_900_000,
         entrypoint: &[],
         cmd: &["nginx", "-g", "daemon off;"],
         userland: Userland::Gnu,
@@ -227,6 +238,8 @@ pub static CATALOG: &[ImageEntry] = &[
             },
         ],
         size_bytes: 2_160_406,
+        cpu_per_request_micros: 100,
+        memory_bytes: 1_048_576,
         entrypoint: &[],
         cmd: &["sh"],
         userland: Userland::Busybox,
@@ -243,6 +256,8 @@ pub static CATALOG: &[ImageEntry] = &[
         name: "registry.k8s.io/busybox",
         tags: &[TagRule::Exact("latest"), TagRule::Exact("1.24"), TagRule::Exact("1.27.2")],
         size_bytes: 1_144_547,
+        cpu_per_request_micros: 100,
+        memory_bytes: 1_048_576,
         entrypoint: &[],
         cmd: &["sh"],
         userland: Userland::Busybox,
@@ -259,6 +274,8 @@ pub static CATALOG: &[ImageEntry] = &[
         name: "docker.io/radial/busyboxplus",
         tags: &[TagRule::Exact("latest"), TagRule::Exact("curl"), TagRule::Exact("git")],
         size_bytes: 4_226_748,
+        cpu_per_request_micros: 100,
+        memory_bytes: 1_048_576,
         entrypoint: &[],
         cmd: &["/bin/sh"],
         userland: Userland::Busybox,
@@ -279,6 +296,8 @@ pub static CATALOG: &[ImageEntry] = &[
             TagRule::Version { major: (3, 3), minor: (1, 22), max_patch: 9, suffixes: NO_SUFFIX },
         ],
         size_bytes: 3_653_068,
+        cpu_per_request_micros: 100,
+        memory_bytes: 1_048_576,
         entrypoint: &[],
         cmd: &["/bin/sh"],
         userland: Userland::Busybox,
@@ -298,6 +317,8 @@ pub static CATALOG: &[ImageEntry] = &[
             TagRule::Version { major: (3, 5), minor: (0, 3), max_patch: 40, suffixes: &["", "-alpine3.22"] },
         ],
         size_bytes: 6_412_894,
+        cpu_per_request_micros: 100,
+        memory_bytes: 1_048_576,
         entrypoint: &["docker-entrypoint.sh"],
         cmd: &["bash"],
         userland: Userland::Busybox,
@@ -322,6 +343,8 @@ pub static CATALOG: &[ImageEntry] = &[
             TagRule::Version { major: (9, 13), minor: (0, 11), max_patch: 0, suffixes: &["", "-slim"] },
         ],
         size_bytes: 48_494_272,
+        cpu_per_request_micros: 100,
+        memory_bytes: 1_048_576,
         entrypoint: &[],
         cmd: &["bash"],
         userland: Userland::Gnu,
@@ -349,6 +372,8 @@ pub static CATALOG: &[ImageEntry] = &[
             },
         ],
         size_bytes: 334_231_812,
+        cpu_per_request_micros: 100,
+        memory_bytes: 4_000_000,
         entrypoint: &[],
         cmd: &["perl", "-de0"],
         userland: Userland::Gnu,
@@ -370,6 +395,8 @@ pub static CATALOG: &[ImageEntry] = &[
             TagRule::Version { major: (3, 3), minor: (6, 14), max_patch: 12, suffixes: &["", "-slim", "-alpine"] },
         ],
         size_bytes: 412_436_990,
+        cpu_per_request_micros: 100,
+        memory_bytes: 9_000_000,
         entrypoint: &[],
         cmd: &["python3"],
         userland: Userland::Gnu,
@@ -390,6 +417,8 @@ pub static CATALOG: &[ImageEntry] = &[
             TagRule::Version { major: (2, 8), minor: (0, 4), max_patch: 20, suffixes: &["", "-alpine", "-bookworm"] },
         ],
         size_bytes: 45_327_591,
+        cpu_per_request_micros: 100,
+        memory_bytes: 3_600_000,
         entrypoint: &["docker-entrypoint.sh"],
         cmd: &["redis-server"],
         userland: Userland::Gnu,
@@ -410,6 +439,8 @@ pub static CATALOG: &[ImageEntry] = &[
         name: "us-docker.pkg.dev/google-samples/containers/gke/gb-redis-follower",
         tags: &[TagRule::Exact("v1"), TagRule::Exact("v2")],
         size_bytes: 38_940_553,
+        cpu_per_request_micros: 100,
+        memory_bytes: 3_600_000,
         entrypoint: &[],
         cmd: &["redis-server"],
         userland: Userland::Gnu,
@@ -433,6 +464,8 @@ pub static CATALOG: &[ImageEntry] = &[
             TagRule::Version { major: (2, 2), minor: (2, 4), max_patch: 65, suffixes: &["", "-alpine", "-bookworm"] },
         ],
         size_bytes: 58_312_741,
+        cpu_per_request_micros: 100,
+        memory_bytes: 6_400_000,
         entrypoint: &[],
         cmd: &["httpd-foreground"],
         userland: Userland::Gnu,
@@ -449,6 +482,8 @@ pub static CATALOG: &[ImageEntry] = &[
         name: "registry.k8s.io/hpa-example",
         tags: &[TagRule::Exact("latest")],
         size_bytes: 186_548_126,
+        cpu_per_request_micros: 5_000,
+        memory_bytes: 9_800_000,
         entrypoint: &[],
         cmd: &["apache2-foreground"],
         userland: Userland::Gnu,
@@ -465,6 +500,8 @@ pub static CATALOG: &[ImageEntry] = &[
         name: "docker.io/ikubernetes/myapp",
         tags: &[TagRule::Exact("v1"), TagRule::Exact("v2"), TagRule::Exact("v3")],
         size_bytes: 6_351_648,
+        cpu_per_request_micros: 100,
+        memory_bytes: 1_900_000,
         entrypoint: &[],
         cmd: &["nginx", "-g", "daemon off;"],
         userland: Userland::Busybox,
@@ -485,6 +522,8 @@ pub static CATALOG: &[ImageEntry] = &[
             TagRule::Version { major: (1, 6), minor: (0, 130), max_patch: 12, suffixes: &["", "-alpine"] },
         ],
         size_bytes: 201_432_118,
+        cpu_per_request_micros: 100,
+        memory_bytes: 120_000_000,
         entrypoint: &["docker-entrypoint.sh"],
         cmd: &["node", "current/index.js"],
         userland: Userland::Gnu,
@@ -508,6 +547,8 @@ pub static CATALOG: &[ImageEntry] = &[
             TagRule::Version { major: (5, 9), minor: (0, 7), max_patch: 44, suffixes: &["", "-debian", "-oracle"] },
         ],
         size_bytes: 170_981_239,
+        cpu_per_request_micros: 100,
+        memory_bytes: 380_000_000,
         entrypoint: &["docker-entrypoint.sh"],
         cmd: &["mysqld"],
         userland: Userland::Gnu,
@@ -533,6 +574,8 @@ pub static CATALOG: &[ImageEntry] = &[
             TagRule::Version { major: (4, 6), minor: (0, 8), max_patch: 9, suffixes: &["", "-apache", "-php8.2-apache", "-fpm"] },
         ],
         size_bytes: 252_786_125,
+        cpu_per_request_micros: 100,
+        memory_bytes: 24_000_000,
         entrypoint: &["docker-entrypoint.sh"],
         cmd: &["apache2-foreground"],
         userland: Userland::Gnu,
@@ -549,6 +592,8 @@ pub static CATALOG: &[ImageEntry] = &[
         name: "registry.k8s.io/e2e-test-images/agnhost",
         tags: &[TagRule::Version { major: (2, 2), minor: (10, 60), max_patch: 0, suffixes: NO_SUFFIX }],
         size_bytes: 51_253_714,
+        cpu_per_request_micros: 100,
+        memory_bytes: 6_200_000,
         entrypoint: &["/agnhost"],
         cmd: &["pause"],
         userland: Userland::Busybox,
@@ -565,6 +610,8 @@ pub static CATALOG: &[ImageEntry] = &[
         name: "registry.k8s.io/liveness",
         tags: &[TagRule::Exact("latest")],
         size_bytes: 2_317_296,
+        cpu_per_request_micros: 100,
+        memory_bytes: 1_048_576,
         entrypoint: &["/server"],
         cmd: &[],
         userland: Userland::Busybox,
@@ -581,6 +628,8 @@ pub static CATALOG: &[ImageEntry] = &[
         name: "registry.k8s.io/etcd",
         tags: &[TagRule::Version { major: (3, 3), minor: (0, 6), max_patch: 21, suffixes: &["", "-0", "-1", "-2"] }],
         size_bytes: 57_680_541,
+        cpu_per_request_micros: 100,
+        memory_bytes: 24_000_000,
         entrypoint: &[],
         cmd: &["/usr/local/bin/etcd"],
         userland: Userland::Busybox,
@@ -600,6 +649,8 @@ pub static CATALOG: &[ImageEntry] = &[
             TagRule::Version { major: (0, 3), minor: (0, 10), max_patch: 0, suffixes: NO_SUFFIX },
         ],
         size_bytes: 320_368,
+        cpu_per_request_micros: 100,
+        memory_bytes: 290_000,
         entrypoint: &["/pause"],
         cmd: &[],
         userland: Userland::Busybox,
@@ -616,6 +667,8 @@ pub static CATALOG: &[ImageEntry] = &[
         name: "docker.io/polinux/stress",
         tags: &[TagRule::Exact("latest"), TagRule::Exact("1.0.4")],
         size_bytes: 4_041_406,
+        cpu_per_request_micros: 100,
+        memory_bytes: 1_048_576,
         entrypoint: &[],
         cmd: &["stress", "--help"],
         userland: Userland::Busybox,
@@ -632,6 +685,8 @@ pub static CATALOG: &[ImageEntry] = &[
         name: "docker.io/vish/stress",
         tags: &[TagRule::Exact("latest")],
         size_bytes: 1_565_146,
+        cpu_per_request_micros: 100,
+        memory_bytes: 1_048_576,
         entrypoint: &["/stress", "-logtostderr"],
         cmd: &[],
         userland: Userland::Busybox,
@@ -648,6 +703,8 @@ pub static CATALOG: &[ImageEntry] = &[
         name: "us-docker.pkg.dev/google-samples/containers/gke/gb-frontend",
         tags: &[TagRule::Exact("v4"), TagRule::Exact("v5"), TagRule::Exact("v6")],
         size_bytes: 167_842_416,
+        cpu_per_request_micros: 100,
+        memory_bytes: 12_000_000,
         entrypoint: &[],
         cmd: &["apache2-foreground"],
         userland: Userland::Gnu,
@@ -664,6 +721,8 @@ pub static CATALOG: &[ImageEntry] = &[
         name: "gcr.io/google-samples/cassandra",
         tags: &[TagRule::Exact("v13"), TagRule::Exact("v14")],
         size_bytes: 112_403_722,
+        cpu_per_request_micros: 100,
+        memory_bytes: 520_000_000,
         entrypoint: &[],
         cmd: &["/run.sh"],
         userland: Userland::Gnu,
@@ -684,6 +743,8 @@ pub static CATALOG: &[ImageEntry] = &[
         name: "registry.k8s.io/kubernetes-zookeeper",
         tags: &[TagRule::Exact("1.0-3.4.10")],
         size_bytes: 122_650_211,
+        cpu_per_request_micros: 100,
+        memory_bytes: 95_000_000,
         entrypoint: &[],
         cmd: &["start-zookeeper"],
         userland: Userland::Gnu,
@@ -828,13 +889,46 @@ impl ImageEntry {
     }
 }
 
-/// The toolbox of a generic image: a busybox-like userland and a server of its own.
+/// The directories every image has, for a container's own layer.
+pub const STANDARD_DIRS: &[&str] = &[
+    "/bin",
+    "/dev",
+    "/etc",
+    "/home",
+    "/proc",
+    "/root",
+    "/run",
+    "/sbin",
+    "/sys",
+    "/tmp",
+    "/usr/bin",
+    "/usr/local/bin",
+    "/usr/sbin",
+    "/var/log",
+    "/var/run",
+];
+
+/// A container's own layer: the standard directories plus the image's files (`None`: an
+/// image the catalog does not know).
+pub fn root_volume(entry: Option<&ImageEntry>) -> Volume {
+    let mut volume = Volume::new();
+    for dir in STANDARD_DIRS {
+        volume.put_dir(dir);
+    }
+    for (path, content) in entry.map(|e| e.files).unwrap_or(&[]) {
+        volume.put_file(path, content);
+    }
+    volume
+}
+
+/// The toolbox of a generic image: a busybox-like userland with `sh` and `bash` (most images
+/// built for such manifests carry them) and a server of its own.
 pub fn generic_toolbox(declared_ports: &[u16]) -> Toolbox {
     Toolbox {
         userland: Userland::Busybox,
         flavor: ShellFlavor::Ash,
         has_shell: true,
-        has_bash: false,
+        has_bash: true,
         extra_utilities: Vec::new(),
         missing_utilities: Vec::new(),
         programs: Vec::new(),

@@ -2,10 +2,11 @@
 //! the variable's value when it is defined, stays as written when it is not, and `$$(VAR)`
 //! escapes to a literal `$(VAR)` (src: `third_party/forked/golang/expansion`).
 
-use std::collections::BTreeMap;
+use super::host::env_lookup;
 
-/// Expands `$(VAR)` references in `text` from `env`.
-pub fn expand_k8s_vars(text: &str, env: &BTreeMap<String, String>) -> String {
+/// Expands `$(VAR)` references in `text` from `env` (ordered as the container's environment;
+/// the last definition of a name wins).
+pub fn expand_k8s_vars(text: &str, env: &[(String, String)]) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::new();
     let mut i = 0;
@@ -26,7 +27,7 @@ pub fn expand_k8s_vars(text: &str, env: &BTreeMap<String, String>) -> String {
                 match close {
                     Some(offset) => {
                         let name: String = chars[i + 2..i + 2 + offset].iter().collect();
-                        match env.get(&name) {
+                        match env_lookup(env, &name) {
                             Some(value) => out.push_str(value),
                             None => {
                                 out.push_str("$(");

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::filesystem::ContainerFs;
-use super::host::{HttpResponse, NetError, Signal};
+use super::host::{HttpRequest, HttpResponse, NetError, Signal};
 use super::images::NGINX_INDEX_HTML;
 use super::shell::commands::format_date;
 use crate::sim::time::SimTime;
@@ -255,6 +255,36 @@ fn response(status: u16, server: &str, content_type: &str, body: String) -> Http
         status,
         headers,
         body,
+    }
+}
+
+/// The line a server writes to its access log (stdout) for a request, if it keeps one:
+/// nginx's `combined` format and httpd's `common` format.
+pub fn access_log_line(
+    server: &ServerModel,
+    client_ip: &str,
+    request: &HttpRequest,
+    response: &HttpResponse,
+    unix_now: i64,
+) -> Option<String> {
+    let time = format_date(unix_now, "%d/%b/%Y:%H:%M:%S +0000");
+    let bytes = response
+        .headers
+        .iter()
+        .find(|(name, _)| name == "Content-Length")
+        .map(|(_, value)| value.clone())
+        .unwrap_or_else(|| response.body.len().to_string());
+    let line = format!("{} {} HTTP/1.1", request.method, request.path);
+    match server {
+        ServerModel::Nginx { .. } => Some(format!(
+            "{client_ip} - - [{time}] \"{line}\" {} {bytes} \"-\" \"{}\" \"-\"",
+            response.status, request.user_agent
+        )),
+        ServerModel::Httpd { .. } => Some(format!(
+            "{client_ip} - - [{time}] \"{line}\" {} {bytes}",
+            response.status
+        )),
+        _ => None,
     }
 }
 

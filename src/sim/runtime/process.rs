@@ -149,6 +149,11 @@ impl Process {
         self.shell.serving()
     }
 
+    /// The CPU this process keeps busy, in millicores (before any CFS limit throttles it).
+    pub fn cpu_demand_millicores(&self) -> u64 {
+        self.shell.cpu_demand_millicores()
+    }
+
     /// The COMMAND column `ps` shows for this process (nginx renames its master process).
     pub fn ps_command(&self) -> String {
         match self.shell.serving() {

@@ -10,6 +10,7 @@ use super::network::{BindError, ServerModel};
 use super::pi::pi_significant_digits;
 use super::shell::commands::{format_date, run as run_command, CommandOutcome, Ctx};
 use super::shell::exec::Shell;
+use crate::sim::time::SimDuration;
 
 /// A program an image provides, by behaviour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -275,7 +276,7 @@ pub fn stress_bytes(text: &str) -> Option<u64> {
         'g' => (&text[..text.len() - 1], 1024 * 1024 * 1024),
         _ => (text, 1),
     };
-    number.parse::<u64>().ok().map(|n| n * factor)
+    number.parse::<u64>().ok().and_then(|n| n.checked_mul(factor))
 }
 
 fn stress(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
@@ -291,7 +292,7 @@ fn stress(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     let hdd = count("--hdd", "-d");
     // vish/stress uses `-mem-total 150Mi`-style flags.
     let vish_bytes = flag_value(args, "-mem-total").and_then(|v| stress_bytes(v.trim_end_matches('i')));
-    if vm + cpu + io + hdd == 0 && vish_bytes.is_none() {
+    if [vm, cpu, io, hdd].iter().all(|n| *n == 0) && vish_bytes.is_none() {
         ctx.out.push_str("`stress' imposes certain types of compute stress on your system\n\nUsage: stress [OPTION [ARG]] ...\n");
         return CommandOutcome::Status(1);
     }
@@ -301,7 +302,7 @@ fn stress(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
             let per_worker = flag_value(args, "--vm-bytes")
                 .and_then(|v| stress_bytes(&v))
                 .unwrap_or(256 * 1024 * 1024);
-            vm * per_worker
+            vm.saturating_mul(per_worker)
         }
     };
     if vish_bytes.is_none() {
@@ -312,14 +313,29 @@ fn stress(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     if bytes > 0 && ctx.host.allocate_memory(bytes) == MemoryOutcome::OomKilled {
         return CommandOutcome::Exit(Signal::Kill.exit_code());
     }
+    // CPU hogs spin a core each; memory hogs with --vm-hang mostly sleep between touches.
+    let hangs = flag_value(args, "--vm-hang").is_some_and(|h| h != "0");
+    let hogs = cpu
+        .saturating_add(io)
+        .saturating_add(hdd)
+        .saturating_add(if hangs { 0 } else { vm });
+    let millicores = hogs.saturating_mul(1000);
     match flag_value(args, "--timeout").or_else(|| flag_value(args, "-t")) {
         Some(timeout) => {
             let seconds = timeout.trim_end_matches('s').parse::<u64>().unwrap_or(0);
-            CommandOutcome::Then(format!(
-                "sleep {seconds}; echo 'stress: info: [1] successful run completed in {seconds}s'"
-            ))
+            CommandOutcome::Spin {
+                millicores,
+                duration: Some(SimDuration::from_secs(seconds)),
+                then: Some(format!(
+                    "echo 'stress: info: [1] successful run completed in {seconds}s'"
+                )),
+            }
         }
-        None => CommandOutcome::Block,
+        None => CommandOutcome::Spin {
+            millicores,
+            duration: None,
+            then: None,
+        },
     }
 }
 
@@ -375,7 +391,7 @@ fn perl(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
         } else if let Some(seconds) = statement.strip_prefix("sleep ") {
             let seconds = seconds.trim().parse::<u64>().unwrap_or(0);
             ctx.out.push_str(&output);
-            return CommandOutcome::Sleep(crate::sim::time::SimDuration::from_secs(seconds));
+            return CommandOutcome::Sleep(SimDuration::from_secs(seconds));
         } else {
             let near = statement.split_whitespace().next().unwrap_or(statement);
             ctx.err.push_str(&format!(

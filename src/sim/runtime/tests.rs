@@ -4,6 +4,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::filesystem::{ContainerFs, FsError, Volume};
+use super::host::ProcessHost;
 use super::host::Signal;
 use super::image_ref::ImageRef;
 use super::images::{lookup, pull_duration, resolve, Resolution};
@@ -159,6 +160,14 @@ fn filesystem_mounts_share_and_protect() {
     assert_eq!(fs.read("/etc/app/app.conf"), Ok("debug=true\n".to_string()));
     assert_eq!(fs.write("/etc/app/app.conf", "x"), Err(FsError::ReadOnly));
     assert_eq!(fs.remove("/etc/app/app.conf", false), Err(FsError::ReadOnly));
+    if let Some(mount) = fs.mounts().first() {
+        mount
+            .volume
+            .borrow_mut()
+            .replace_files([("app.conf", "debug=false\n")]);
+        assert_eq!(mount.volume.borrow().total_bytes(), 12);
+    }
+    assert_eq!(fs.read("/etc/app/app.conf"), Ok("debug=false\n".to_string()));
     assert_eq!(FsError::ReadOnly.message(), "Read-only file system");
 
     // subPath mounts one directory of a volume.
@@ -201,13 +210,9 @@ fn nginx_process(host: &FakeHost, args: &[String]) -> Process {
 }
 
 fn nginx_host() -> FakeHost {
-    let mut host = FakeHost::new();
-    if let Some(entry) = lookup("docker.io/library/nginx") {
-        for (path, content) in entry.files {
-            host.fs.put_file(path, content);
-        }
-    }
-    host
+    FakeHost::with_fs(ContainerFs::new(super::images::root_volume(lookup(
+        "docker.io/library/nginx",
+    ))))
 }
 
 #[test]
@@ -432,4 +437,59 @@ fn probe_wording() {
     let nginx = lookup("docker.io/library/nginx").expect("nginx");
     assert_eq!(nginx.size_for_tag("1.27"), 72_099_410);
     assert!(nginx.size_for_tag("1.27-alpine") < 25_000_000);
+}
+
+#[test]
+fn cpu_demand_of_busy_processes() {
+    let entry = lookup("docker.io/polinux/stress").expect("stress");
+    let args: Vec<String> = ["--cpu", "2", "--timeout", "30s"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let argv = effective_argv(entry.entrypoint, entry.cmd, &["stress".to_string()], &args);
+    let mut host = FakeHost::new();
+    let mut process = Process::spawn(
+        &argv,
+        &entry.toolbox("latest", &[]),
+        &host.fs,
+        ProcessRole::Main { pid1: true },
+    )
+    .expect("spawn");
+    assert_eq!(
+        process.resume(&mut host),
+        ProcessState::Sleeping(SimDuration::from_secs(30))
+    );
+    assert_eq!(process.cpu_demand_millicores(), 2000);
+    host.now = SimTime(30_000);
+    assert_eq!(process.resume(&mut host), ProcessState::Exited(0));
+    assert_eq!(
+        host.stdout.last().map(String::as_str),
+        Some("stress: info: [1] successful run completed in 30s")
+    );
+    assert_eq!(process.cpu_demand_millicores(), 0);
+    let hpa = lookup("registry.k8s.io/hpa-example").expect("hpa-example");
+    assert_eq!(hpa.cpu_per_request_micros, 5_000);
+}
+
+#[test]
+fn nginx_access_log() {
+    use super::host::HttpRequest;
+    use super::network::access_log_line;
+    let mut host = nginx_host();
+    let server = ServerModel::Nginx {
+        version: "1.27.5".to_string(),
+        docroot: "/usr/share/nginx/html".to_string(),
+    };
+    let request = HttpRequest {
+        method: "GET".to_string(),
+        host: "10.244.1.5".to_string(),
+        port: 80,
+        path: "/".to_string(),
+        user_agent: "kube-probe/1.36".to_string(),
+    };
+    let response = answer_http(&server, "GET", "/", Some(host.fs()), SimTime::ZERO).expect("http");
+    assert_eq!(
+        access_log_line(&server, "10.244.1.1", &request, &response, 1_767_225_605),
+        Some("10.244.1.1 - - [01/Jan/2026:00:00:05 +0000] \"GET / HTTP/1.1\" 200 615 \"-\" \"kube-probe/1.36\" \"-\"".to_string())
+    );
 }

@@ -161,14 +161,15 @@ pub const BUSYBOX_UTILITIES: &[&str] = &[
     "echo", "printf", "true", "false", ":", "test", "[", "[[", "seq", "sleep", "cat", "touch", "rm", "mkdir",
     "ls", "head", "tail", "wc", "grep", "awk", "printenv", "env", "date", "hostname", "nslookup", "wget",
     "ps", "kill", "killall", "pwd", "id", "whoami", "uname", "rev", "basename", "dirname", "sh", "ash",
-    "yes", "nc", "cp", "mv",
+    "yes", "nc", "cp", "mv", "tee", "sort", "uniq", "cut", "tr", "sed",
 ];
 
 /// Utilities of a Debian-based image (no wget, nslookup, ps or nc unless the image adds them).
 pub const GNU_UTILITIES: &[&str] = &[
     "echo", "printf", "true", "false", ":", "test", "[", "seq", "sleep", "cat", "touch", "rm", "mkdir", "ls",
     "head", "tail", "wc", "grep", "awk", "printenv", "env", "date", "hostname", "kill", "pwd", "id",
-    "whoami", "uname", "rev", "basename", "dirname", "sh", "bash", "dash", "yes", "cp", "mv",
+    "whoami", "uname", "rev", "basename", "dirname", "sh", "bash", "dash", "yes", "cp", "mv", "tee", "sort",
+    "uniq", "cut", "tr", "sed",
 ];
 
 /// How a command ended (or what it waits for).
@@ -182,6 +183,12 @@ pub enum CommandOutcome {
     Sleep(SimDuration),
     /// Never finishes by itself.
     Block,
+    /// Keeps `millicores` of CPU busy, for `duration` (then runs `then`, a script) or forever.
+    Spin {
+        millicores: u64,
+        duration: Option<SimDuration>,
+        then: Option<String>,
+    },
     /// Follows a file (`tail -f`): the executor polls it every second.
     Follow { path: String, offset: usize },
     /// A server program now runs in the foreground.
@@ -369,7 +376,11 @@ fn utility(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome {
         }
         "seq" => seq(ctx, args),
         "sleep" => sleep(ctx, args),
-        "yes" => CommandOutcome::Block,
+        "yes" => CommandOutcome::Spin {
+            millicores: 1000,
+            duration: None,
+            then: None,
+        },
         "cat" => {
             let files: Vec<String> = args
                 .iter()
@@ -380,6 +391,7 @@ fn utility(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome {
             ctx.out.push_str(&text);
             Status(if ok { 0 } else { 1 })
         }
+        "tee" | "sort" | "uniq" | "cut" | "tr" | "sed" => super::text_tools::filter(ctx, name, args),
         "rev" => {
             let (text, ok) = ctx.inputs("rev", args);
             for line in text.lines() {
@@ -482,6 +494,9 @@ fn utility(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome {
     }
 }
 
+/// The User-Agent curl sends (Debian bookworm's curl).
+pub const CURL_USER_AGENT: &str = "curl/7.88.1";
+
 /// The kernel release `uname -r` reports on the simulated nodes.
 pub const KERNEL_RELEASE: &str = "6.8.0-1017-generic";
 
@@ -546,10 +561,10 @@ fn seq(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     let mut count = 0;
     while (step > 0 && value <= last) || (step < 0 && value >= last) {
         ctx.out.push_str(&format!("{value}\n"));
-        value += step;
         count += 1;
-        if count > 100_000 {
-            break;
+        match value.checked_add(step) {
+            Some(next) if count <= 100_000 => value = next,
+            _ => break,
         }
     }
     CommandOutcome::Status(0)
@@ -1035,6 +1050,7 @@ fn wget(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
         host: url.host.clone(),
         port: url.port,
         path: url.path.clone(),
+        user_agent: "Wget".to_string(),
     };
     let response = match ctx.host.http(&request) {
         Ok(response) => response,
@@ -1191,6 +1207,7 @@ fn curl(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
         host: url.host.clone(),
         port: url.port,
         path: url.path.clone(),
+        user_agent: CURL_USER_AGENT.to_string(),
     };
     let response = match ctx.host.http(&request) {
         Ok(response) => response,

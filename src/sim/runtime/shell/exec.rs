@@ -29,7 +29,7 @@ pub enum ProcessState {
 }
 
 /// Nodes run per `resume` before a loop that never sleeps yields, as a busy CPU would.
-const STEP_BUDGET: u32 = 20_000;
+const STEP_BUDGET: u32 = 5_000;
 /// How often `tail -f` looks at its file again (busybox and coreutils poll once a second).
 const FOLLOW_INTERVAL: SimDuration = SimDuration::from_millis(1000);
 /// Virtual time a busy loop is charged each time it exhausts its step budget.
@@ -54,6 +54,8 @@ enum Frame {
     },
     /// Restores `$?` after a trap handler, then the script continues.
     TrapReturn(i32),
+    /// Restores the caller's positional parameters when a function returns.
+    FunctionReturn(Vec<String>),
 }
 
 /// What the process is waiting on right now.
@@ -66,6 +68,12 @@ enum Waiting {
     Wait(Option<SimTime>),
     /// A foreground program that never returns.
     Block,
+    /// A program keeping CPUs busy, until a moment (then runs `then`) or forever.
+    Spin {
+        millicores: u64,
+        until: Option<SimTime>,
+        then: Option<String>,
+    },
     /// `tail -f`: polls the file every second and prints what was appended.
     Follow {
         path: String,
@@ -111,6 +119,10 @@ pub struct Shell {
     expansion_error: Option<String>,
     /// bash arrays by name.
     arrays: BTreeMap<String, Vec<String>>,
+    /// Shell functions by name.
+    functions: BTreeMap<String, Rc<Node>>,
+    /// The last `resume` ran out of steps without sleeping: a loop burning a CPU.
+    busy: bool,
 }
 
 /// Errors starting a shell script: the text goes to stderr and the exit code is 2.
@@ -174,6 +186,8 @@ impl Shell {
             condition_depth: 0,
             expansion_error: None,
             arrays: BTreeMap::new(),
+            functions: BTreeMap::new(),
+            busy: false,
         }
     }
 
@@ -182,6 +196,19 @@ impl Shell {
         match &self.waiting {
             Waiting::Serve(model) => Some(model),
             _ => None,
+        }
+    }
+
+    /// The CPU the process keeps busy right now, in millicores (a spinning `stress`, a loop
+    /// that never sleeps); 0 for a process that sleeps, waits or serves idly.
+    pub fn cpu_demand_millicores(&self) -> u64 {
+        if self.exited.is_some() {
+            return 0;
+        }
+        match &self.waiting {
+            Waiting::Spin { millicores, .. } => *millicores,
+            _ if self.busy => 1000,
+            _ => 0,
         }
     }
 
@@ -241,6 +268,19 @@ impl Shell {
                 }
             },
             Waiting::Block | Waiting::Serve(_) => return ProcessState::Blocked,
+            Waiting::Spin { until, then, .. } => match until {
+                Some(until) if now >= until => {
+                    self.waiting = Waiting::Nothing;
+                    self.status = 0;
+                    if let Some(source) = then {
+                        if let Ok(node) = parse(&source) {
+                            self.stack.push(Frame::Run(node));
+                        }
+                    }
+                }
+                Some(until) => return ProcessState::Sleeping(until.since(now)),
+                None => return ProcessState::Blocked,
+            },
             Waiting::Follow { path, offset } => return self.follow(host, &path, offset),
             Waiting::Nothing => {}
         }
@@ -305,7 +345,11 @@ impl Shell {
     fn current_state(&self, now: SimTime) -> ProcessState {
         match &self.waiting {
             Waiting::Follow { .. } => ProcessState::Sleeping(FOLLOW_INTERVAL),
-            Waiting::Sleep(until) | Waiting::Wait(Some(until)) => ProcessState::Sleeping(until.since(now)),
+            Waiting::Sleep(until)
+            | Waiting::Wait(Some(until))
+            | Waiting::Spin {
+                until: Some(until), ..
+            } => ProcessState::Sleeping(until.since(now)),
             Waiting::Nothing => ProcessState::Sleeping(SimDuration::ZERO),
             _ => ProcessState::Blocked,
         }
@@ -350,6 +394,7 @@ impl Shell {
             }
             steps += 1;
             if steps > STEP_BUDGET {
+                self.busy = true;
                 return ProcessState::Sleeping(BUSY_SLICE);
             }
             let Some(frame) = self.stack.pop() else {
@@ -441,6 +486,7 @@ impl Shell {
                 }
             }
             Frame::TrapReturn(status) => self.status = status,
+            Frame::FunctionReturn(positional) => self.positional = positional,
         }
         None
     }
@@ -495,6 +541,28 @@ impl Shell {
                 });
             }
             Node::Group(inner) => self.stack.push(Frame::Run(inner.clone())),
+            Node::FunctionDef { name, body } => {
+                self.functions.insert(name.clone(), body.clone());
+                self.status = 0;
+            }
+            Node::Case { subject, arms } => {
+                let (subject, arms_text) = {
+                    let mut expander = self.expander(host);
+                    let subject = expander.expand_single(subject);
+                    let arms_text: Vec<Vec<String>> = arms
+                        .iter()
+                        .map(|(patterns, _)| patterns.iter().map(|p| expander.expand_single(p)).collect())
+                        .collect();
+                    (subject, arms_text)
+                };
+                self.status = 0;
+                let chosen = arms_text
+                    .iter()
+                    .position(|patterns| patterns.iter().any(|p| glob_match(p, &subject)));
+                if let Some((_, body)) = chosen.and_then(|i| arms.get(i)) {
+                    self.stack.push(Frame::Run(body.clone()));
+                }
+            }
             Node::Pipeline { negate, stages } => {
                 let mut input: Option<String> = self.stdin.clone();
                 let mut status = 0;
@@ -765,6 +833,14 @@ impl Shell {
             Some(text) => Some(text.clone()),
             None => self.stdin.clone(),
         };
+        if let Some(body) = argv.first().and_then(|name| self.functions.get(name)).cloned() {
+            let mut positional = vec![self.positional.first().cloned().unwrap_or_default()];
+            positional.extend(argv.iter().skip(1).cloned());
+            let saved = std::mem::replace(&mut self.positional, positional);
+            self.stack.push(Frame::FunctionReturn(saved));
+            self.stack.push(Frame::Run(body));
+            return None;
+        }
         let outcome = if let Some(outcome) = self.builtin(&argv, host) {
             outcome
         } else {
@@ -798,8 +874,29 @@ impl Shell {
                     self.status = 0;
                     return None;
                 }
+                self.busy = false;
                 self.waiting = Waiting::Sleep(host.now() + duration);
                 Some(ProcessState::Sleeping(duration))
+            }
+            CommandOutcome::Spin {
+                millicores,
+                duration,
+                then,
+            } => {
+                if self.capture.is_some() {
+                    self.status = 0;
+                    return None;
+                }
+                let until = duration.map(|d| host.now() + d);
+                self.waiting = Waiting::Spin {
+                    millicores,
+                    until,
+                    then,
+                };
+                Some(match duration {
+                    Some(d) => ProcessState::Sleeping(d),
+                    None => ProcessState::Blocked,
+                })
             }
             CommandOutcome::Block => {
                 self.waiting = Waiting::Block;
@@ -947,6 +1044,29 @@ impl Shell {
                 CommandOutcome::Status(0)
             }
             "wait" => CommandOutcome::Wait,
+            "return" => {
+                let code = args
+                    .first()
+                    .and_then(|a| a.parse::<i64>().ok())
+                    .map(|c| (c & 0xff) as i32);
+                let code = code.unwrap_or(self.status);
+                if !self.stack.iter().any(|f| matches!(f, Frame::FunctionReturn(_))) {
+                    return Some(CommandOutcome::Exit(code));
+                }
+                while let Some(frame) = self.stack.pop() {
+                    match frame {
+                        Frame::FunctionReturn(positional) => {
+                            self.positional = positional;
+                            break;
+                        }
+                        Frame::AndThen(_) | Frame::OrElse(_) | Frame::IfTest { .. } | Frame::LoopTest(_) => {
+                            self.condition_depth = self.condition_depth.saturating_sub(1);
+                        }
+                        _ => {}
+                    }
+                }
+                CommandOutcome::Status(code)
+            }
             "[[" if args.get(1).map(String::as_str) == Some("=~") && args.len() == 4 => {
                 // bash's regex match fills BASH_REMATCH with the match and its groups.
                 let text = args.first().cloned().unwrap_or_default();
@@ -1093,6 +1213,7 @@ impl Shell {
                         routes.stdout = sink;
                     }
                 }
+                RedirectOp::HereDoc => routes.stdin = Some(target),
                 RedirectOp::Read => {
                     let path = absolute_path(&self.cwd, &target);
                     match host.fs().read(&path) {
@@ -1178,4 +1299,41 @@ struct Routes {
     stdout: Sink,
     stderr: Sink,
     stdin: Option<String>,
+}
+
+/// Shell pattern matching for `case`: `*`, `?` and `[…]` classes.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    fn matches(p: &[char], t: &[char]) -> bool {
+        match p.split_first() {
+            None => t.is_empty(),
+            Some(('*', rest)) => (0..=t.len()).any(|i| matches(rest, t.get(i..).unwrap_or(&[]))),
+            Some(('?', rest)) => !t.is_empty() && matches(rest, t.get(1..).unwrap_or(&[])),
+            Some(('[', rest)) => {
+                let Some(close) = rest.iter().position(|c| *c == ']') else {
+                    return t.first() == Some(&'[') && matches(rest, t.get(1..).unwrap_or(&[]));
+                };
+                let Some(first) = t.first() else { return false };
+                let (negate, class) = match rest.first() {
+                    Some('!') | Some('^') => (true, &rest[1..close]),
+                    _ => (false, &rest[..close]),
+                };
+                let mut hit = false;
+                let mut i = 0;
+                while i < class.len() {
+                    if class.get(i + 1) == Some(&'-') && i + 2 < class.len() {
+                        hit |= class[i] <= *first && *first <= class[i + 2];
+                        i += 3;
+                    } else {
+                        hit |= class[i] == *first;
+                        i += 1;
+                    }
+                }
+                hit != negate && matches(&rest[close + 1..], &t[1..])
+            }
+            Some((c, rest)) => t.first() == Some(c) && matches(rest, t.get(1..).unwrap_or(&[])),
+        }
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    matches(&p, &t)
 }

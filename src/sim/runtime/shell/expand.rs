@@ -1,7 +1,7 @@
 //! Word expansion: parameters (`$X`, `${X:-d}`, `${#X}`), command substitution, arithmetic,
 //! quote removal and field splitting of unquoted results. Globs are left as written.
 
-use super::exec::Shell;
+use super::exec::{glob_match, Shell};
 use super::lexer::{tokenize, ParamOp, Token, Word, WordPart};
 use super::parser::parse;
 use crate::sim::runtime::host::ProcessHost;
@@ -114,6 +114,39 @@ impl Expander<'_> {
         };
         match op {
             ParamOp::Plain => value.unwrap_or_default(),
+            ParamOp::RemovePrefix { pattern, longest } => {
+                let value = value.unwrap_or_default();
+                let pattern = self.expand_text(pattern);
+                let cuts: Vec<usize> = value
+                    .char_indices()
+                    .map(|(i, _)| i)
+                    .chain([value.len()])
+                    .collect();
+                let mut order: Vec<&usize> = cuts.iter().collect();
+                if *longest {
+                    order.reverse();
+                }
+                match order.into_iter().find(|&&i| glob_match(&pattern, &value[..i])) {
+                    Some(&i) => value[i..].to_string(),
+                    None => value,
+                }
+            }
+            ParamOp::RemoveSuffix { pattern, longest } => {
+                let value = value.unwrap_or_default();
+                let pattern = self.expand_text(pattern);
+                let mut cuts: Vec<usize> = value
+                    .char_indices()
+                    .map(|(i, _)| i)
+                    .chain([value.len()])
+                    .collect();
+                if !*longest {
+                    cuts.reverse();
+                }
+                match cuts.into_iter().find(|&i| glob_match(&pattern, &value[i..])) {
+                    Some(i) => value[..i].to_string(),
+                    None => value,
+                }
+            }
             ParamOp::Index { subscript } => {
                 if subscript == "@" || subscript == "*" {
                     return self.shell.array(name).join(" ");

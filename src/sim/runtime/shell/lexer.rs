@@ -42,6 +42,16 @@ pub enum ParamOp {
         word: String,
         colon: bool,
     },
+    /// `${name#pattern}` / `${name##pattern}`: remove the shortest / longest matching prefix.
+    RemovePrefix {
+        pattern: String,
+        longest: bool,
+    },
+    /// `${name%pattern}` / `${name%%pattern}`: remove the shortest / longest matching suffix.
+    RemoveSuffix {
+        pattern: String,
+        longest: bool,
+    },
     /// `${name[subscript]}` (bash arrays; `@` or `*` = every element).
     Index {
         subscript: String,
@@ -84,6 +94,8 @@ pub enum RedirectOp {
     DupOut,
     /// `&>` (stdout and stderr to a file)
     WriteBoth,
+    /// `<<WORD` / `<<-WORD`: the target word is the document itself.
+    HereDoc,
 }
 
 /// The lexer's error, worded like the shell's syntax errors.
@@ -104,6 +116,7 @@ pub fn tokenize(source: &str) -> Result<Vec<Token>, LexError> {
     let mut lexer = Lexer {
         chars,
         pos: 0,
+        pending_heredocs: Vec::new(),
         in_double_bracket: false,
     };
     lexer.run()
@@ -112,6 +125,9 @@ pub fn tokenize(source: &str) -> Result<Vec<Token>, LexError> {
 struct Lexer {
     chars: Vec<char>,
     pos: usize,
+    /// Here-documents whose bodies start after the current line: the index of the token to
+    /// fill, the delimiter, whether it was quoted (no expansion), and `<<-` (strip tabs).
+    pending_heredocs: Vec<(usize, String, bool, bool)>,
     /// Inside bash's `[[ … ]]`, where `(`, `)`, `|`, `<` and `>` belong to the words (regexes).
     in_double_bracket: bool,
 }
@@ -140,6 +156,33 @@ impl Lexer {
                 '\n' => {
                     self.pos += 1;
                     tokens.push(Token::Newline);
+                    self.read_heredoc_bodies(&mut tokens)?;
+                }
+                '<' if self.peek_at(1) == Some('<') => {
+                    self.pos += 2;
+                    let strip_tabs = self.peek() == Some('-');
+                    if strip_tabs {
+                        self.pos += 1;
+                    }
+                    while matches!(self.peek(), Some(' ') | Some('\t')) {
+                        self.pos += 1;
+                    }
+                    let delimiter_word = self.word()?;
+                    let quoted = delimiter_word.iter().any(|p| matches!(p, WordPart::Quoted(_)));
+                    let delimiter: String = delimiter_word
+                        .iter()
+                        .map(|p| match p {
+                            WordPart::Lit(t) | WordPart::Quoted(t) => t.clone(),
+                            _ => String::new(),
+                        })
+                        .collect();
+                    tokens.push(Token::Redirect {
+                        fd: 0,
+                        op: RedirectOp::HereDoc,
+                    });
+                    self.pending_heredocs
+                        .push((tokens.len(), delimiter, quoted, strip_tabs));
+                    tokens.push(Token::Word(vec![WordPart::Quoted(String::new())]));
                 }
                 '#' => {
                     while let Some(c) = self.peek() {
@@ -204,6 +247,63 @@ impl Lexer {
             }
         }
         Ok(tokens)
+    }
+
+    /// Reads the bodies of the here-documents opened on the line just ended.
+    fn read_heredoc_bodies(&mut self, tokens: &mut [Token]) -> Result<(), LexError> {
+        for (index, delimiter, quoted, strip_tabs) in std::mem::take(&mut self.pending_heredocs) {
+            let mut body = String::new();
+            let mut found = false;
+            while self.pos < self.chars.len() {
+                let end = self.chars[self.pos..]
+                    .iter()
+                    .position(|c| *c == '\n')
+                    .map(|i| self.pos + i);
+                let line: String = self.chars[self.pos..end.unwrap_or(self.chars.len())]
+                    .iter()
+                    .collect();
+                self.pos = end.map(|e| e + 1).unwrap_or(self.chars.len());
+                let line = if strip_tabs {
+                    line.trim_start_matches('\t').to_string()
+                } else {
+                    line
+                };
+                if line == delimiter {
+                    found = true;
+                    break;
+                }
+                body.push_str(&line);
+                body.push('\n');
+            }
+            if !found && !delimiter.is_empty() && body.is_empty() {
+                return Err(LexError(format!("here document `{delimiter}` has no end")));
+            }
+            let word = if quoted {
+                vec![WordPart::Quoted(body)]
+            } else {
+                // Unquoted delimiter: `$…` and `` `…` `` expand as inside double quotes.
+                let mut inner = Lexer {
+                    chars: body.chars().map(|c| if c == '"' { '\u{1}' } else { c }).collect(),
+                    pos: 0,
+                    pending_heredocs: Vec::new(),
+                    in_double_bracket: false,
+                };
+                inner.chars.push('"');
+                let mut parts = Vec::new();
+                inner.double_quoted(&mut parts)?;
+                parts
+                    .into_iter()
+                    .map(|part| match part {
+                        WordPart::Quoted(text) => WordPart::Quoted(text.replace('\u{1}', "\"")),
+                        other => other,
+                    })
+                    .collect()
+            };
+            if let Some(token) = tokens.get_mut(index) {
+                *token = Token::Word(word);
+            }
+        }
+        Ok(())
     }
 
     /// Whether `c` continues a word inside `[[ … ]]` (a lone `|`, parentheses, `<`, `>`).
@@ -569,6 +669,25 @@ fn parse_braced(inner: &str, quoted: bool) -> Result<WordPart, LexError> {
     let rest = &inner[name_len..];
     if name.is_empty() {
         return Err(LexError(format!("${{{inner}}}: bad substitution")));
+    }
+    for (marker, prefix) in [('#', true), ('%', false)] {
+        if let Some(pattern) = rest.strip_prefix(marker) {
+            let (longest, pattern) = match pattern.strip_prefix(marker) {
+                Some(p) => (true, p),
+                None => (false, pattern),
+            };
+            let pattern = pattern.to_string();
+            let op = if prefix {
+                ParamOp::RemovePrefix { pattern, longest }
+            } else {
+                ParamOp::RemoveSuffix { pattern, longest }
+            };
+            return Ok(WordPart::Param {
+                name: name.to_string(),
+                op,
+                quoted,
+            });
+        }
     }
     if let Some(subscript) = rest.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
         let op = ParamOp::Index {

@@ -57,6 +57,16 @@ pub enum Node {
     },
     /// `{ … }` or `( … )`.
     Group(Rc<Node>),
+    /// `case word in pattern|pattern) list ;; … esac`
+    Case {
+        subject: Word,
+        arms: Vec<(Vec<Word>, Rc<Node>)>,
+    },
+    /// `name() { … }`
+    FunctionDef {
+        name: String,
+        body: Rc<Node>,
+    },
 }
 
 /// A syntax error, worded like busybox sh (`syntax error: unexpected "done"`).
@@ -153,7 +163,7 @@ impl Parser {
         loop {
             self.skip_newlines();
             match self.peek() {
-                None | Some(Token::RParen) => break,
+                None | Some(Token::RParen) | Some(Token::DoubleSemi) => break,
                 Some(Token::Word(_)) => {
                     if let Some(k) = self.peek_keyword() {
                         if terminators.contains(&k) {
@@ -176,7 +186,7 @@ impl Parser {
                 _ => {
                     items.push(item);
                     match self.peek() {
-                        None | Some(Token::RParen) => break,
+                        None | Some(Token::RParen) | Some(Token::DoubleSemi) => break,
                         Some(Token::Word(_))
                             if self.peek_keyword().is_some_and(|k| terminators.contains(&k)) =>
                         {
@@ -253,6 +263,17 @@ impl Parser {
                 Some("while") => self.loop_clause(false),
                 Some("until") => self.loop_clause(true),
                 Some("for") => self.for_clause(),
+                Some("case") => self.case_clause(),
+                Some(name)
+                    if matches!(self.tokens.get(self.pos + 1), Some(Token::LParen))
+                        && matches!(self.tokens.get(self.pos + 2), Some(Token::RParen)) =>
+                {
+                    let name = name.to_string();
+                    self.pos += 3;
+                    self.skip_newlines();
+                    let body = self.command()?;
+                    Ok(Rc::new(Node::FunctionDef { name, body }))
+                }
                 Some("{") => {
                     self.pos += 1;
                     let body = self.list(&["}"])?;
@@ -267,6 +288,58 @@ impl Parser {
             Some(Token::Redirect { .. }) => self.simple(),
             Some(token) => Err(unexpected(token)),
         }
+    }
+
+    fn case_clause(&mut self) -> Result<Rc<Node>, SyntaxError> {
+        self.pos += 1;
+        let subject = match self.peek().cloned() {
+            Some(Token::Word(word)) => word,
+            Some(token) => return Err(unexpected(&token)),
+            None => return Err(end_of_file()),
+        };
+        self.pos += 1;
+        self.expect_keyword("in")?;
+        let mut arms = Vec::new();
+        loop {
+            self.skip_newlines();
+            if self.peek_keyword() == Some("esac") {
+                self.pos += 1;
+                break;
+            }
+            if matches!(self.peek(), Some(Token::LParen)) {
+                self.pos += 1;
+            }
+            let mut patterns = Vec::new();
+            loop {
+                match self.peek().cloned() {
+                    Some(Token::Word(word)) => {
+                        self.pos += 1;
+                        patterns.push(word);
+                    }
+                    Some(token) => return Err(unexpected(&token)),
+                    None => return Err(end_of_file()),
+                }
+                match self.peek() {
+                    Some(Token::Pipe) => self.pos += 1,
+                    Some(Token::RParen) => {
+                        self.pos += 1;
+                        break;
+                    }
+                    Some(token) => return Err(unexpected(token)),
+                    None => return Err(end_of_file()),
+                }
+            }
+            let body = self.list(&["esac"])?;
+            arms.push((patterns, body));
+            match self.peek() {
+                Some(Token::DoubleSemi) => self.pos += 1,
+                _ => {
+                    self.expect_keyword("esac")?;
+                    break;
+                }
+            }
+        }
+        Ok(Rc::new(Node::Case { subject, arms }))
     }
 
     fn if_clause(&mut self) -> Result<Rc<Node>, SyntaxError> {

@@ -89,6 +89,24 @@ fn table_of_scripts_and_their_output() {
         ("echo $HOSTNAME", &["demo"], 0),
         ("! true; echo $?", &["1"], 0),
         ("echo \"$(printf 'l1\\nl2')\" | tail -n 1", &["l2"], 0),
+        (
+            "printf 'b\\na\\nb\\n' | sort | uniq -c",
+            &["      1 a", "      2 b"],
+            0,
+        ),
+        ("echo root:x:0 | cut -d: -f1,3", &["root:0"], 0),
+        ("echo Hello | tr a-z A-Z", &["HELLO"], 0),
+        ("echo hello world | sed 's/o/0/g; s/^h/H/'", &["Hell0 w0rld"], 0),
+        (
+            "echo kv | sed -e 's/\\(k\\)\\(v\\)/\\2=\\1 [&]/'",
+            &["v=k [kv]"],
+            0,
+        ),
+        (
+            "echo logged | tee -a /tmp/t >/dev/null; cat /tmp/t",
+            &["logged"],
+            0,
+        ),
     ];
     for (script, stdout, code) in cases {
         let (host, state) = run_script(script);
@@ -447,8 +465,7 @@ fn debian_shell_wording_differs() {
 #[test]
 fn k8s_variable_expansion() {
     use crate::sim::runtime::k8s_vars::expand_k8s_vars;
-    let mut env = std::collections::BTreeMap::new();
-    env.insert("NODE_NAME".to_string(), "worker-1".to_string());
+    let env = vec![("NODE_NAME".to_string(), "worker-1".to_string())];
     assert_eq!(
         expand_k8s_vars("echo agent running on $(NODE_NAME); sleep 3600", &env),
         "echo agent running on worker-1; sleep 3600"
@@ -698,6 +715,8 @@ fn parser_shapes_and_errors() {
                 Node::Loop { until, .. } => (if *until { "until" } else { "while" }).to_string(),
                 Node::For { var, .. } => format!("for({var})"),
                 Node::Group(inner) => format!("group({})", describe(inner)),
+                Node::Case { arms, .. } => format!("case{}", arms.len()),
+                Node::FunctionDef { name, body } => format!("fn({name},{})", describe(body)),
             }
         }
         match parse(source) {
@@ -716,6 +735,9 @@ fn parser_shapes_and_errors() {
         ("for i in 1 2 3; do echo $i; done", "for(i)"),
         ("{ a; b; }", "group(seq(cmd1,cmd1))"),
         ("(a)", "group(cmd1)"),
+        ("case $x in a) b;; c|d) e;; esac", "case2"),
+        ("f() { a; }", "fn(f,group(cmd1))"),
+        ("case x in a) b", "syntax error: unexpected end of file"),
         ("# only a comment", "seq()"),
         ("if a; then b", "syntax error: unexpected end of file"),
         ("done", "syntax error: unexpected \"done\""),
@@ -744,4 +766,140 @@ fn bash_regex_match_and_file_substitution() {
     .expect("spawn");
     assert_eq!(process.resume(&mut host), ProcessState::Exited(1));
     assert_eq!(host.stdout, vec!["[mysqld] server-id=102", "xCHANGE MASTER TO x"]);
+}
+
+#[test]
+fn hostile_input_does_not_panic() {
+    for script in [
+        "seq 9223372036854775806 9223372036854775807",
+        "printf '%99999999999s' x",
+        "echo $((9223372036854775807 + 1)) $((1 / 0)) $((-9223372036854775807 - 1))",
+        "sleep 1e300",
+        "echo ${",
+        "echo $(( ",
+        "[ 1 -eq x ]",
+        "echo \"unterminated",
+        "awk '{print $99999999999999999999}'",
+        "exit 99999999999999999999",
+        "a=(; echo",
+        "kill -NOPE 1; kill abc",
+    ] {
+        let mut host = FakeHost::new();
+        let mut process = sh(script, &host);
+        let _ = run_until(&mut process, &mut host, SimTime(1_000));
+    }
+}
+
+#[test]
+fn trap_interrupts_wait_at_once() {
+    let mut host = FakeHost::new();
+    let mut process = sh("trap 'echo stopping; exit 0' TERM; sleep 3600 & wait", &host);
+    assert_eq!(
+        process.resume(&mut host),
+        ProcessState::Sleeping(SimDuration::from_secs(3600))
+    );
+    host.now = SimTime(2_000);
+    assert_eq!(process.signal(Signal::Term, &mut host), ProcessState::Exited(0));
+    assert_eq!(host.stdout, vec!["stopping"]);
+}
+
+#[test]
+fn undefined_kubernetes_variable_becomes_a_command_substitution() {
+    let (host, state) = run_script("echo agent running on $(NODE_NAME); exit 0");
+    assert_eq!(state, ProcessState::Exited(0));
+    assert_eq!(host.stderr, vec!["sh: NODE_NAME: not found"]);
+    assert_eq!(host.stdout, vec!["agent running on"]);
+}
+
+#[test]
+fn case_and_functions() {
+    let cases: &[(&str, &[&str], i32)] = &[
+        (
+            "case web-2 in web-0) echo first;; web-*) echo other;; *) echo none;; esac",
+            &["other"],
+            0,
+        ),
+        ("x=b; case $x in a|b) echo ab ;; esac", &["ab"], 0),
+        (
+            "case zz in [a-c]?) echo no;; *) echo fallback; esac",
+            &["fallback"],
+            0,
+        ),
+        (
+            "greet() { echo hello $1; }; greet world; greet again",
+            &["hello world", "hello again"],
+            0,
+        ),
+        (
+            "check() {\n  [ \"$1\" = ok ] && return 0\n  return 3\n}\ncheck ok; echo $?; check bad; echo $?",
+            &["0", "3"],
+            0,
+        ),
+        (
+            "f() { echo in; return 5; echo never; }; f || echo failed $?",
+            &["in", "failed 5"],
+            0,
+        ),
+        (
+            "wait_for() { until [ -f /tmp/ready ]; do touch /tmp/ready; done; echo ready; }\nwait_for",
+            &["ready"],
+            0,
+        ),
+    ];
+    for (script, stdout, code) in cases {
+        let (host, state) = run_script(script);
+        assert_eq!(
+            state,
+            ProcessState::Exited(*code),
+            "exit code of {script:?}; stderr {:?}",
+            host.stderr
+        );
+        let expected: Vec<String> = stdout.iter().map(|s| s.to_string()).collect();
+        assert_eq!(
+            host.stdout, expected,
+            "stdout of {script:?}; stderr {:?}",
+            host.stderr
+        );
+    }
+}
+
+#[test]
+fn functions_sleep_across_virtual_time() {
+    let mut host = FakeHost::new();
+    let mut process = sh(
+        "tick() { echo tick $1; sleep 5; }\nfor i in 1 2; do tick $i; done; echo done $1",
+        &host,
+    );
+    assert_eq!(
+        process.resume(&mut host),
+        ProcessState::Sleeping(SimDuration::from_secs(5))
+    );
+    assert_eq!(
+        run_until(&mut process, &mut host, SimTime(60_000)),
+        ProcessState::Exited(0)
+    );
+    assert_eq!(host.now, SimTime(10_000));
+    assert_eq!(host.stdout, vec!["tick 1", "tick 2", "done"]);
+}
+
+#[test]
+fn here_documents() {
+    let script = "NAME=web\ncat <<EOF > /tmp/conf\nserver $NAME \"quoted\"\n  port $((40 + 40))\nEOF\ncat <<'RAW'\nkeep $NAME\nRAW\n\tcat <<-END\n\tstripped\n\tEND\ncat /tmp/conf";
+    let (host, state) = run_script(script);
+    assert_eq!(state, ProcessState::Exited(0), "stderr {:?}", host.stderr);
+    assert_eq!(
+        host.stdout,
+        vec!["keep $NAME", "stripped", "server web \"quoted\"", "  port 80"]
+    );
+}
+
+#[test]
+fn prefix_and_suffix_removal() {
+    let (host, _) = run_script(
+        "HOST=web-12; F=/var/log/app.log.gz; echo ${HOST##*-} ${HOST%-*} ${F#*/} ${F##*/} ${F%.*} ${F%%.*}",
+    );
+    assert_eq!(
+        host.stdout,
+        vec!["12 web var/log/app.log.gz app.log.gz /var/log/app.log /var/log/app"]
+    );
 }

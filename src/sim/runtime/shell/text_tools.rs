@@ -48,6 +48,9 @@ pub fn unescape(text: &str) -> (String, bool) {
     (out, false)
 }
 
+/// The widest `printf` field honoured (wider ones are clamped rather than filling memory).
+const MAX_FIELD_WIDTH: usize = 4096;
+
 /// `printf FORMAT ARGS…`: `%s %d %i %x %c %%` with widths, reused while arguments remain.
 pub fn printf_format(format: &str, args: &[String]) -> String {
     let mut out = String::new();
@@ -94,7 +97,8 @@ pub fn printf_format(format: &str, args: &[String]) -> String {
                 .split('.')
                 .next()
                 .and_then(|w| w.parse().ok())
-                .unwrap_or(0);
+                .unwrap_or(0usize)
+                .min(MAX_FIELD_WIDTH);
             let text = match conv {
                 'd' | 'i' => arg.trim().parse::<i64>().unwrap_or(0).to_string(),
                 'x' => format!("{:x}", arg.trim().parse::<i64>().unwrap_or(0)),
@@ -361,6 +365,235 @@ pub fn awk(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
             }
         }
         ctx.out.push_str(&out);
+        ctx.out.push('\n');
+    }
+    CommandOutcome::Status(if ok { 0 } else { 2 })
+}
+
+/// Stream filters: `tee [-a] FILE…`, `sort [-r] [-n] [-u]`, `uniq [-c]`, `cut -d D -f N[,M]`,
+/// `tr SET1 SET2` / `tr -d SET`, and `sed [-e] 's/RE/REPL/[g]'` (one or more substitutions).
+pub fn filter(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome {
+    let flags: String = args
+        .iter()
+        .filter(|a| a.starts_with('-') && a.len() > 1)
+        .flat_map(|a| a.chars().skip(1))
+        .collect();
+    match name {
+        "tee" => {
+            let input = ctx.stdin.unwrap_or("").to_string();
+            let append = flags.contains('a');
+            let mut status = 0;
+            for file in args.iter().filter(|a| !a.starts_with('-')) {
+                let path = ctx.path(file);
+                let result = if append {
+                    ctx.host.fs().append(&path, &input)
+                } else {
+                    ctx.host.fs().write(&path, &input)
+                };
+                if let Err(error) = result {
+                    ctx.err.push_str(&format!("tee: {file}: {}\n", error.message()));
+                    status = 1;
+                }
+            }
+            ctx.out.push_str(&input);
+            CommandOutcome::Status(status)
+        }
+        "sort" => {
+            let files: Vec<String> = args.iter().filter(|a| !a.starts_with('-')).cloned().collect();
+            let (text, ok) = ctx.inputs("sort", &files);
+            let mut lines: Vec<&str> = text.lines().collect();
+            if flags.contains('n') {
+                let key = |l: &str| {
+                    l.split_whitespace()
+                        .next()
+                        .and_then(|n| n.parse::<f64>().ok())
+                        .unwrap_or(0.0)
+                };
+                lines.sort_by(|a, b| key(a).total_cmp(&key(b)));
+            } else {
+                lines.sort();
+            }
+            if flags.contains('r') {
+                lines.reverse();
+            }
+            if flags.contains('u') {
+                lines.dedup();
+            }
+            for line in lines {
+                ctx.out.push_str(line);
+                ctx.out.push('\n');
+            }
+            CommandOutcome::Status(if ok { 0 } else { 2 })
+        }
+        "uniq" => {
+            let files: Vec<String> = args.iter().filter(|a| !a.starts_with('-')).cloned().collect();
+            let (text, ok) = ctx.inputs("uniq", &files);
+            let mut runs: Vec<(usize, &str)> = Vec::new();
+            for line in text.lines() {
+                match runs.last_mut() {
+                    Some((count, last)) if *last == line => *count += 1,
+                    _ => runs.push((1, line)),
+                }
+            }
+            for (count, line) in runs {
+                if flags.contains('c') {
+                    ctx.out.push_str(&format!("{count:>7} {line}\n"));
+                } else {
+                    ctx.out.push_str(&format!("{line}\n"));
+                }
+            }
+            CommandOutcome::Status(if ok { 0 } else { 1 })
+        }
+        "cut" => {
+            let mut delimiter = "\t".to_string();
+            let mut fields: Vec<usize> = Vec::new();
+            let mut files = Vec::new();
+            let mut iter = args.iter();
+            while let Some(arg) = iter.next() {
+                let (flag, value) = if arg == "-d" || arg == "-f" {
+                    (arg.as_str(), iter.next().cloned().unwrap_or_default())
+                } else if let Some(v) = arg.strip_prefix("-d") {
+                    ("-d", v.to_string())
+                } else if let Some(v) = arg.strip_prefix("-f") {
+                    ("-f", v.to_string())
+                } else {
+                    files.push(arg.clone());
+                    continue;
+                };
+                if flag == "-d" {
+                    delimiter = value;
+                } else {
+                    fields = value.split(',').filter_map(|f| f.parse().ok()).collect();
+                }
+            }
+            if fields.is_empty() {
+                ctx.err
+                    .push_str("cut: you must specify a list of bytes, characters, or fields\n");
+                return CommandOutcome::Status(1);
+            }
+            let (text, ok) = ctx.inputs("cut", &files);
+            for line in text.lines() {
+                let parts: Vec<&str> = line.split(delimiter.as_str()).collect();
+                let picked: Vec<&str> = fields
+                    .iter()
+                    .filter_map(|f| parts.get(f.wrapping_sub(1)).copied())
+                    .collect();
+                ctx.out.push_str(&picked.join(&delimiter));
+                ctx.out.push('\n');
+            }
+            CommandOutcome::Status(if ok { 0 } else { 1 })
+        }
+        "tr" => {
+            let sets: Vec<Vec<char>> = args
+                .iter()
+                .filter(|a| !a.starts_with('-'))
+                .map(|s| expand_tr_set(s))
+                .collect();
+            let input = ctx.stdin.unwrap_or("").to_string();
+            let output: String = if flags.contains('d') {
+                let delete = sets.first().cloned().unwrap_or_default();
+                input.chars().filter(|c| !delete.contains(c)).collect()
+            } else {
+                let from = sets.first().cloned().unwrap_or_default();
+                let to = sets.get(1).cloned().unwrap_or_default();
+                input
+                    .chars()
+                    .map(|c| match from.iter().position(|f| *f == c) {
+                        Some(i) => to.get(i).or(to.last()).copied().unwrap_or(c),
+                        None => c,
+                    })
+                    .collect()
+            };
+            ctx.out.push_str(&output);
+            CommandOutcome::Status(0)
+        }
+        _ => sed(ctx, args),
+    }
+}
+
+/// `a-z` ranges and the `[:upper:]`/`[:lower:]` classes of `tr`.
+fn expand_tr_set(set: &str) -> Vec<char> {
+    match set {
+        "[:upper:]" => return ('A'..='Z').collect(),
+        "[:lower:]" => return ('a'..='z').collect(),
+        "[:digit:]" => return ('0'..='9').collect(),
+        _ => {}
+    }
+    let chars: Vec<char> = unescape(set).0.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        if chars.get(i + 1) == Some(&'-') {
+            if let Some(&end) = chars.get(i + 2) {
+                out.extend(c..=end);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+fn sed(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
+    let mut scripts = Vec::new();
+    let mut files = Vec::new();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "-e" => scripts.extend(iter.next().cloned()),
+            "-n" | "-E" | "-r" => {}
+            _ if scripts.is_empty() && !arg.starts_with('-') => scripts.push(arg.clone()),
+            _ => files.push(arg.clone()),
+        }
+    }
+    let mut substitutions = Vec::new();
+    for script in scripts.iter().flat_map(|s| s.split(';')) {
+        let script = script.trim();
+        let mut chars = script.chars();
+        if chars.next() != Some('s') {
+            ctx.err.push_str(&format!(
+                "sed: -e expression #1, char 1: unknown command: `{}'\n",
+                script.chars().next().unwrap_or(' ')
+            ));
+            return CommandOutcome::Status(1);
+        }
+        let Some(separator) = chars.next() else {
+            ctx.err
+                .push_str("sed: -e expression #1, char 1: unterminated `s' command\n");
+            return CommandOutcome::Status(1);
+        };
+        let parts: Vec<&str> = chars.as_str().split(separator).collect();
+        let (Some(pattern), Some(replacement)) = (parts.first(), parts.get(1)) else {
+            ctx.err
+                .push_str("sed: -e expression #1, char 5: unterminated `s' command\n");
+            return CommandOutcome::Status(1);
+        };
+        let global = parts.get(2).is_some_and(|f| f.contains('g'));
+        let Some(regex) = regex_from(pattern, false, false, false) else {
+            ctx.err
+                .push_str("sed: -e expression #1: invalid regular expression\n");
+            return CommandOutcome::Status(1);
+        };
+        // sed's `&` is the whole match; `\1` a group.
+        let replacement = replacement.replace('$', "$$").replace('&', "${0}");
+        let replacement = (1..10).fold(replacement, |r, n| {
+            r.replace(&format!("\\{n}"), &format!("${{{n}}}"))
+        });
+        substitutions.push((regex, replacement, global));
+    }
+    let (text, ok) = ctx.inputs("sed", &files);
+    for line in text.lines() {
+        let mut line = line.to_string();
+        for (regex, replacement, global) in &substitutions {
+            line = if *global {
+                regex.replace_all(&line, replacement.as_str()).into_owned()
+            } else {
+                regex.replace(&line, replacement.as_str()).into_owned()
+            };
+        }
+        ctx.out.push_str(&line);
         ctx.out.push('\n');
     }
     CommandOutcome::Status(if ok { 0 } else { 2 })
