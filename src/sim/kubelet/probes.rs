@@ -199,7 +199,13 @@ pub fn probe(host: &mut ContainerHost, probe: &Probe, toolbox: Option<&Toolbox>)
         let path = http.path.clone().filter(|p| !p.is_empty()).unwrap_or_else(|| "/".into());
         let path = if path.starts_with('/') { path } else { format!("/{path}") };
         let host_name = http.host.clone().unwrap_or_else(|| ip.clone());
-        let request = HttpRequest { method: "GET".into(), host: host_name.clone(), port, path: path.clone() };
+        let request = HttpRequest {
+            method: "GET".into(),
+            host: host_name.clone(),
+            port,
+            path: path.clone(),
+            user_agent: "kube-probe/1.36".into(),
+        };
         return match crate::sim::runtime::ProcessHost::http(host, &request) {
             Ok(response) => match http_probe_status(response.status) {
                 Ok(()) => ProbeOutcome::Success,

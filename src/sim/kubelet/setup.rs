@@ -278,8 +278,7 @@ fn env_value(
     declared: &[(String, String)],
 ) -> Result<Option<String>, ConfigError> {
     if let Some(value) = &var.value {
-        let known: BTreeMap<String, String> = declared.iter().cloned().collect();
-        return Ok(Some(expand_k8s_vars(value, &known)));
+        return Ok(Some(expand_k8s_vars(value, declared)));
     }
     let Some(from) = &var.value_from else { return Ok(Some(String::new())) };
     if let Some(selector) = &from.config_map_key_ref {

@@ -673,9 +673,8 @@ impl Kubelets {
             }
         };
         let fs = setup::container_fs(&image.files, &container_spec, &pod.volumes, &pod.hostname(), &pod.network.ip, &pod.namespace);
-        let known: BTreeMap<String, String> = env.iter().cloned().collect();
         let expand = |list: &Option<Vec<String>>| -> Vec<String> {
-            list.iter().flatten().map(|s| expand_k8s_vars(s, &known)).collect()
+            list.iter().flatten().map(|s| expand_k8s_vars(s, &env)).collect()
         };
         let entry: Vec<&str> = image.entrypoint.iter().map(String::as_str).collect();
         let cmd: Vec<&str> = image.cmd.iter().map(String::as_str).collect();
