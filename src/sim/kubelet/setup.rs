@@ -35,6 +35,15 @@ fn decode_secret(value: &k8s_openapi::ByteString) -> String {
     String::from_utf8_lossy(&value.0).into_owned()
 }
 
+/// A Secret's keys and values (`data` decoded, `stringData` on top, as the API server merges
+/// them).
+fn secret_values(secret: &k8s_openapi::api::core::v1::Secret) -> BTreeMap<String, String> {
+    let mut values: BTreeMap<String, String> =
+        secret.data.iter().flatten().map(|(k, v)| (k.clone(), decode_secret(v))).collect();
+    values.extend(secret.string_data.clone().unwrap_or_default());
+    values
+}
+
 /// Builds the pod's volumes; fails on the first that cannot be set up.
 pub fn pod_volumes(store: &Store, pod: &Pod, node: &str, disks: &mut Disks, pod_ip: &str) -> Result<BTreeMap<String, VolumeHandle>, MountError> {
     let namespace = pod.metadata.namespace.clone().unwrap_or_else(|| "default".into());
@@ -60,9 +69,7 @@ pub fn pod_volumes(store: &Store, pod: &Pod, node: &str, disks: &mut Disks, pod_
             let name = source.secret_name.clone().unwrap_or_default();
             match store.get("Secret", &namespace, &name).and_then(|o| o.as_secret()) {
                 Some(secret) => {
-                    let mut data: BTreeMap<String, String> =
-                        secret.data.iter().flatten().map(|(k, v)| (k.clone(), decode_secret(v))).collect();
-                    data.extend(secret.string_data.clone().unwrap_or_default());
+                    let data = secret_values(secret);
                     key_files(&data, source.items.as_ref().map(|items| items.iter().map(|i| (i.key.clone(), i.path.clone())).collect()))
                 }
                 None if source.optional == Some(true) => Volume::handle(),
@@ -86,7 +93,7 @@ pub fn pod_volumes(store: &Store, pod: &Pod, node: &str, disks: &mut Disks, pod_
                 }
                 if let Some(secret) = &projection.secret {
                     if let Some(found) = store.get("Secret", &namespace, &secret.name).and_then(|o| o.as_secret()) {
-                        files.extend(found.data.iter().flatten().map(|(k, v)| (k.clone(), decode_secret(v))));
+                        files.extend(secret_values(found));
                     }
                 }
                 if projection.service_account_token.is_some() {
@@ -237,8 +244,8 @@ pub fn container_env(
         if let Some(secret_ref) = &source.secret_ref {
             match store.get("Secret", &namespace, &secret_ref.name).and_then(|o| o.as_secret()) {
                 Some(secret) => {
-                    for (k, v) in secret.data.iter().flatten() {
-                        declared.push((format!("{prefix}{k}"), decode_secret(v)));
+                    for (k, v) in secret_values(secret) {
+                        declared.push((format!("{prefix}{k}"), v));
                     }
                 }
                 None if secret_ref.optional == Some(true) => {}
@@ -297,8 +304,8 @@ fn env_value(
         let Some(secret) = store.get("Secret", namespace, &selector.name).and_then(|o| o.as_secret()) else {
             return if optional { Ok(None) } else { Err(format!("secret {:?} not found", selector.name)) };
         };
-        return match secret.data.as_ref().and_then(|d| d.get(&selector.key)) {
-            Some(v) => Ok(Some(decode_secret(v))),
+        return match secret_values(secret).get(&selector.key) {
+            Some(v) => Ok(Some(v.clone())),
             None if optional => Ok(None),
             None => Err(format!("couldn't find key {} in Secret {namespace}/{}", selector.key, selector.name)),
         };

@@ -292,7 +292,7 @@ impl Kubelets {
                 let detail = format!(
                     "Node didn't have enough resource: {resource}, requested: {requested}, used: {used}, capacity: {capacity}"
                 );
-                let reason = format!("Out{resource}");
+                let reason = format!("OutOf{resource}");
                 self.event(sim, pod, "Warning", &reason, detail.clone(), None);
                 pod.verdict = Some(PodVerdict { reason, message: format!("Pod was rejected: {detail}") });
                 pod.final_phase = Some("Failed".into());
