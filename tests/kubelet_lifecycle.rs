@@ -32,7 +32,11 @@ fn phase(sim: &Simulation, name: &str) -> String {
 }
 
 fn container_status(sim: &Simulation, name: &str) -> k8s_openapi::api::core::v1::ContainerStatus {
-    pod(sim, name).status.and_then(|s| s.container_statuses).and_then(|c| c.into_iter().next()).expect("a container status")
+    pod(sim, name)
+        .status
+        .and_then(|s| s.container_statuses)
+        .and_then(|c| c.into_iter().next())
+        .expect("a container status")
 }
 
 /// (reason, message, count) of the events about `name`, in the order recorded.
@@ -79,8 +83,14 @@ fn nginx_pod_runs_with_ip_events_and_conditions() {
         status.conditions.unwrap().into_iter().map(|c| (c.type_, c.status)).collect();
     assert_eq!(
         conditions,
-        [("PodReadyToStartContainers", "True"), ("Initialized", "True"), ("Ready", "True"), ("ContainersReady", "True"), ("PodScheduled", "True")]
-            .map(|(a, b)| (a.to_string(), b.to_string()))
+        [
+            ("PodReadyToStartContainers", "True"),
+            ("Initialized", "True"),
+            ("Ready", "True"),
+            ("ContainersReady", "True"),
+            ("PodScheduled", "True")
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
     );
     let c = container_status(&sim, "hello");
     assert!(c.ready && c.started == Some(true));
@@ -110,7 +120,10 @@ fn second_pod_on_the_node_reuses_the_image_and_gets_the_next_ip() {
     assert_eq!(phase(&sim, "b"), "Running");
     assert_eq!(pod(&sim, "b").status.unwrap().pod_ip.as_deref(), Some("10.244.1.3"));
     let pulled = events(&sim, "b").into_iter().find(|(r, _, _)| r == "Pulled").unwrap();
-    assert_eq!(pulled.1, "Container image \"nginx:1.27\" already present on machine and can be accessed by the pod");
+    assert_eq!(
+        pulled.1,
+        "Container image \"nginx:1.27\" already present on machine and can be accessed by the pod"
+    );
 }
 
 #[test]
@@ -165,7 +178,11 @@ fn crash_loop_back_off_doubles_from_ten_seconds() {
     let c = container_status(&sim, "crash");
     assert!((4..=6).contains(&c.restart_count), "restarts at 260s: {}", c.restart_count);
     let backoff = events(&sim, "crash").into_iter().find(|(r, _, _)| r == "BackOff").unwrap();
-    assert!(backoff.1.starts_with("Back-off restarting failed container app in pod crash_default("), "{}", backoff.1);
+    assert!(
+        backoff.1.starts_with("Back-off restarting failed container app in pod crash_default("),
+        "{}",
+        backoff.1
+    );
     let previous = kubectl(&mut sim, "kubectl logs crash --previous");
     assert!(previous.lines().any(|l| l == "cannot open config"), "{previous}");
     let last = c.last_state.unwrap().terminated.unwrap();

@@ -31,12 +31,16 @@ fn run(sim: &mut Simulation, line: &str) -> String {
     execute(sim, &[], line).text()
 }
 
-const SLEEPER: &str = "  containers:\n    - name: app\n      image: busybox:1.36\n      command: [\"sleep\", \"3600\"]\n";
+const SLEEPER: &str =
+    "  containers:\n    - name: app\n      image: busybox:1.36\n      command: [\"sleep\", \"3600\"]\n";
 
 #[test]
 fn environment_from_config_secrets_downward_api_and_services() {
     let mut sim = cluster();
-    apply(&mut sim, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  MODE: fast\n  LEVEL: \"3\"\n");
+    apply(
+        &mut sim,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  MODE: fast\n  LEVEL: \"3\"\n",
+    );
     apply(&mut sim, "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: s3cret\n");
     apply(&mut sim, "apiVersion: v1\nkind: Service\nmetadata:\n  name: web-api\nspec:\n  clusterIP: 10.96.50.5\n  selector:\n    app: web\n  ports:\n    - name: http\n      port: 80\n");
     apply(
@@ -120,14 +124,25 @@ fn too_big_for_the_node_is_rejected_at_admission() {
 #[test]
 fn active_deadline_fails_the_pod() {
     let mut sim = cluster();
-    apply(&mut sim, &pod_yaml("limited", "podlab-worker", "", &format!("  activeDeadlineSeconds: 20\n  terminationGracePeriodSeconds: 3\n{SLEEPER}")));
+    apply(
+        &mut sim,
+        &pod_yaml(
+            "limited",
+            "podlab-worker",
+            "",
+            &format!("  activeDeadlineSeconds: 20\n  terminationGracePeriodSeconds: 3\n{SLEEPER}"),
+        ),
+    );
     sim.advance(SimDuration::from_secs(15));
     assert_eq!(pod(&sim, "limited").status.unwrap().phase.as_deref(), Some("Running"));
     sim.advance(SimDuration::from_secs(10));
     let status = pod(&sim, "limited").status.unwrap();
     assert_eq!(status.phase.as_deref(), Some("Failed"));
     assert_eq!(status.reason.as_deref(), Some("DeadlineExceeded"));
-    assert_eq!(status.message.as_deref(), Some("Pod was active on the node longer than the specified deadline"));
+    assert_eq!(
+        status.message.as_deref(),
+        Some("Pod was active on the node longer than the specified deadline")
+    );
 }
 
 #[test]
@@ -145,6 +160,8 @@ fn logs_errors_read_like_kubectl() {
         run(&mut sim, "kubectl logs solo --previous"),
         "Error from server (BadRequest): previous terminated container \"app\" in pod \"solo\" not found\n"
     );
-    assert_eq!(run(&mut sim, "kubectl logs solo -c other"), "Error from server (BadRequest): container other is not valid for pod solo\n");
+    assert_eq!(
+        run(&mut sim, "kubectl logs solo -c other"),
+        "Error from server (BadRequest): container other is not valid for pod solo\n"
+    );
 }
-

@@ -36,7 +36,9 @@ fn messages(sim: &Simulation, name: &str) -> Vec<String> {
         .list("Event", Some("default"))
         .filter_map(|o| o.as_event())
         .filter(|e| e.involved_object.name.as_deref() == Some(name))
-        .map(|e| format!("{} {}", e.reason.clone().unwrap_or_default(), e.message.clone().unwrap_or_default()))
+        .map(|e| {
+            format!("{} {}", e.reason.clone().unwrap_or_default(), e.message.clone().unwrap_or_default())
+        })
         .collect()
 }
 
@@ -58,8 +60,14 @@ fn failing_http_liveness_probe_restarts_nginx() {
     let c = &statuses(&sim, "liveness-http", false)[0];
     assert!((2..=7).contains(&c.restart_count), "{}", c.restart_count);
     let events = messages(&sim, "liveness-http");
-    assert!(events.iter().any(|m| m == "Unhealthy Liveness probe failed: HTTP probe failed with statuscode: 404"), "{events:?}");
-    assert!(events.iter().any(|m| m == "Killing Container web failed liveness probe, will be restarted"), "{events:?}");
+    assert!(
+        events.iter().any(|m| m == "Unhealthy Liveness probe failed: HTTP probe failed with statuscode: 404"),
+        "{events:?}"
+    );
+    assert!(
+        events.iter().any(|m| m == "Killing Container web failed liveness probe, will be restarted"),
+        "{events:?}"
+    );
     let last = c.last_state.clone().unwrap().terminated.unwrap();
     assert_eq!(last.exit_code, 0);
 }
@@ -77,7 +85,10 @@ fn failing_tcp_liveness_probe_names_the_pod_ip() {
     sim.advance(SimDuration::from_secs(60));
     let events = messages(&sim, "liveness-tcp");
     assert!(
-        events.iter().any(|m| m == "Unhealthy Liveness probe failed: dial tcp 10.244.1.2:6380: connect: connection refused"),
+        events
+            .iter()
+            .any(|m| m
+                == "Unhealthy Liveness probe failed: dial tcp 10.244.1.2:6380: connect: connection refused"),
         "{events:?}"
     );
     assert!(statuses(&sim, "liveness-tcp", false)[0].restart_count >= 1);
@@ -98,7 +109,11 @@ fn readiness_probe_gates_ready_until_the_file_exists() {
     assert!(!c.ready);
     assert_eq!(pod(&sim, "ready").status.unwrap().phase.as_deref(), Some("Running"));
     let events = messages(&sim, "ready");
-    assert!(events.iter().any(|m| m == "Unhealthy Readiness probe failed: cat: can't open '/tmp/ready': No such file or directory"), "{events:?}");
+    assert!(
+        events.iter().any(|m| m
+            == "Unhealthy Readiness probe failed: cat: can't open '/tmp/ready': No such file or directory"),
+        "{events:?}"
+    );
     let out = execute(&mut sim, &[], "kubectl exec ready -- touch /tmp/ready");
     assert!(!out.has_errors(), "{}", out.text());
     sim.advance(SimDuration::from_secs(6));
@@ -121,7 +136,14 @@ fn init_containers_run_in_order_then_the_app_starts() {
     assert!(init[0].state.as_ref().unwrap().running.is_some());
     assert_eq!(waiting_reason(&init[1]).as_deref(), Some("PodInitializing"));
     assert_eq!(waiting_reason(&statuses(&sim, "init-demo", false)[0]).as_deref(), Some("PodInitializing"));
-    let initialized = pod(&sim, "init-demo").status.unwrap().conditions.unwrap().into_iter().find(|c| c.type_ == "Initialized").unwrap();
+    let initialized = pod(&sim, "init-demo")
+        .status
+        .unwrap()
+        .conditions
+        .unwrap()
+        .into_iter()
+        .find(|c| c.type_ == "Initialized")
+        .unwrap();
     assert_eq!(initialized.message.as_deref(), Some("containers with incomplete status: [first second]"));
     sim.advance(SimDuration::from_secs(10));
     assert!(statuses(&sim, "init-demo", true)[1].state.as_ref().unwrap().running.is_some());
@@ -178,7 +200,12 @@ fn memory_over_the_limit_is_oom_killed() {
     );
     sim.advance(SimDuration::from_secs(40));
     let c = &statuses(&sim, "memory-hog", false)[0];
-    let last = c.last_state.clone().and_then(|s| s.terminated).or_else(|| c.state.clone().and_then(|s| s.terminated)).expect("an exit");
+    let last = c
+        .last_state
+        .clone()
+        .and_then(|s| s.terminated)
+        .or_else(|| c.state.clone().and_then(|s| s.terminated))
+        .expect("an exit");
     assert_eq!(last.reason.as_deref(), Some("OOMKilled"));
     assert_eq!(last.exit_code, 137);
     assert_eq!(pod(&sim, "memory-hog").status.unwrap().qos_class.as_deref(), Some("Burstable"));
@@ -190,7 +217,10 @@ fn image_pull_failures_back_off() {
     apply(&mut sim, &pod_yaml("bad-tag", "  containers:\n    - name: web\n      image: nginx:9.99.9\n"));
     apply(
         &mut sim,
-        &pod_yaml("never-missing", "  containers:\n    - name: cache\n      image: redis:7\n      imagePullPolicy: Never\n"),
+        &pod_yaml(
+            "never-missing",
+            "  containers:\n    - name: cache\n      image: redis:7\n      imagePullPolicy: Never\n",
+        ),
     );
     sim.advance(SimDuration::from_secs(40));
     let reason = waiting_reason(&statuses(&sim, "bad-tag", false)[0]).unwrap();
@@ -198,10 +228,13 @@ fn image_pull_failures_back_off() {
     let events = messages(&sim, "bad-tag");
     assert!(events.iter().any(|m| m == "BackOff Back-off pulling image \"nginx:9.99.9\""), "{events:?}");
     assert!(events.iter().any(|m| m == "Failed Error: ErrImagePull"), "{events:?}");
-    assert_eq!(waiting_reason(&statuses(&sim, "never-missing", false)[0]).as_deref(), Some("ErrImageNeverPull"));
-    assert!(messages(&sim, "never-missing")
-        .iter()
-        .any(|m| m == "ErrImageNeverPull Container image \"redis:7\" is not present with pull policy of Never"));
+    assert_eq!(
+        waiting_reason(&statuses(&sim, "never-missing", false)[0]).as_deref(),
+        Some("ErrImageNeverPull")
+    );
+    assert!(messages(&sim, "never-missing").iter().any(
+        |m| m == "ErrImageNeverPull Container image \"redis:7\" is not present with pull policy of Never"
+    ));
     let logs = execute(&mut sim, &[], "kubectl logs bad-tag").text();
     assert_eq!(logs, "Error from server (BadRequest): container \"web\" in pod \"bad-tag\" is waiting to start: trying and failing to pull image\n");
 }
@@ -238,8 +271,13 @@ fn missing_configmap_is_a_create_container_config_error() {
     sim.advance(SimDuration::from_secs(10));
     let c = &statuses(&sim, "needs-config", false)[0];
     assert_eq!(waiting_reason(c).as_deref(), Some("CreateContainerConfigError"));
-    assert!(messages(&sim, "needs-config").iter().any(|m| m == "Failed Error: configmap \"app-config\" not found"));
-    apply(&mut sim, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\ndata:\n  greeting: hello there\n");
+    assert!(messages(&sim, "needs-config")
+        .iter()
+        .any(|m| m == "Failed Error: configmap \"app-config\" not found"));
+    apply(
+        &mut sim,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\ndata:\n  greeting: hello there\n",
+    );
     sim.advance(SimDuration::from_secs(12));
     let logs = execute(&mut sim, &[], "kubectl logs needs-config").text();
     assert_eq!(logs, "hello there\n");

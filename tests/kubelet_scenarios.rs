@@ -74,12 +74,18 @@ fn port_clash_and_shared_namespaces() {
     assert!(app_status(&sim, "port-clash", "api").restart_count >= 1);
     let previous = run(&mut sim, "kubectl logs port-clash -c api --previous");
     assert!(previous.contains("bind: address already in use"), "{previous}");
-    assert!(event_messages(&sim, "port-clash").iter().any(|m| m.starts_with("Back-off restarting failed container api in pod port-clash_default(")));
+    assert!(event_messages(&sim, "port-clash")
+        .iter()
+        .any(|m| m.starts_with("Back-off restarting failed container api in pod port-clash_default(")));
     for c in ["web", "api", "shell"] {
         assert!(app_status(&sim, "neighbours", c).ready, "{c}");
     }
-    assert_eq!(run(&mut sim, "kubectl exec neighbours -c shell -- wget -qO- http://localhost:8080/hostname"), "neighbours\n");
-    assert!(run(&mut sim, "kubectl exec neighbours -c shell -- wget -qO- http://localhost:80/").contains("<title>Welcome to nginx!</title>"));
+    assert_eq!(
+        run(&mut sim, "kubectl exec neighbours -c shell -- wget -qO- http://localhost:8080/hostname"),
+        "neighbours\n"
+    );
+    assert!(run(&mut sim, "kubectl exec neighbours -c shell -- wget -qO- http://localhost:80/")
+        .contains("<title>Welcome to nginx!</title>"));
     let ps = run(&mut sim, "kubectl exec neighbours -c shell -- ps");
     let pause = regex_lite::Regex::new(r"(?m)^ +1 +\S+ +\S+ +/pause$").unwrap();
     assert!(pause.is_match(&ps), "{ps}");
@@ -108,8 +114,12 @@ fn startup_probe_shields_a_slow_starter() {
     let impatient = app_status(&sim, "impatient", "app");
     assert!((2..=6).contains(&impatient.restart_count), "{}", impatient.restart_count);
     assert_eq!(impatient.last_state.and_then(|s| s.terminated).map(|t| t.exit_code), Some(137));
-    assert!(event_messages(&sim, "patient").iter().any(|m| m.starts_with("Startup probe failed: ") && m.contains("No such file or directory")));
-    assert!(event_messages(&sim, "impatient").iter().any(|m| m == "Container app failed liveness probe, will be restarted"));
+    assert!(event_messages(&sim, "patient")
+        .iter()
+        .any(|m| m.starts_with("Startup probe failed: ") && m.contains("No such file or directory")));
+    assert!(event_messages(&sim, "impatient")
+        .iter()
+        .any(|m| m == "Container app failed liveness probe, will be restarted"));
     assert!(run(&mut sim, "kubectl logs patient").lines().any(|l| l == "started"));
 }
 
@@ -126,12 +136,17 @@ fn init_containers_wait_for_services_by_dns() {
     );
     let migrate = "  initContainers:\n    - name: migrate\n      image: busybox:1.36\n      command: [\"sh\", \"-c\", \"echo applying migration 0042; exit 1\"]\n  containers:\n    - name: app\n      image: nginx:1.27\n";
     apply(&mut sim, &pod_yaml("migrate-retry", "podlab-worker2", migrate));
-    apply(&mut sim, &pod_yaml("migrate-once", "podlab-worker3", &format!("  restartPolicy: Never\n{migrate}")));
+    apply(
+        &mut sim,
+        &pod_yaml("migrate-once", "podlab-worker3", &format!("  restartPolicy: Never\n{migrate}")),
+    );
     sim.advance(SimDuration::from_secs(25));
     assert!(app_status(&sim, "storefront", "wait-for-db").state.unwrap().running.is_some());
     let retry = app_status(&sim, "migrate-retry", "migrate");
     assert!((1..=3).contains(&retry.restart_count), "{}", retry.restart_count);
-    let phase = |sim: &Simulation, name: &str| pod(sim, name).and_then(|p| p.status).and_then(|s| s.phase).unwrap_or_default();
+    let phase = |sim: &Simulation, name: &str| {
+        pod(sim, name).and_then(|p| p.status).and_then(|s| s.phase).unwrap_or_default()
+    };
     assert_eq!(phase(&sim, "migrate-retry"), "Pending");
     assert_eq!(phase(&sim, "migrate-once"), "Failed");
     assert!(run(&mut sim, "kubectl logs storefront -c wait-for-db").lines().any(|l| l == "waiting for db"));
@@ -170,7 +185,10 @@ fn killed_sidecar_restarts_at_once() {
 #[test]
 fn graceful_termination_by_signal_handling() {
     let mut sim = cluster();
-    apply(&mut sim, &pod_yaml("nginx-stop", "podlab-worker", "  containers:\n    - name: web\n      image: nginx:1.27\n"));
+    apply(
+        &mut sim,
+        &pod_yaml("nginx-stop", "podlab-worker", "  containers:\n    - name: web\n      image: nginx:1.27\n"),
+    );
     apply(
         &mut sim,
         &pod_yaml(
@@ -220,10 +238,14 @@ fn a_failed_node_freezes_its_pods_until_it_recovers() {
     let mut sim = cluster();
     apply(&mut sim, &pod_yaml("ticker", "podlab-worker", "  containers:\n    - name: app\n      image: busybox:1.36\n      command: [\"sh\", \"-c\", \"while true; do echo tick; sleep 1; done\"]\n"));
     apply(&mut sim, &pod_yaml("client", "podlab-worker2", "  containers:\n    - name: app\n      image: busybox:1.36\n      command: [\"sleep\", \"3600\"]\n"));
-    apply(&mut sim, &pod_yaml("server", "podlab-worker", "  containers:\n    - name: web\n      image: nginx:1.27\n"));
+    apply(
+        &mut sim,
+        &pod_yaml("server", "podlab-worker", "  containers:\n    - name: web\n      image: nginx:1.27\n"),
+    );
     sim.advance(SimDuration::from_secs(15));
     let ip = pod(&sim, "server").and_then(|p| p.status).and_then(|s| s.pod_ip).unwrap();
-    assert!(run(&mut sim, &format!("kubectl exec client -- wget -qO- http://{ip}/")).contains("Welcome to nginx!"));
+    assert!(run(&mut sim, &format!("kubectl exec client -- wget -qO- http://{ip}/"))
+        .contains("Welcome to nginx!"));
     assert!(run(&mut sim, "node fail podlab-worker").contains("podlab-worker"));
     let renewals = sim.lease_renewals("podlab-worker").unwrap();
     let out = run(&mut sim, &format!("kubectl exec client -- wget -T 2 -qO- http://{ip}/"));
@@ -233,5 +255,6 @@ fn a_failed_node_freezes_its_pods_until_it_recovers() {
     run(&mut sim, "node recover podlab-worker");
     sim.advance(SimDuration::from_secs(5));
     assert!(run(&mut sim, "kubectl logs ticker").lines().count() > 10);
-    assert!(run(&mut sim, &format!("kubectl exec client -- wget -qO- http://{ip}/")).contains("Welcome to nginx!"));
+    assert!(run(&mut sim, &format!("kubectl exec client -- wget -qO- http://{ip}/"))
+        .contains("Welcome to nginx!"));
 }

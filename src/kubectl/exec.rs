@@ -39,7 +39,12 @@ pub fn run(sim: &mut Simulation, words: &[String]) -> Output {
             "-i" | "-t" | "-it" | "-ti" | "--stdin" | "--tty" | "-q" | "--quiet" => {}
             other if other.starts_with('-') => return Output::error(format!("error: unknown flag: {other}")),
             _ if pod_name.is_none() => {
-                pod_name = Some(word.strip_prefix("pod/").or_else(|| word.strip_prefix("pods/")).unwrap_or(word).to_string())
+                pod_name = Some(
+                    word.strip_prefix("pod/")
+                        .or_else(|| word.strip_prefix("pods/"))
+                        .unwrap_or(word)
+                        .to_string(),
+                )
             }
             _ => command.push(word.clone()),
         }
@@ -57,7 +62,9 @@ pub fn run(sim: &mut Simulation, words: &[String]) -> Output {
     let Some(pod) = sim.store().get("Pod", &namespace, &name).and_then(|o| o.as_pod()).cloned() else {
         return Output::error(format!("Error from server (NotFound): pods {name:?} not found"));
     };
-    let Some(container) = super::logs::pick_container(&pod, container.as_deref(), &mut out) else { return out };
+    let Some(container) = super::logs::pick_container(&pod, container.as_deref(), &mut out) else {
+        return out;
+    };
     let phase = pod.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_default();
     if phase == "Succeeded" || phase == "Failed" {
         out.err(format!("error: cannot exec into a container in a completed pod; current phase is {phase}"));

@@ -44,7 +44,8 @@ fn parse(words: &[String]) -> Result<LogsArgs, String> {
             "--timestamps" => args.timestamps = inline.as_deref() != Some("false"),
             "--tail" => {
                 let v = value(&mut i)?;
-                let n: i64 = v.parse().map_err(|_| format!("error: invalid argument {v:?} for \"--tail\" flag"))?;
+                let n: i64 =
+                    v.parse().map_err(|_| format!("error: invalid argument {v:?} for \"--tail\" flag"))?;
                 args.tail = usize::try_from(n).ok();
             }
             other if other.starts_with('-') => return Err(format!("error: unknown flag: {other}")),
@@ -53,7 +54,12 @@ fn parse(words: &[String]) -> Result<LogsArgs, String> {
                     // `kubectl logs POD CONTAINER` (the old form).
                     args.container.get_or_insert_with(|| word.clone());
                 } else {
-                    args.pod = Some(word.strip_prefix("pod/").or_else(|| word.strip_prefix("pods/")).unwrap_or(word).to_string());
+                    args.pod = Some(
+                        word.strip_prefix("pod/")
+                            .or_else(|| word.strip_prefix("pods/"))
+                            .unwrap_or(word)
+                            .to_string(),
+                    );
                 }
             }
         }
@@ -62,7 +68,11 @@ fn parse(words: &[String]) -> Result<LogsArgs, String> {
 }
 
 /// The container kubectl picks, with its `Defaulted container` notice when it had to choose.
-pub fn pick_container(pod: &k8s_openapi::api::core::v1::Pod, wanted: Option<&str>, out: &mut Output) -> Option<String> {
+pub fn pick_container(
+    pod: &k8s_openapi::api::core::v1::Pod,
+    wanted: Option<&str>,
+    out: &mut Output,
+) -> Option<String> {
     let spec = pod.spec.as_ref()?;
     if let Some(name) = wanted {
         return Some(name.to_string());
@@ -153,7 +163,9 @@ pub fn run(sim: &mut Simulation, words: &[String]) -> Output {
                         .iter()
                         .flatten()
                         .chain(s.init_container_statuses.iter().flatten())
-                        .any(|c| c.name == container && c.state.as_ref().is_some_and(|st| st.running.is_some()))
+                        .any(|c| {
+                            c.name == container && c.state.as_ref().is_some_and(|st| st.running.is_some())
+                        })
                 })
                 .unwrap_or(false);
             if !running || sim.time() >= deadline {

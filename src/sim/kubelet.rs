@@ -153,7 +153,9 @@ impl Actor for Kubelets {
         let uid = event.object.uid().to_string();
         match event.event_type {
             WatchEventType::Deleted => self.forget_pod(sim, &uid),
-            WatchEventType::Added | WatchEventType::Modified => self.observe_pod(sim, &uid, event.object.clone(), &node),
+            WatchEventType::Added | WatchEventType::Modified => {
+                self.observe_pod(sim, &uid, event.object.clone(), &node)
+            }
         }
     }
 
@@ -161,7 +163,10 @@ impl Actor for Kubelets {
         let Some(wake) = self.wakes.remove(&token) else { return };
         let uid = match &wake {
             Wake::Sync(uid) => uid,
-            Wake::Process { uid, .. } | Wake::Probe { uid, .. } | Wake::StopSignal { uid, .. } | Wake::Kill { uid, .. } => uid,
+            Wake::Process { uid, .. }
+            | Wake::Probe { uid, .. }
+            | Wake::StopSignal { uid, .. }
+            | Wake::Kill { uid, .. } => uid,
         };
         let Some(node) = self.pods.get(uid).map(|p| p.node.clone()) else { return };
         if self.down.contains(&node) {
@@ -173,7 +178,13 @@ impl Actor for Kubelets {
 
 /// `kubectl logs` data: the lines of a container instance (`previous` = the one before the
 /// current), or kubectl's error text.
-pub fn logs(sim: &mut Simulation, namespace: &str, pod: &str, container: &str, previous: bool) -> Result<Vec<LogLine>, String> {
+pub fn logs(
+    sim: &mut Simulation,
+    namespace: &str,
+    pod: &str,
+    container: &str,
+    previous: bool,
+) -> Result<Vec<LogLine>, String> {
     sim.with_actor::<Kubelets, _>(|k, _| k.container_logs(namespace, pod, container, previous))
         .unwrap_or_else(|| Err(format!("container {container:?} in pod {pod:?} is not available")))
 }
@@ -181,7 +192,13 @@ pub fn logs(sim: &mut Simulation, namespace: &str, pod: &str, container: &str, p
 /// `kubectl exec`: runs `argv` in the container against its filesystem and network, then
 /// advances the clock by the time it took. Returns the output lines and the exit code, or
 /// kubectl's error text.
-pub fn exec(sim: &mut Simulation, namespace: &str, pod: &str, container: &str, argv: &[String]) -> Result<(Vec<String>, i32), String> {
+pub fn exec(
+    sim: &mut Simulation,
+    namespace: &str,
+    pod: &str,
+    container: &str,
+    argv: &[String],
+) -> Result<(Vec<String>, i32), String> {
     let result = sim
         .with_actor::<Kubelets, _>(|k, sim| k.exec_in_container(sim, namespace, pod, container, argv))
         .unwrap_or_else(|| Err("error: unable to upgrade connection: container not found".to_string()));
@@ -194,7 +211,12 @@ pub fn exec(sim: &mut Simulation, namespace: &str, pod: &str, container: &str, a
 }
 
 /// The playground's `container kill POD[/CONTAINER]`: SIGKILL to the container's main process.
-pub fn kill_container(sim: &mut Simulation, namespace: &str, pod: &str, container: Option<&str>) -> Result<String, String> {
+pub fn kill_container(
+    sim: &mut Simulation,
+    namespace: &str,
+    pod: &str,
+    container: Option<&str>,
+) -> Result<String, String> {
     sim.with_actor::<Kubelets, _>(|k, sim| k.signal_container(sim, namespace, pod, container, Signal::Kill))
         .unwrap_or_else(|| Err("no kubelet is running".into()))
 }

@@ -17,8 +17,15 @@ impl Kubelets {
         self.pods.values().find(|p| p.namespace == namespace && p.name == name)
     }
 
-    pub(super) fn container_logs(&self, namespace: &str, pod: &str, container: &str, previous: bool) -> Result<Vec<LogLine>, String> {
-        let waiting = |reason: &str| format!("container {container:?} in pod {pod:?} is waiting to start: {reason}");
+    pub(super) fn container_logs(
+        &self,
+        namespace: &str,
+        pod: &str,
+        container: &str,
+        previous: bool,
+    ) -> Result<Vec<LogLine>, String> {
+        let waiting =
+            |reason: &str| format!("container {container:?} in pod {pod:?} is waiting to start: {reason}");
         let Some(runtime) = self.find(namespace, pod) else { return Err(waiting("ContainerCreating")) };
         let Some(c) = runtime.container(container) else {
             return Err(format!("container {container} is not valid for pod {pod}"));
@@ -30,9 +37,9 @@ impl Kubelets {
                 ContainerState::Waiting { .. } => None,
                 _ => count.checked_sub(2),
             };
-            return index
-                .and_then(|i| c.logs.get(i).cloned())
-                .ok_or_else(|| format!("previous terminated container {container:?} in pod {pod:?} not found"));
+            return index.and_then(|i| c.logs.get(i).cloned()).ok_or_else(|| {
+                format!("previous terminated container {container:?} in pod {pod:?} not found")
+            });
         }
         if let ContainerState::Waiting { reason, .. } = &c.state {
             if c.last_termination.is_none() {
@@ -59,7 +66,9 @@ impl Kubelets {
             return Err(format!("error: unable to upgrade connection: container not found ({container:?})"));
         };
         if self.find(namespace, pod).is_some_and(|p| self.down.contains(&p.node)) {
-            return Err("error: unable to upgrade connection: error dialing backend: dial tcp: i/o timeout".into());
+            return Err(
+                "error: unable to upgrade connection: error dialing backend: dial tcp: i/o timeout".into()
+            );
         }
         let Some(mut runtime) = self.pods.remove(&uid) else { return Err("error: pod not found".into()) };
         let result = self.exec_on(sim, &mut runtime, container, argv);
@@ -75,7 +84,9 @@ impl Kubelets {
         argv: &[String],
     ) -> Result<(Vec<String>, i32, SimDuration), String> {
         if let Some(phase) = runtime.final_phase.clone() {
-            return Err(format!("error: cannot exec into a container in a completed pod; current phase is {phase}"));
+            return Err(format!(
+                "error: cannot exec into a container in a completed pod; current phase is {phase}"
+            ));
         }
         let Some(index) = runtime.containers.iter().position(|c| c.name == container) else {
             return Err(format!("error: unable to upgrade connection: container not found ({container:?})"));
@@ -84,7 +95,9 @@ impl Kubelets {
             return Err(format!("error: unable to upgrade connection: container not found ({container:?})"));
         };
         let toolbox = c.toolbox.clone().unwrap_or_else(|| crate::sim::runtime::generic_toolbox(&[]));
-        let fs = c.fs.clone().unwrap_or_else(|| crate::sim::runtime::ContainerFs::new(crate::sim::runtime::filesystem::Volume::new()));
+        let fs = c.fs.clone().unwrap_or_else(|| {
+            crate::sim::runtime::ContainerFs::new(crate::sim::runtime::filesystem::Volume::new())
+        });
         let working_dir = c.spec.working_dir.clone();
         let exec_id = sim.rng().hex(64);
         let mut process = Process::spawn(argv, &toolbox, &fs, ProcessRole::Exec).map_err(|e| {
@@ -135,7 +148,9 @@ impl Kubelets {
         let Some(uid) = self.find(namespace, pod).map(|p| p.uid.clone()) else {
             return Err(format!("error: pod {pod:?} is not running on any node"));
         };
-        let Some(mut runtime) = self.pods.remove(&uid) else { return Err(format!("error: pod {pod:?} not found")) };
+        let Some(mut runtime) = self.pods.remove(&uid) else {
+            return Err(format!("error: pod {pod:?} not found"));
+        };
         let index = match container {
             Some(name) => runtime.containers.iter().position(|c| c.name == name),
             None => runtime
@@ -172,10 +187,12 @@ impl Kubelets {
             return Ok(());
         }
         let now = sim.time();
-        let ours: Vec<String> = self.pods.values().filter(|p| p.node == node).map(|p| p.uid.clone()).collect();
+        let ours: Vec<String> =
+            self.pods.values().filter(|p| p.node == node).map(|p| p.uid.clone()).collect();
         for uid in ours {
             let Some(runtime) = self.pods.get(&uid) else { continue };
-            let live = sim.store().get("Pod", &runtime.namespace, &runtime.name).filter(|o| o.uid() == uid).cloned();
+            let live =
+                sim.store().get("Pod", &runtime.namespace, &runtime.name).filter(|o| o.uid() == uid).cloned();
             let Some(live) = live else {
                 self.forget_pod(sim, &uid);
                 continue;
@@ -185,7 +202,12 @@ impl Kubelets {
                 if c.is_running() {
                     wakes.push(Wake::Process { uid: uid.clone(), container: index, instance: c.instance });
                     for probe in 0..c.probes.len() {
-                        wakes.push(Wake::Probe { uid: uid.clone(), container: index, probe, instance: c.instance });
+                        wakes.push(Wake::Probe {
+                            uid: uid.clone(),
+                            container: index,
+                            probe,
+                            instance: c.instance,
+                        });
                     }
                 }
             }
@@ -201,7 +223,9 @@ impl Kubelets {
         let bound: Vec<(String, std::rc::Rc<crate::sim::api::Object>)> = sim
             .store()
             .list("Pod", None)
-            .filter(|o| o.as_pod().and_then(|p| p.spec.as_ref()).and_then(|s| s.node_name.as_deref()) == Some(node))
+            .filter(|o| {
+                o.as_pod().and_then(|p| p.spec.as_ref()).and_then(|s| s.node_name.as_deref()) == Some(node)
+            })
             .map(|o| (o.uid().to_string(), o.clone()))
             .collect();
         for (uid, object) in bound {

@@ -9,8 +9,8 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use super::pod::PodRuntime;
 use crate::sim::api::{Object, Store};
 use crate::sim::runtime::{
-    answer_http, BindError, ContainerFs, DnsAnswer, HttpRequest, HttpResponse, MemoryOutcome, NetError, ProcessHost,
-    ProcessInfo, ServerModel, Signal, Volume,
+    answer_http, BindError, ContainerFs, DnsAnswer, HttpRequest, HttpResponse, MemoryOutcome, NetError,
+    ProcessHost, ProcessInfo, ServerModel, Signal, Volume,
 };
 use crate::sim::time::SimTime;
 
@@ -80,7 +80,11 @@ impl<'a> ContainerHost<'a> {
 
     fn search_domains(&self) -> Vec<String> {
         let ns = &self.pod.namespace;
-        vec![format!("{ns}.svc.{CLUSTER_DOMAIN}"), format!("svc.{CLUSTER_DOMAIN}"), CLUSTER_DOMAIN.to_string()]
+        vec![
+            format!("{ns}.svc.{CLUSTER_DOMAIN}"),
+            format!("svc.{CLUSTER_DOMAIN}"),
+            CLUSTER_DOMAIN.to_string(),
+        ]
     }
 
     /// The addresses of a fully qualified name.
@@ -103,8 +107,10 @@ impl<'a> ContainerHost<'a> {
                 }
                 match spec.cluster_ip.as_deref() {
                     Some("None") | None => {
-                        let ips: Vec<String> =
-                            service_endpoints(self.store, namespace, service).into_iter().map(|(ip, _)| ip).collect();
+                        let ips: Vec<String> = service_endpoints(self.store, namespace, service)
+                            .into_iter()
+                            .map(|(ip, _)| ip)
+                            .collect();
                         (!ips.is_empty()).then_some(ips)
                     }
                     Some(ip) => Some(vec![ip.to_string()]),
@@ -117,7 +123,8 @@ impl<'a> ContainerHost<'a> {
                 .find(|p| {
                     let spec = p.spec.as_ref();
                     let name = spec.and_then(|s| s.hostname.clone()).or_else(|| p.metadata.name.clone());
-                    name.as_deref() == Some(*host) && spec.and_then(|s| s.subdomain.as_deref()) == Some(*subdomain)
+                    name.as_deref() == Some(*host)
+                        && spec.and_then(|s| s.subdomain.as_deref()) == Some(*subdomain)
                 })
                 .and_then(|p| p.status.as_ref()?.pod_ip.clone())
                 .map(|ip| vec![ip]),
@@ -137,7 +144,9 @@ impl<'a> ContainerHost<'a> {
             host.to_string()
         } else {
             match self.dns_lookup(host) {
-                DnsAnswer::Resolved { addresses, .. } => addresses.first().cloned().ok_or(NetError::NoSuchHost)?,
+                DnsAnswer::Resolved { addresses, .. } => {
+                    addresses.first().cloned().ok_or(NetError::NoSuchHost)?
+                }
                 DnsAnswer::NxDomain => return Err(NetError::NoSuchHost),
             }
         };
@@ -145,7 +154,8 @@ impl<'a> ContainerHost<'a> {
             return Ok((None, port));
         }
         if let Some((namespace, name, target)) = self.service_by_ip(&ip, port) {
-            let endpoints: Vec<(String, BTreeMap<String, u16>)> = service_endpoints(self.store, &namespace, &name);
+            let endpoints: Vec<(String, BTreeMap<String, u16>)> =
+                service_endpoints(self.store, &namespace, &name);
             if endpoints.is_empty() {
                 return Err(NetError::ConnectionRefused);
             }
@@ -186,7 +196,12 @@ impl<'a> ContainerHost<'a> {
         None
     }
 
-    fn listener_answer(&self, pod_uid: Option<&str>, port: u16, request: &HttpRequest) -> Result<HttpResponse, NetError> {
+    fn listener_answer(
+        &self,
+        pod_uid: Option<&str>,
+        port: u16,
+        request: &HttpRequest,
+    ) -> Result<HttpResponse, NetError> {
         let pod: &PodRuntime = match pod_uid {
             None => self.pod,
             Some(uid) => self.others.get(uid).ok_or(NetError::Timeout)?,
@@ -200,7 +215,11 @@ impl<'a> ContainerHost<'a> {
 /// Ready endpoints of a Service: (pod IP, named container ports). Reads Endpoints or
 /// EndpointSlices when an endpoints controller wrote them, else the ready pods the selector
 /// matches.
-pub fn service_endpoints(store: &Store, namespace: &str, service: &str) -> Vec<(String, BTreeMap<String, u16>)> {
+pub fn service_endpoints(
+    store: &Store,
+    namespace: &str,
+    service: &str,
+) -> Vec<(String, BTreeMap<String, u16>)> {
     let mut found: Vec<(String, BTreeMap<String, u16>)> = Vec::new();
     let mut seen_source = false;
     for slice in store.list("EndpointSlice", Some(namespace)).filter_map(|o| o.as_endpoint_slice()) {
@@ -254,7 +273,9 @@ pub fn service_endpoints(store: &Store, namespace: &str, service: &str) -> Vec<(
     }
     for object in store.list("Pod", Some(namespace)) {
         let Object::Pod(pod) = &**object else { continue };
-        if !crate::sim::api::selector::matches_map(&selector, object.labels()) || pod.metadata.deletion_timestamp.is_some() {
+        if !crate::sim::api::selector::matches_map(&selector, object.labels())
+            || pod.metadata.deletion_timestamp.is_some()
+        {
             continue;
         }
         let Some(status) = &pod.status else { continue };
@@ -384,7 +405,8 @@ impl ProcessHost for ContainerHost<'_> {
             let mut pid = 2;
             for c in &self.pod.containers {
                 if c.is_running() {
-                    let command = c.process.as_ref().map(|p| p.ps_command()).unwrap_or_else(|| c.spec_command_line());
+                    let command =
+                        c.process.as_ref().map(|p| p.ps_command()).unwrap_or_else(|| c.spec_command_line());
                     list.push(info(pid, command));
                     pid += 1;
                 }
@@ -405,8 +427,9 @@ impl ProcessHost for ContainerHost<'_> {
             if pid == 1 {
                 return true;
             }
-            let running: Vec<usize> =
-                (0..self.pod.containers.len()).filter(|i| self.pod.containers.get(*i).is_some_and(|c| c.is_running())).collect();
+            let running: Vec<usize> = (0..self.pod.containers.len())
+                .filter(|i| self.pod.containers.get(*i).is_some_and(|c| c.is_running()))
+                .collect();
             return match running.get((pid as usize).saturating_sub(2)) {
                 Some(index) => {
                     self.signals.push((*index, signal));

@@ -6,7 +6,8 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::host::ContainerHost;
 use crate::sim::runtime::{
-    dial_error, http_probe_failure, http_probe_status, HttpRequest, NetError, Process, ProcessRole, ProcessState, Toolbox,
+    dial_error, http_probe_failure, http_probe_status, HttpRequest, NetError, Process, ProcessRole,
+    ProcessState, Toolbox,
 };
 use crate::sim::time::{SimDuration, SimTime};
 
@@ -119,7 +120,11 @@ pub enum ProbeOutcome {
 /// Runs a process to completion against a frozen world, advancing the host's clock by its
 /// sleeps. Returns the exit code (`None` when it outlived `timeout` or blocked) and the time
 /// it took.
-pub fn run_sync(process: &mut Process, host: &mut ContainerHost, timeout: SimDuration) -> (Option<i32>, SimDuration) {
+pub fn run_sync(
+    process: &mut Process,
+    host: &mut ContainerHost,
+    timeout: SimDuration,
+) -> (Option<i32>, SimDuration) {
     let start = host.now;
     let mut state = process.resume(host);
     loop {
@@ -132,7 +137,7 @@ pub fn run_sync(process: &mut Process, host: &mut ContainerHost, timeout: SimDur
                     host.now = start + timeout;
                     return (None, timeout);
                 }
-                host.now = host.now + d;
+                host.now += d;
                 state = process.resume(host);
             }
         }
@@ -148,7 +153,9 @@ pub fn exec_in(
     timeout: SimDuration,
 ) -> Result<(Option<i32>, SimDuration), String> {
     let fs = host.pod.containers.get(host.container).and_then(|c| c.fs.clone());
-    let fs = fs.unwrap_or_else(|| crate::sim::runtime::ContainerFs::new(crate::sim::runtime::filesystem::Volume::new()));
+    let fs = fs.unwrap_or_else(|| {
+        crate::sim::runtime::ContainerFs::new(crate::sim::runtime::filesystem::Volume::new())
+    });
     let mut process = Process::spawn(argv, toolbox, &fs, ProcessRole::Exec).map_err(|e| e.exec_message())?;
     if let Some(dir) = host.pod.containers.get(host.container).and_then(|c| c.spec.working_dir.clone()) {
         process.set_working_dir(&dir);
@@ -229,7 +236,9 @@ pub fn probe(host: &mut ContainerHost, probe: &Probe, toolbox: Option<&Toolbox>)
         let serving = host.pod.network.listener(port).map(|l| l.server.grpc_serving());
         return match serving {
             Some(Some(true)) => ProbeOutcome::Success,
-            Some(Some(false)) => ProbeOutcome::Failure("service unhealthy (responded with \"NOT_SERVING\")".into()),
+            Some(Some(false)) => {
+                ProbeOutcome::Failure("service unhealthy (responded with \"NOT_SERVING\")".into())
+            }
             _ => ProbeOutcome::Failure(format!(
                 "timeout: failed to connect service \"{ip}:{port}\" within {}s",
                 timeout.as_secs()

@@ -45,7 +45,13 @@ fn secret_values(secret: &k8s_openapi::api::core::v1::Secret) -> BTreeMap<String
 }
 
 /// Builds the pod's volumes; fails on the first that cannot be set up.
-pub fn pod_volumes(store: &Store, pod: &Pod, node: &str, disks: &mut Disks, pod_ip: &str) -> Result<BTreeMap<String, VolumeHandle>, MountError> {
+pub fn pod_volumes(
+    store: &Store,
+    pod: &Pod,
+    node: &str,
+    disks: &mut Disks,
+    pod_ip: &str,
+) -> Result<BTreeMap<String, VolumeHandle>, MountError> {
     let namespace = pod.metadata.namespace.clone().unwrap_or_else(|| "default".into());
     let mut volumes = BTreeMap::new();
     let Some(spec) = &pod.spec else { return Ok(volumes) };
@@ -54,13 +60,23 @@ pub fn pod_volumes(store: &Store, pod: &Pod, node: &str, disks: &mut Disks, pod_
         let handle: VolumeHandle = if volume.empty_dir.is_some() {
             Volume::handle()
         } else if let Some(host) = &volume.host_path {
-            disks.host_paths.entry((node.to_string(), host.path.clone())).or_insert_with(Volume::handle).clone()
+            disks
+                .host_paths
+                .entry((node.to_string(), host.path.clone()))
+                .or_insert_with(Volume::handle)
+                .clone()
         } else if let Some(source) = &volume.config_map {
             let name = source.name.clone();
             match store.get("ConfigMap", &namespace, &name).and_then(|o| o.as_config_map()) {
                 Some(cm) => {
                     let data = cm.data.clone().unwrap_or_default();
-                    key_files(&data, source.items.as_ref().map(|items| items.iter().map(|i| (i.key.clone(), i.path.clone())).collect()))
+                    key_files(
+                        &data,
+                        source
+                            .items
+                            .as_ref()
+                            .map(|items| items.iter().map(|i| (i.key.clone(), i.path.clone())).collect()),
+                    )
                 }
                 None if source.optional == Some(true) => Volume::handle(),
                 None => return Err(fail(format!("configmap {name:?} not found"))),
@@ -70,7 +86,13 @@ pub fn pod_volumes(store: &Store, pod: &Pod, node: &str, disks: &mut Disks, pod_
             match store.get("Secret", &namespace, &name).and_then(|o| o.as_secret()) {
                 Some(secret) => {
                     let data = secret_values(secret);
-                    key_files(&data, source.items.as_ref().map(|items| items.iter().map(|i| (i.key.clone(), i.path.clone())).collect()))
+                    key_files(
+                        &data,
+                        source
+                            .items
+                            .as_ref()
+                            .map(|items| items.iter().map(|i| (i.key.clone(), i.path.clone())).collect()),
+                    )
                 }
                 None if source.optional == Some(true) => Volume::handle(),
                 None => return Err(fail(format!("secret {name:?} not found"))),
@@ -87,19 +109,29 @@ pub fn pod_volumes(store: &Store, pod: &Pod, node: &str, disks: &mut Disks, pod_
             let mut files = BTreeMap::new();
             for projection in source.sources.iter().flatten() {
                 if let Some(cm) = &projection.config_map {
-                    if let Some(found) = store.get("ConfigMap", &namespace, &cm.name).and_then(|o| o.as_config_map()) {
+                    if let Some(found) =
+                        store.get("ConfigMap", &namespace, &cm.name).and_then(|o| o.as_config_map())
+                    {
                         files.extend(found.data.clone().unwrap_or_default());
                     }
                 }
                 if let Some(secret) = &projection.secret {
-                    if let Some(found) = store.get("Secret", &namespace, &secret.name).and_then(|o| o.as_secret()) {
+                    if let Some(found) =
+                        store.get("Secret", &namespace, &secret.name).and_then(|o| o.as_secret())
+                    {
                         files.extend(secret_values(found));
                     }
                 }
                 if projection.service_account_token.is_some() {
-                    files.insert("token".into(), "eyJhbGciOiJSUzI1NiIsImtpZCI6InBvZGxhYiJ9.simulated.token".into());
+                    files.insert(
+                        "token".into(),
+                        "eyJhbGciOiJSUzI1NiIsImtpZCI6InBvZGxhYiJ9.simulated.token".into(),
+                    );
                     files.insert("namespace".into(), namespace.clone());
-                    files.insert("ca.crt".into(), "-----BEGIN CERTIFICATE-----\nsimulated\n-----END CERTIFICATE-----".into());
+                    files.insert(
+                        "ca.crt".into(),
+                        "-----BEGIN CERTIFICATE-----\nsimulated\n-----END CERTIFICATE-----".into(),
+                    );
                 }
                 if let Some(downward) = &projection.downward_api {
                     for item in downward.items.iter().flatten() {
@@ -111,11 +143,17 @@ pub fn pod_volumes(store: &Store, pod: &Pod, node: &str, disks: &mut Disks, pod_
             }
             key_files(&files, None)
         } else if let Some(claim) = &volume.persistent_volume_claim {
-            let pvc = store.get("PersistentVolumeClaim", &namespace, &claim.claim_name).and_then(|o| o.as_persistent_volume_claim());
+            let pvc = store
+                .get("PersistentVolumeClaim", &namespace, &claim.claim_name)
+                .and_then(|o| o.as_persistent_volume_claim());
             let Some(pvc) = pvc else {
                 return Err(fail(format!("persistentvolumeclaim {:?} not found", claim.claim_name)));
             };
-            let key = pvc.spec.as_ref().and_then(|s| s.volume_name.clone()).unwrap_or_else(|| format!("claim:{namespace}/{}", claim.claim_name));
+            let key = pvc
+                .spec
+                .as_ref()
+                .and_then(|s| s.volume_name.clone())
+                .unwrap_or_else(|| format!("claim:{namespace}/{}", claim.claim_name));
             disks.persistent.entry(key).or_insert_with(Volume::handle).clone()
         } else {
             Volume::handle()
@@ -167,9 +205,13 @@ pub fn field_value(pod: &Pod, field: &ObjectFieldSelector, node: &str, pod_ip: &
         "metadata.labels" => map_text(&meta.labels),
         "metadata.annotations" => map_text(&meta.annotations),
         "spec.nodeName" => node.to_string(),
-        "spec.serviceAccountName" => pod.spec.as_ref().and_then(|s| s.service_account_name.clone()).unwrap_or_else(|| "default".into()),
+        "spec.serviceAccountName" => {
+            pod.spec.as_ref().and_then(|s| s.service_account_name.clone()).unwrap_or_else(|| "default".into())
+        }
         "status.podIP" | "status.podIPs" => pod_ip.to_string(),
-        "status.hostIP" | "status.hostIPs" => pod.status.as_ref().and_then(|s| s.host_ip.clone()).unwrap_or_default(),
+        "status.hostIP" | "status.hostIPs" => {
+            pod.status.as_ref().and_then(|s| s.host_ip.clone()).unwrap_or_default()
+        }
         _ => String::new(),
     }
 }
@@ -202,7 +244,12 @@ pub fn container_fs(
     let mut fs = ContainerFs::new(root);
     for mount in container.volume_mounts.iter().flatten() {
         if let Some(volume) = volumes.get(&mount.name) {
-            fs.mount(&mount.mount_path, volume.clone(), mount.sub_path.as_deref().unwrap_or(""), mount.read_only.unwrap_or(false));
+            fs.mount(
+                &mount.mount_path,
+                volume.clone(),
+                mount.sub_path.as_deref().unwrap_or(""),
+                mount.read_only.unwrap_or(false),
+            );
         }
     }
     fs
@@ -221,7 +268,12 @@ pub fn container_env(
     image_env: &[(String, String)],
 ) -> Result<Vec<(String, String)>, ConfigError> {
     let namespace = pod.metadata.namespace.clone().unwrap_or_else(|| "default".into());
-    let hostname = pod.spec.as_ref().and_then(|s| s.hostname.clone()).or_else(|| pod.metadata.name.clone()).unwrap_or_default();
+    let hostname = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.hostname.clone())
+        .or_else(|| pod.metadata.name.clone())
+        .unwrap_or_default();
     let mut env: Vec<(String, String)> = image_env.to_vec();
     if !env.iter().any(|(k, _)| k == "PATH") {
         env.insert(0, ("PATH".into(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into()));
@@ -290,13 +342,16 @@ fn env_value(
     let Some(from) = &var.value_from else { return Ok(Some(String::new())) };
     if let Some(selector) = &from.config_map_key_ref {
         let optional = selector.optional == Some(true);
-        let Some(cm) = store.get("ConfigMap", namespace, &selector.name).and_then(|o| o.as_config_map()) else {
+        let Some(cm) = store.get("ConfigMap", namespace, &selector.name).and_then(|o| o.as_config_map())
+        else {
             return if optional { Ok(None) } else { Err(format!("configmap {:?} not found", selector.name)) };
         };
         return match cm.data.as_ref().and_then(|d| d.get(&selector.key)) {
             Some(v) => Ok(Some(v.clone())),
             None if optional => Ok(None),
-            None => Err(format!("couldn't find key {} in ConfigMap {namespace}/{}", selector.key, selector.name)),
+            None => {
+                Err(format!("couldn't find key {} in ConfigMap {namespace}/{}", selector.key, selector.name))
+            }
         };
     }
     if let Some(selector) = &from.secret_key_ref {
@@ -307,7 +362,9 @@ fn env_value(
         return match secret_values(secret).get(&selector.key) {
             Some(v) => Ok(Some(v.clone())),
             None if optional => Ok(None),
-            None => Err(format!("couldn't find key {} in Secret {namespace}/{}", selector.key, selector.name)),
+            None => {
+                Err(format!("couldn't find key {} in Secret {namespace}/{}", selector.key, selector.name))
+            }
         };
     }
     if let Some(field) = &from.field_ref {
@@ -320,7 +377,9 @@ fn env_value(
             Some(("requests", name)) => (resources.and_then(|r| r.requests.clone()), name.to_string()),
             _ => (None, String::new()),
         };
-        let millis = map.and_then(|m| m.get(&name).cloned()).and_then(|q| crate::sim::api::quantity::parse_millis(&q.0));
+        let millis = map
+            .and_then(|m| m.get(&name).cloned())
+            .and_then(|q| crate::sim::api::quantity::parse_millis(&q.0));
         let value = match (name.as_str(), millis) {
             ("cpu", Some(m)) => ((m + 999) / 1000).max(1).to_string(),
             (_, Some(m)) => (m / 1000).to_string(),
@@ -350,11 +409,18 @@ fn service_env(store: &Store, namespace: &str, links: bool) -> Vec<(String, Stri
         env.push((format!("{prefix}_SERVICE_PORT"), first.port.to_string()));
         for port in &ports {
             if let Some(name) = &port.name {
-                env.push((format!("{prefix}_SERVICE_PORT_{}", name.to_uppercase().replace('-', "_")), port.port.to_string()));
+                env.push((
+                    format!("{prefix}_SERVICE_PORT_{}", name.to_uppercase().replace('-', "_")),
+                    port.port.to_string(),
+                ));
             }
         }
-        let proto = |p: &k8s_openapi::api::core::v1::ServicePort| p.protocol.clone().unwrap_or_else(|| "TCP".into());
-        env.push((format!("{prefix}_PORT"), format!("{}://{ip}:{}", proto(first).to_lowercase(), first.port)));
+        let proto =
+            |p: &k8s_openapi::api::core::v1::ServicePort| p.protocol.clone().unwrap_or_else(|| "TCP".into());
+        env.push((
+            format!("{prefix}_PORT"),
+            format!("{}://{ip}:{}", proto(first).to_lowercase(), first.port),
+        ));
         for port in &ports {
             let p = proto(port);
             let base = format!("{prefix}_PORT_{}_{}", port.port, p);

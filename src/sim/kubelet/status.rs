@@ -3,7 +3,7 @@
 
 use k8s_openapi::api::core::v1::{
     ContainerState as K8sState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting,
-    ContainerStatus, PodCondition, PodIP, PodStatus, HostIP,
+    ContainerStatus, HostIP, PodCondition, PodIP, PodStatus,
 };
 
 use super::pod::{ContainerKind, ContainerRuntime, ContainerState, PodRuntime, Sandbox, Termination};
@@ -18,17 +18,20 @@ pub fn phase(pod: &PodRuntime) -> String {
     }
     let policy = pod.restart_policy();
     let (mut pending_init, mut failed_init, mut pending_sidecar) = (0, 0, 0);
-    let (mut unknown, mut running, mut waiting, mut stopped, mut succeeded) = (0, 0, 0, 0, 0);
+    let (mut running, mut waiting, mut stopped, mut succeeded) = (0, 0, 0, 0);
     for c in &pod.containers {
-        let fresh = c.last_termination.is_none();
+        let last_failed = c.last_termination.as_ref().is_some_and(|t| t.exit_code != 0);
         match (c.kind, &c.state) {
             (ContainerKind::Init, ContainerState::Running { .. }) => pending_init += 1,
-            (ContainerKind::Init, ContainerState::Terminated(t)) if t.exit_code != 0 => failed_init += 1,
-            (ContainerKind::Init, ContainerState::Terminated(_)) => {}
-            (ContainerKind::Init, ContainerState::Waiting { .. }) => {
-                if !fresh && c.last_termination.as_ref().is_some_and(|t| t.exit_code != 0) {
+            (ContainerKind::Init, ContainerState::Terminated(t)) => {
+                if t.exit_code != 0 {
                     failed_init += 1
-                } else if c.container_id.is_none() || fresh {
+                }
+            }
+            (ContainerKind::Init, ContainerState::Waiting { .. }) => {
+                if last_failed {
+                    failed_init += 1
+                } else if c.last_termination.is_none() {
                     pending_init += 1
                 }
             }
@@ -40,7 +43,7 @@ pub fn phase(pod: &PodRuntime) -> String {
             }
             (ContainerKind::Sidecar, ContainerState::Terminated(_)) => {}
             (ContainerKind::Sidecar, ContainerState::Waiting { .. }) => {
-                if fresh {
+                if c.last_termination.is_none() {
                     pending_sidecar += 1;
                     waiting += 1;
                 }
@@ -53,10 +56,7 @@ pub fn phase(pod: &PodRuntime) -> String {
                 }
             }
             (ContainerKind::App, ContainerState::Waiting { .. }) => {
-                if fresh {
-                    if c.container_id.is_none() {
-                        unknown += 0;
-                    }
+                if c.last_termination.is_none() {
                     waiting += 1
                 } else {
                     stopped += 1
@@ -64,7 +64,6 @@ pub fn phase(pod: &PodRuntime) -> String {
             }
         }
     }
-    let _ = unknown;
     if failed_init > 0 && policy == "Never" {
         return "Failed".into();
     }
@@ -97,7 +96,13 @@ pub fn phase(pod: &PodRuntime) -> String {
 
 /// The status to write for `pod` at `now` (Unix epoch `epoch_unix`), keeping what the API
 /// server or scheduler set (PodScheduled, nominated node).
-pub fn pod_status(pod: &mut PodRuntime, previous: Option<&PodStatus>, now: SimTime, epoch_unix: i64, host_ip: &str) -> PodStatus {
+pub fn pod_status(
+    pod: &mut PodRuntime,
+    previous: Option<&PodStatus>,
+    now: SimTime,
+    epoch_unix: i64,
+    host_ip: &str,
+) -> PodStatus {
     let phase = phase(pod);
     let ts = |t: SimTime| timestamp(epoch_unix + (t.as_millis() / 1000) as i64);
     let terminal = phase == "Succeeded" || phase == "Failed";
@@ -169,13 +174,14 @@ pub fn pod_status(pod: &mut PodRuntime, previous: Option<&PodStatus>, now: SimTi
         });
     }
     let kept = previous.and_then(|s| s.conditions.as_ref());
-    let scheduled = kept
-        .and_then(|c| c.iter().find(|c| c.type_ == "PodScheduled").cloned())
-        .unwrap_or_else(|| PodCondition {
-            type_: "PodScheduled".into(),
-            status: "True".into(),
-            last_transition_time: Some(ts(pod.start_time.unwrap_or(now))),
-            ..Default::default()
+    let scheduled =
+        kept.and_then(|c| c.iter().find(|c| c.type_ == "PodScheduled").cloned()).unwrap_or_else(|| {
+            PodCondition {
+                type_: "PodScheduled".into(),
+                status: "True".into(),
+                last_transition_time: Some(ts(pod.start_time.unwrap_or(now))),
+                ..Default::default()
+            }
         });
     out.push(scheduled);
     if let Some(extra) = kept {
@@ -241,7 +247,9 @@ fn container_status(c: &ContainerRuntime, epoch_unix: i64) -> ContainerStatus {
             }),
             ..Default::default()
         },
-        ContainerState::Terminated(t) => K8sState { terminated: Some(terminated_state(t, epoch_unix)), ..Default::default() },
+        ContainerState::Terminated(t) => {
+            K8sState { terminated: Some(terminated_state(t, epoch_unix)), ..Default::default() }
+        }
     };
     let last_state = c
         .last_termination
@@ -269,7 +277,9 @@ pub fn qos_class(pod: &PodRuntime) -> String {
         let resources = c.spec.resources.as_ref();
         let limits = resources.and_then(|r| r.limits.clone()).unwrap_or_default();
         let requests = resources.and_then(|r| r.requests.clone()).unwrap_or_default();
-        let nonzero = |q: &k8s_openapi::apimachinery::pkg::api::resource::Quantity| parse_millis(&q.0).is_some_and(|v| v > 0);
+        let nonzero = |q: &k8s_openapi::apimachinery::pkg::api::resource::Quantity| {
+            parse_millis(&q.0).is_some_and(|v| v > 0)
+        };
         for name in ["cpu", "memory"] {
             let limit = limits.get(name).filter(|q| nonzero(q));
             let request = requests.get(name).filter(|q| nonzero(q));

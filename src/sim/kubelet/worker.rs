@@ -10,13 +10,16 @@ use k8s_openapi::api::core::v1::{LifecycleHandler, Pod};
 use super::host::{ContainerHost, Sink};
 use super::images::{go_duration, lookup, PulledImage};
 use super::pod::{
-    BackOff, ContainerKind, ContainerRuntime, ContainerState, PodRuntime, PodVerdict, Sandbox, Stopping, Termination,
+    BackOff, ContainerKind, ContainerRuntime, ContainerState, PodRuntime, PodVerdict, Sandbox, Stopping,
+    Termination,
 };
 use super::probes::{self, ProbeKind, ProbeOutcome, ProbeState};
 use super::{setup, status, Kubelets, Wake};
 use crate::sim::api::quantity::parse_millis;
 use crate::sim::api::{EventRecord, Object};
-use crate::sim::runtime::{effective_argv, expand_k8s_vars, ImageRef, PodNetwork, Process, ProcessRole, ProcessState, Signal};
+use crate::sim::runtime::{
+    effective_argv, expand_k8s_vars, ImageRef, PodNetwork, Process, ProcessRole, ProcessState, Signal,
+};
 use crate::sim::time::{SimDuration, SimTime};
 use crate::sim::trace::TraceKind;
 use crate::sim::Simulation;
@@ -36,7 +39,7 @@ pub enum PendingOp {
     /// The sandbox is being created.
     Sandbox,
     /// An image pull for a container: asked at `requested`, started at `started`.
-    Pull { container: usize, requested: SimTime, started: SimTime, result: Result<PulledImage, String> },
+    Pull { container: usize, requested: SimTime, started: SimTime, result: Box<Result<PulledImage, String>> },
 }
 
 /// What an attempt to start a container did.
@@ -52,9 +55,14 @@ enum StartResult {
 fn pod_request(pod: &Pod, resource: &str) -> i128 {
     let request = |c: &k8s_openapi::api::core::v1::Container| {
         let r = c.resources.as_ref();
-        r.and_then(|r| r.requests.as_ref().and_then(|m| m.get(resource)).or_else(|| r.limits.as_ref().and_then(|m| m.get(resource))))
-            .and_then(|q| parse_millis(&q.0))
-            .unwrap_or(0)
+        r.and_then(|r| {
+            r.requests
+                .as_ref()
+                .and_then(|m| m.get(resource))
+                .or_else(|| r.limits.as_ref().and_then(|m| m.get(resource)))
+        })
+        .and_then(|q| parse_millis(&q.0))
+        .unwrap_or(0)
     };
     let Some(spec) = &pod.spec else { return 0 };
     let sidecars: i128 = spec
@@ -90,7 +98,11 @@ impl Kubelets {
         let default_waiting = if inits.is_empty() { "ContainerCreating" } else { "PodInitializing" };
         let mut containers = Vec::new();
         for c in &inits {
-            let kind = if c.restart_policy.as_deref() == Some("Always") { ContainerKind::Sidecar } else { ContainerKind::Init };
+            let kind = if c.restart_policy.as_deref() == Some("Always") {
+                ContainerKind::Sidecar
+            } else {
+                ContainerKind::Init
+            };
             containers.push(ContainerRuntime::new(c, kind, default_waiting));
         }
         for c in &spec.containers {
@@ -108,7 +120,8 @@ impl Kubelets {
             containers,
             start_time: None,
             busy_until: None,
-            initialized: inits.iter().all(|c| c.restart_policy.as_deref() == Some("Always")) && inits.is_empty(),
+            initialized: inits.iter().all(|c| c.restart_policy.as_deref() == Some("Always"))
+                && inits.is_empty(),
             final_phase: None,
             verdict: None,
             terminating: false,
@@ -133,7 +146,10 @@ impl Kubelets {
     pub(super) fn handle_wake(&mut self, sim: &mut Simulation, wake: Wake) {
         let uid = match &wake {
             Wake::Sync(uid) => uid.clone(),
-            Wake::Process { uid, .. } | Wake::Probe { uid, .. } | Wake::StopSignal { uid, .. } | Wake::Kill { uid, .. } => uid.clone(),
+            Wake::Process { uid, .. }
+            | Wake::Probe { uid, .. }
+            | Wake::StopSignal { uid, .. }
+            | Wake::Kill { uid, .. } => uid.clone(),
         };
         let Some(mut pod) = self.pods.remove(&uid) else { return };
         match wake {
@@ -143,9 +159,13 @@ impl Kubelets {
                     self.run_process(sim, &mut pod, container, None);
                 }
             }
-            Wake::Probe { container, probe, instance, .. } => self.run_probe(sim, &mut pod, container, probe, instance),
+            Wake::Probe { container, probe, instance, .. } => {
+                self.run_probe(sim, &mut pod, container, probe, instance)
+            }
             Wake::StopSignal { container, instance, .. } => {
-                if let Some(c) = pod.containers.get(container).filter(|c| c.instance == instance && c.is_running()) {
+                if let Some(c) =
+                    pod.containers.get(container).filter(|c| c.instance == instance && c.is_running())
+                {
                     let signal = c.stop_signal;
                     self.run_process(sim, &mut pod, container, Some(signal));
                 }
@@ -187,7 +207,15 @@ impl Kubelets {
         }
     }
 
-    fn event(&self, sim: &mut Simulation, pod: &PodRuntime, event_type: &str, reason: &str, message: String, container: Option<usize>) {
+    fn event(
+        &self,
+        sim: &mut Simulation,
+        pod: &PodRuntime,
+        event_type: &str,
+        reason: &str,
+        message: String,
+        container: Option<usize>,
+    ) {
         let field_path = container.and_then(|i| pod.containers.get(i)).map(|c| c.field_path());
         let object = pod.object.clone();
         sim.record_event(EventRecord {
@@ -235,7 +263,7 @@ impl Kubelets {
         match pod.pending.take() {
             Some(PendingOp::Sandbox) => self.sandbox_ready(sim, pod),
             Some(PendingOp::Pull { container, requested, started, result }) => {
-                self.pull_finished(sim, pod, container, requested, started, result);
+                self.pull_finished(sim, pod, container, requested, started, *result);
             }
             None => {}
         }
@@ -277,7 +305,10 @@ impl Kubelets {
                 node.max_pods
             );
             self.event(sim, pod, "Warning", "OutOfpods", detail.clone(), None);
-            pod.verdict = Some(PodVerdict { reason: "OutOfpods".into(), message: format!("Pod was rejected: {detail}") });
+            pod.verdict = Some(PodVerdict {
+                reason: "OutOfpods".into(),
+                message: format!("Pod was rejected: {detail}"),
+            });
             pod.final_phase = Some("Failed".into());
             return false;
         }
@@ -287,7 +318,8 @@ impl Kubelets {
             if requested == 0 {
                 continue;
             }
-            let used: i128 = others.iter().filter_map(|p| p.pod()).map(|p| pod_request(p, resource) / scale).sum();
+            let used: i128 =
+                others.iter().filter_map(|p| p.pod()).map(|p| pod_request(p, resource) / scale).sum();
             if used + requested > capacity {
                 let detail = format!(
                     "Node didn't have enough resource: {resource}, requested: {requested}, used: {used}, capacity: {capacity}"
@@ -324,7 +356,14 @@ impl Kubelets {
             for index in 0..pod.containers.len() {
                 if pod.containers.get(index).is_some_and(|c| c.is_running() && c.stopping.is_none()) {
                     let name = pod.containers.get(index).map(|c| c.name.clone()).unwrap_or_default();
-                    self.event(sim, pod, "Normal", "Killing", format!("Stopping container {name}"), Some(index));
+                    self.event(
+                        sim,
+                        pod,
+                        "Normal",
+                        "Killing",
+                        format!("Stopping container {name}"),
+                        Some(index),
+                    );
                     self.stop_container(sim, pod, index, grace, false);
                 }
             }
@@ -341,7 +380,9 @@ impl Kubelets {
             .object
             .metadata()
             .deletion_grace_period_seconds
-            .or_else(|| pod.pod().and_then(|p| p.spec.as_ref()).and_then(|s| s.termination_grace_period_seconds))
+            .or_else(|| {
+                pod.pod().and_then(|p| p.spec.as_ref()).and_then(|s| s.termination_grace_period_seconds)
+            })
             .unwrap_or(30);
         SimDuration::from_secs(seconds.max(0) as u64)
     }
@@ -365,7 +406,8 @@ impl Kubelets {
 
     /// The sandbox exists: the pod gets its IP.
     fn sandbox_ready(&mut self, sim: &mut Simulation, pod: &mut PodRuntime) {
-        let host_network = pod.pod().and_then(|p| p.spec.as_ref()).and_then(|s| s.host_network).unwrap_or(false);
+        let host_network =
+            pod.pod().and_then(|p| p.spec.as_ref()).and_then(|s| s.host_network).unwrap_or(false);
         let ip = match self.nodes.get_mut(&pod.node) {
             Some(_) if host_network => self.node_ip(&pod.node),
             Some(node) => {
@@ -517,7 +559,10 @@ impl Kubelets {
             Err(error) => {
                 let first = !matches!(&c.state, ContainerState::Waiting { reason, .. } if reason == "InvalidImageName");
                 if let Some(c) = pod.containers.get_mut(index) {
-                    c.state = ContainerState::Waiting { reason: "InvalidImageName".into(), message: Some(error.message.clone()) };
+                    c.state = ContainerState::Waiting {
+                        reason: "InvalidImageName".into(),
+                        message: Some(error.message.clone()),
+                    };
                 }
                 if first {
                     self.event(sim, pod, "Warning", "InspectFailed", error.message, Some(index));
@@ -537,12 +582,17 @@ impl Kubelets {
             c.spec.ports.iter().flatten().filter_map(|p| u16::try_from(p.container_port).ok()).collect();
         let normalized = reference.normalized();
         let present = self.nodes.get(&pod.node).is_some_and(|n| n.images.contains(&normalized));
-        let present_message = format!("Container image {image:?} already present on machine and can be accessed by the pod");
+        let present_message =
+            format!("Container image {image:?} already present on machine and can be accessed by the pod");
         if policy == "Never" && !present {
             let message = format!("Container image {image:?} is not present with pull policy of Never");
-            let first = !matches!(&c.state, ContainerState::Waiting { reason, .. } if reason == "ErrImageNeverPull");
+            let first =
+                !matches!(&c.state, ContainerState::Waiting { reason, .. } if reason == "ErrImageNeverPull");
             if let Some(c) = pod.containers.get_mut(index) {
-                c.state = ContainerState::Waiting { reason: "ErrImageNeverPull".into(), message: Some(message.clone()) };
+                c.state = ContainerState::Waiting {
+                    reason: "ErrImageNeverPull".into(),
+                    message: Some(message.clone()),
+                };
             }
             if first {
                 self.event(sim, pod, "Warning", "ErrImageNeverPull", message, Some(index));
@@ -571,7 +621,14 @@ impl Kubelets {
                     if let Some(c) = pod.containers.get_mut(index) {
                         c.announced_wait = Some(until);
                     }
-                    self.event(sim, pod, "Normal", "BackOff", format!("Back-off pulling image {image:?}"), Some(index));
+                    self.event(
+                        sim,
+                        pod,
+                        "Normal",
+                        "BackOff",
+                        format!("Back-off pulling image {image:?}"),
+                        Some(index),
+                    );
                     self.event(sim, pod, "Warning", "Failed", "Error: ImagePullBackOff".into(), Some(index));
                     self.wake_at(sim, until, Wake::Sync(pod.uid.clone()));
                 }
@@ -592,7 +649,8 @@ impl Kubelets {
             }
             None => now,
         };
-        pod.pending = Some(PendingOp::Pull { container: index, requested: now, started, result });
+        pod.pending =
+            Some(PendingOp::Pull { container: index, requested: now, started, result: Box::new(result) });
         pod.busy_until = Some(started + took);
         self.wake_at(sim, started + took, Wake::Sync(pod.uid.clone()));
         StartResult::Busy
@@ -636,11 +694,20 @@ impl Kubelets {
                 }
             }
             Err(error) => {
-                self.event(sim, pod, "Warning", "Failed", format!("Failed to pull image {image:?}: {error}"), Some(index));
+                self.event(
+                    sim,
+                    pod,
+                    "Warning",
+                    "Failed",
+                    format!("Failed to pull image {image:?}: {error}"),
+                    Some(index),
+                );
                 self.event(sim, pod, "Warning", "Failed", "Error: ErrImagePull".into(), Some(index));
                 if let Some(c) = pod.containers.get_mut(index) {
                     let period = match c.image_backoff {
-                        Some(b) => SimDuration::from_millis((b.period.as_millis() * 2).min(MAX_BACKOFF.as_millis())),
+                        Some(b) => {
+                            SimDuration::from_millis((b.period.as_millis() * 2).min(MAX_BACKOFF.as_millis()))
+                        }
                         None => INITIAL_BACKOFF,
                     };
                     c.image_backoff = Some(BackOff { period, last_update: now });
@@ -655,16 +722,33 @@ impl Kubelets {
     }
 
     /// Creates and starts a container instance from a present image.
-    fn create_and_start(&mut self, sim: &mut Simulation, pod: &mut PodRuntime, index: usize, image: PulledImage) -> StartResult {
+    fn create_and_start(
+        &mut self,
+        sim: &mut Simulation,
+        pod: &mut PodRuntime,
+        index: usize,
+        image: PulledImage,
+    ) -> StartResult {
         let now = sim.time();
         let Some(spec) = pod.pod().cloned() else { return StartResult::Waiting };
-        let Some(container_spec) = pod.containers.get(index).map(|c| c.spec.clone()) else { return StartResult::Waiting };
-        let env = match setup::container_env(sim.store(), &spec, &container_spec, &pod.node, &pod.network.ip, &[]) {
+        let Some(container_spec) = pod.containers.get(index).map(|c| c.spec.clone()) else {
+            return StartResult::Waiting;
+        };
+        let env = match setup::container_env(
+            sim.store(),
+            &spec,
+            &container_spec,
+            &pod.node,
+            &pod.network.ip,
+            &[],
+        ) {
             Ok(env) => env,
             Err(message) => {
                 if let Some(c) = pod.containers.get_mut(index) {
-                    c.state =
-                        ContainerState::Waiting { reason: "CreateContainerConfigError".into(), message: Some(message.clone()) };
+                    c.state = ContainerState::Waiting {
+                        reason: "CreateContainerConfigError".into(),
+                        message: Some(message.clone()),
+                    };
                 }
                 self.event(sim, pod, "Warning", "Failed", format!("Error: {message}"), Some(index));
                 let at = now + CONFIG_RETRY;
@@ -672,13 +756,21 @@ impl Kubelets {
                 return StartResult::Waiting;
             }
         };
-        let fs = setup::container_fs(&image.files, &container_spec, &pod.volumes, &pod.hostname(), &pod.network.ip, &pod.namespace);
+        let fs = setup::container_fs(
+            &image.files,
+            &container_spec,
+            &pod.volumes,
+            &pod.hostname(),
+            &pod.network.ip,
+            &pod.namespace,
+        );
         let expand = |list: &Option<Vec<String>>| -> Vec<String> {
             list.iter().flatten().map(|s| expand_k8s_vars(s, &env)).collect()
         };
         let entry: Vec<&str> = image.entrypoint.iter().map(String::as_str).collect();
         let cmd: Vec<&str> = image.cmd.iter().map(String::as_str).collect();
-        let argv = effective_argv(&entry, &cmd, &expand(&container_spec.command), &expand(&container_spec.args));
+        let argv =
+            effective_argv(&entry, &cmd, &expand(&container_spec.command), &expand(&container_spec.args));
         let shared = super::host::shares_pid_namespace(pod);
         let spawned = Process::spawn(&argv, &image.toolbox, &fs, ProcessRole::Main { pid1: !shared });
         let id = sim.rng().hex(64);
@@ -743,7 +835,11 @@ impl Kubelets {
         let probe_times: Vec<SimTime> = c.probes.iter().map(|p| probes::first_run(now, p)).collect();
         self.event(sim, pod, "Normal", "Started", "Container started".into(), Some(index));
         self.trace(sim, pod, index, "started".into());
-        let post_start = pod.containers.get(index).and_then(|c| c.spec.lifecycle.as_ref()).and_then(|l| l.post_start.clone());
+        let post_start = pod
+            .containers
+            .get(index)
+            .and_then(|c| c.spec.lifecycle.as_ref())
+            .and_then(|l| l.post_start.clone());
         if let Some(hook) = post_start {
             self.run_hook(sim, pod, index, &hook, SimDuration::from_secs(30));
         }
@@ -755,7 +851,14 @@ impl Kubelets {
     }
 
     /// Runs a lifecycle hook against a frozen world; returns how long it took.
-    fn run_hook(&mut self, sim: &mut Simulation, pod: &mut PodRuntime, index: usize, hook: &LifecycleHandler, limit: SimDuration) -> SimDuration {
+    fn run_hook(
+        &mut self,
+        sim: &mut Simulation,
+        pod: &mut PodRuntime,
+        index: usize,
+        hook: &LifecycleHandler,
+        limit: SimDuration,
+    ) -> SimDuration {
         if let Some(sleep) = &hook.sleep {
             return SimDuration::from_secs(sleep.seconds.max(0) as u64).min(limit);
         }
@@ -792,12 +895,27 @@ impl Kubelets {
     }
 
     /// Resumes a container's main process (or delivers a signal) and acts on what it does.
-    pub(super) fn run_process(&mut self, sim: &mut Simulation, pod: &mut PodRuntime, index: usize, signal: Option<Signal>) {
+    pub(super) fn run_process(
+        &mut self,
+        sim: &mut Simulation,
+        pod: &mut PodRuntime,
+        index: usize,
+        signal: Option<Signal>,
+    ) {
         let Some(mut process) = pod.containers.get_mut(index).and_then(|c| c.process.take()) else { return };
         let now = sim.time();
         let epoch = sim.epoch_unix();
-        let mut host =
-            ContainerHost::new(pod, index, &self.pods, sim.store(), &self.down, now, epoch, Sink::Log, &mut self.round_robin);
+        let mut host = ContainerHost::new(
+            pod,
+            index,
+            &self.pods,
+            sim.store(),
+            &self.down,
+            now,
+            epoch,
+            Sink::Log,
+            &mut self.round_robin,
+        );
         let state = match signal {
             Some(s) => process.signal(s, &mut host),
             None => process.resume(&mut host),
@@ -858,9 +976,20 @@ impl Kubelets {
     }
 
     /// Stops a container: preStop, the stop signal, SIGKILL when the grace period ends.
-    fn stop_container(&mut self, sim: &mut Simulation, pod: &mut PodRuntime, index: usize, grace: SimDuration, restart: bool) {
+    fn stop_container(
+        &mut self,
+        sim: &mut Simulation,
+        pod: &mut PodRuntime,
+        index: usize,
+        grace: SimDuration,
+        restart: bool,
+    ) {
         let now = sim.time();
-        let pre_stop = pod.containers.get(index).and_then(|c| c.spec.lifecycle.as_ref()).and_then(|l| l.pre_stop.clone());
+        let pre_stop = pod
+            .containers
+            .get(index)
+            .and_then(|c| c.spec.lifecycle.as_ref())
+            .and_then(|l| l.pre_stop.clone());
         let hook_time = match pre_stop {
             Some(hook) => self.run_hook(sim, pod, index, &hook, grace),
             None => SimDuration::from_millis(0),
@@ -870,12 +999,17 @@ impl Kubelets {
             return;
         }
         let overran = hook_time >= grace && grace > SimDuration::from_millis(0);
-        let kill_at = now + grace + if overran { SimDuration::from_secs(2) } else { SimDuration::from_millis(0) };
+        let kill_at =
+            now + grace + if overran { SimDuration::from_secs(2) } else { SimDuration::from_millis(0) };
         c.stopping = Some(Stopping { kill_at, restart_afterwards: restart });
         c.restart_requested = restart;
         let instance = c.instance;
         let uid = pod.uid.clone();
-        self.wake_at(sim, now + hook_time.min(grace), Wake::StopSignal { uid: uid.clone(), container: index, instance });
+        self.wake_at(
+            sim,
+            now + hook_time.min(grace),
+            Wake::StopSignal { uid: uid.clone(), container: index, instance },
+        );
         self.wake_at(sim, kill_at, Wake::Kill { uid, container: index, instance });
     }
 
@@ -888,12 +1022,23 @@ impl Kubelets {
             let grace = self.pod_grace(pod);
             let order: Vec<usize> = (0..pod.containers.len())
                 .filter(|i| pod.containers.get(*i).is_some_and(|c| c.kind == ContainerKind::App))
-                .chain((0..pod.containers.len()).rev().filter(|i| pod.containers.get(*i).is_some_and(|c| c.kind != ContainerKind::App)))
+                .chain(
+                    (0..pod.containers.len())
+                        .rev()
+                        .filter(|i| pod.containers.get(*i).is_some_and(|c| c.kind != ContainerKind::App)),
+                )
                 .collect();
             for index in order {
                 if pod.containers.get(index).is_some_and(|c| c.is_running() && c.stopping.is_none()) {
                     let name = pod.containers.get(index).map(|c| c.name.clone()).unwrap_or_default();
-                    self.event(sim, pod, "Normal", "Killing", format!("Stopping container {name}"), Some(index));
+                    self.event(
+                        sim,
+                        pod,
+                        "Normal",
+                        "Killing",
+                        format!("Stopping container {name}"),
+                        Some(index),
+                    );
                     self.stop_container(sim, pod, index, grace, false);
                 }
             }
@@ -920,13 +1065,20 @@ impl Kubelets {
             return;
         }
         let phase = status::phase(pod);
-        let apps_done = pod.containers.iter().filter(|c| c.kind == ContainerKind::App).all(|c| c.terminated().is_some())
-            && Self::plan(&mut pod.clone()).is_empty();
+        let apps_done =
+            pod.containers.iter().filter(|c| c.kind == ContainerKind::App).all(|c| c.terminated().is_some())
+                && Self::plan(&mut pod.clone()).is_empty();
         let policy = pod.restart_policy();
         let init_failed = policy == "Never"
-            && pod.containers.iter().any(|c| c.kind == ContainerKind::Init && c.terminated().is_some_and(|t| t.exit_code != 0));
+            && pod
+                .containers
+                .iter()
+                .any(|c| c.kind == ContainerKind::Init && c.terminated().is_some_and(|t| t.exit_code != 0));
         if (apps_done && policy != "Always") || init_failed {
-            let running: Vec<usize> = (0..pod.containers.len()).rev().filter(|i| pod.containers.get(*i).is_some_and(|c| c.is_running())).collect();
+            let running: Vec<usize> = (0..pod.containers.len())
+                .rev()
+                .filter(|i| pod.containers.get(*i).is_some_and(|c| c.is_running()))
+                .collect();
             if running.is_empty() {
                 if phase == "Succeeded" || phase == "Failed" {
                     pod.final_phase = Some(phase);
@@ -938,7 +1090,14 @@ impl Kubelets {
             for index in running {
                 if pod.containers.get(index).is_some_and(|c| c.stopping.is_none()) {
                     let name = pod.containers.get(index).map(|c| c.name.clone()).unwrap_or_default();
-                    self.event(sim, pod, "Normal", "Killing", format!("Stopping container {name}"), Some(index));
+                    self.event(
+                        sim,
+                        pod,
+                        "Normal",
+                        "Killing",
+                        format!("Stopping container {name}"),
+                        Some(index),
+                    );
                     self.stop_container(sim, pod, index, grace, false);
                 }
             }
@@ -946,7 +1105,14 @@ impl Kubelets {
     }
 
     /// Runs one probe and acts on its result.
-    fn run_probe(&mut self, sim: &mut Simulation, pod: &mut PodRuntime, index: usize, probe: usize, instance: u64) {
+    fn run_probe(
+        &mut self,
+        sim: &mut Simulation,
+        pod: &mut PodRuntime,
+        index: usize,
+        probe: usize,
+        instance: u64,
+    ) {
         let now = sim.time();
         let Some(c) = pod.containers.get(index) else { return };
         if c.instance != instance || !c.is_running() || c.stopping.is_some() || pod.terminating {
@@ -958,7 +1124,8 @@ impl Kubelets {
         }
         let uid = pod.uid.clone();
         let next = Wake::Probe { uid, container: index, probe, instance };
-        let gated = state.kind != ProbeKind::Startup && c.probes.iter().any(|p| p.kind == ProbeKind::Startup && !p.done);
+        let gated = state.kind != ProbeKind::Startup
+            && c.probes.iter().any(|p| p.kind == ProbeKind::Startup && !p.done);
         if gated {
             self.wake_at(sim, now + state.period(), next);
             return;
@@ -983,7 +1150,14 @@ impl Kubelets {
         match &outcome {
             ProbeOutcome::Success => {}
             ProbeOutcome::Failure(output) => {
-                self.event(sim, pod, "Warning", "Unhealthy", format!("{kind} probe failed: {output}"), Some(index));
+                self.event(
+                    sim,
+                    pod,
+                    "Warning",
+                    "Unhealthy",
+                    format!("{kind} probe failed: {output}"),
+                    Some(index),
+                );
             }
             ProbeOutcome::Error(error) => {
                 self.event(
@@ -1013,7 +1187,14 @@ impl Kubelets {
                 let name = c.name.clone();
                 let what = if which == ProbeKind::Startup { "startup" } else { "liveness" };
                 let suffix = if restart { ", will be restarted" } else { "" };
-                self.event(sim, pod, "Normal", "Killing", format!("Container {name} failed {what} probe{suffix}"), Some(index));
+                self.event(
+                    sim,
+                    pod,
+                    "Normal",
+                    "Killing",
+                    format!("Container {name} failed {what} probe{suffix}"),
+                    Some(index),
+                );
                 let grace = probe_grace(pod, index, probe).unwrap_or_else(|| self.pod_grace(pod));
                 self.stop_container(sim, pod, index, grace, restart);
                 return;
@@ -1022,7 +1203,12 @@ impl Kubelets {
         }
         let done = pod.containers.get(index).and_then(|c| c.probes.get(probe)).is_none_or(|p| p.done);
         if !done {
-            let period = pod.containers.get(index).and_then(|c| c.probes.get(probe)).map(|p| p.period()).unwrap_or(INITIAL_BACKOFF);
+            let period = pod
+                .containers
+                .get(index)
+                .and_then(|c| c.probes.get(probe))
+                .map(|p| p.period())
+                .unwrap_or(INITIAL_BACKOFF);
             self.wake_at(sim, now + period, next);
         }
     }
