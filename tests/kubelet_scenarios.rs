@@ -258,3 +258,70 @@ fn a_failed_node_freezes_its_pods_until_it_recovers() {
     assert!(run(&mut sim, &format!("kubectl exec client -- wget -qO- http://{ip}/"))
         .contains("Welcome to nginx!"));
 }
+
+#[test]
+fn a_pod_with_a_sidecar_completes_when_its_app_does() {
+    let mut sim = cluster();
+    apply(
+        &mut sim,
+        &pod_yaml(
+            "report",
+            "podlab-worker",
+            "  restartPolicy: Never\n  terminationGracePeriodSeconds: 10\n  volumes:\n    - name: logs\n      emptyDir: {}\n  initContainers:\n    - name: log-shipper\n      image: busybox:1.36\n      restartPolicy: Always\n      command: [\"tail\", \"-F\", \"/var/log/report/app.log\"]\n      volumeMounts:\n        - name: logs\n          mountPath: /var/log/report\n  containers:\n    - name: report\n      image: busybox:1.36\n      command: [\"sh\", \"-c\", \"echo report started >> /var/log/report/app.log; sleep 10; echo report finished >> /var/log/report/app.log\"]\n      volumeMounts:\n        - name: logs\n          mountPath: /var/log/report\n",
+        ),
+    );
+    sim.advance(SimDuration::from_secs(10));
+    let phase = |sim: &Simulation| {
+        pod(sim, "report").and_then(|p| p.status).and_then(|s| s.phase).unwrap_or_default()
+    };
+    assert_eq!(phase(&sim), "Running");
+    sim.advance(SimDuration::from_secs(30));
+    assert_eq!(phase(&sim), "Succeeded");
+    let shipped = run(&mut sim, "kubectl logs report -c log-shipper");
+    assert!(shipped.contains("report finished"), "{shipped}");
+}
+
+#[test]
+fn changing_a_pods_image_restarts_its_container() {
+    let mut sim = cluster();
+    apply(
+        &mut sim,
+        &pod_yaml("web", "podlab-worker", "  containers:\n    - name: web\n      image: nginx:1.27\n"),
+    );
+    sim.advance(SimDuration::from_secs(15));
+    apply(
+        &mut sim,
+        &pod_yaml("web", "podlab-worker", "  containers:\n    - name: web\n      image: nginx:1.28\n"),
+    );
+    sim.advance(SimDuration::from_secs(15));
+    let web = app_status(&sim, "web", "web");
+    assert_eq!(web.restart_count, 1);
+    assert_eq!(web.image, "docker.io/library/nginx:1.28");
+    assert!(web.ready);
+    assert!(event_messages(&sim, "web")
+        .iter()
+        .any(|m| m == "Container web definition changed, will be restarted"));
+}
+
+#[test]
+fn logs_follow_until_the_container_exits() {
+    let mut sim = cluster();
+    apply(
+        &mut sim,
+        &pod_yaml(
+            "counter",
+            "podlab-worker",
+            "  restartPolicy: Never\n  containers:\n    - name: app\n      image: busybox:1.36\n      command: [\"sh\", \"-c\", \"for i in 1 2 3; do echo line $i; sleep 2; done\"]\n",
+        ),
+    );
+    sim.advance(SimDuration::from_secs(4));
+    let before = sim.time();
+    let out = run(&mut sim, "kubectl logs -f counter");
+    assert_eq!(out, "line 1\nline 2\nline 3\n");
+    assert!(sim.time() > before);
+    let stamped = run(&mut sim, "kubectl logs counter --timestamps --tail 1");
+    assert!(
+        regex_lite::Regex::new(r"^2026-01-01T00:00:\d\d(\.\d+)?Z line 3\n$").unwrap().is_match(&stamped),
+        "{stamped}"
+    );
+}

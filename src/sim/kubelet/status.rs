@@ -105,6 +105,18 @@ pub fn pod_status(
 ) -> PodStatus {
     let phase = phase(pod);
     let ts = |t: SimTime| timestamp(epoch_unix + (t.as_millis() / 1000) as i64);
+    if !pod.admitted {
+        // A pod the kubelet rejected never runs: its status is only the verdict.
+        return PodStatus {
+            phase: Some(phase),
+            conditions: previous.and_then(|s| s.conditions.clone()),
+            reason: pod.verdict.as_ref().map(|v| v.reason.clone()),
+            message: pod.verdict.as_ref().map(|v| v.message.clone()),
+            start_time: pod.start_time.map(ts),
+            qos_class: Some(qos_class(pod)),
+            ..Default::default()
+        };
+    }
     let terminal = phase == "Succeeded" || phase == "Failed";
 
     let sandbox_ready = pod.sandbox == Sandbox::Ready;

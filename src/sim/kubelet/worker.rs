@@ -86,6 +86,7 @@ impl Kubelets {
             if deleting && !runtime.terminating {
                 self.sync_soon(sim, uid);
             }
+            self.apply_image_changes(sim, uid);
             return;
         }
         let Some(pod) = object.as_pod() else { return };
@@ -132,6 +133,55 @@ impl Kubelets {
         };
         self.pods.insert(uid.to_string(), runtime);
         self.sync_soon(sim, uid);
+    }
+
+    /// `kubectl set image` on a pod: a container whose image changed is restarted with it.
+    fn apply_image_changes(&mut self, sim: &mut Simulation, uid: &str) {
+        let Some(runtime) = self.pods.get(uid) else { return };
+        if runtime.terminating || runtime.final_phase.is_some() {
+            return;
+        }
+        let Some(spec) = runtime.pod().and_then(|p| p.spec.clone()) else { return };
+        let wanted: Vec<(String, Option<String>)> = spec
+            .init_containers
+            .iter()
+            .flatten()
+            .chain(spec.containers.iter())
+            .map(|c| (c.name.clone(), c.image.clone()))
+            .collect();
+        let changed: Vec<usize> = runtime
+            .containers
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| wanted.iter().any(|(name, image)| *name == c.name && *image != c.spec.image))
+            .map(|(i, _)| i)
+            .collect();
+        if changed.is_empty() {
+            return;
+        }
+        let Some(mut pod) = self.pods.remove(uid) else { return };
+        for index in changed {
+            let Some(c) = pod.containers.get_mut(index) else { continue };
+            let image = wanted.iter().find(|(name, _)| *name == c.name).and_then(|(_, image)| image.clone());
+            c.spec.image = image;
+            c.image_backoff = None;
+            c.backoff = None;
+            if c.is_running() {
+                let name = c.name.clone();
+                self.event(
+                    sim,
+                    &pod,
+                    "Normal",
+                    "Killing",
+                    format!("Container {name} definition changed, will be restarted"),
+                    Some(index),
+                );
+                let grace = self.pod_grace(&pod);
+                self.stop_container(sim, &mut pod, index, grace, true);
+            }
+        }
+        self.sync_soon(sim, uid);
+        self.finish(sim, pod);
     }
 
     /// The pod object is gone from the API: stop everything at once.
