@@ -210,3 +210,31 @@ fn always_policy_restarts_completed_containers() {
     assert_eq!(phase(&sim, "once"), "Succeeded");
     assert_eq!(container_status(&sim, "once").restart_count, 0);
 }
+
+#[test]
+fn always_pull_policy_checks_the_registry_on_every_start() {
+    let mut sim = cluster();
+    apply(
+        &mut sim,
+        &pod_yaml("latest", "  containers:\n    - name: app\n      image: busybox\n      command: [\"sh\", \"-c\", \"exit 1\"]\n"),
+    );
+    sim.advance(SimDuration::from_secs(30));
+    let pulls: Vec<(String, String, i32)> =
+        events(&sim, "latest").into_iter().filter(|(r, _, _)| r == "Pulling" || r == "Pulled").collect();
+    assert!(pulls.len() >= 4, "{pulls:?}");
+    assert!(pulls.iter().all(|(_, m, _)| !m.contains("already present")), "{pulls:?}");
+    let again = pulls.iter().filter(|(r, _, _)| r == "Pulled").nth(1).unwrap();
+    assert!(
+        regex_lite::Regex::new(r#"^Successfully pulled image "busybox" in \d+ms \(\d+ms including waiting\)\. Image size: \d+ bytes\.$"#)
+            .unwrap()
+            .is_match(&again.1),
+        "{}",
+        again.1
+    );
+    let traced = sim
+        .trace()
+        .entries()
+        .iter()
+        .any(|e| e.subject.as_ref() == "pod/default/latest" && e.detail == "phase Running");
+    assert!(traced);
+}

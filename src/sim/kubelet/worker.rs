@@ -249,6 +249,13 @@ impl Kubelets {
         if live.status.as_ref() == Some(&status) {
             return;
         }
+        let old_phase = live.status.as_ref().and_then(|s| s.phase.clone());
+        if old_phase != status.phase {
+            let subject = format!("pod/{}/{}", pod.namespace, pod.name);
+            let detail = format!("phase {}", status.phase.clone().unwrap_or_default());
+            let now = sim.time();
+            sim.trace_mut().record(now, TraceKind::Pod, subject, detail);
+        }
         let mut updated = live.clone();
         updated.status = Some(status);
         updated.metadata.resource_version = None;
@@ -688,6 +695,8 @@ impl Kubelets {
         self.event(sim, pod, "Normal", "Pulling", format!("Pulling image {image:?}"), Some(index));
         let result = lookup(&reference, &ports);
         let took = match &result {
+            // Layers already on the node: only the manifest is checked against the registry.
+            Ok(_) if present => SimDuration::from_millis(sim.rng().between(300, 900)),
             Ok(pulled) => crate::sim::runtime::pull_duration(pulled.size_bytes, sim.rng()),
             Err(_) => SimDuration::from_millis(sim.rng().between(800, 1800)),
         };
