@@ -165,3 +165,19 @@ fn logs_errors_read_like_kubectl() {
         "Error from server (BadRequest): container other is not valid for pod solo\n"
     );
 }
+
+#[test]
+fn logs_of_a_workload_pick_one_of_its_pods() {
+    let mut sim = cluster();
+    for (name, node) in [("agent-a", "podlab-worker"), ("agent-b", "podlab-worker2")] {
+        apply(
+            &mut sim,
+            &pod_yaml(name, node, "app: agent", "  containers:\n    - name: app\n      image: busybox:1.36\n      command: [\"sh\", \"-c\", \"echo agent on $MY_NODE; sleep 3600\"]\n      env:\n        - name: MY_NODE\n          valueFrom:\n            fieldRef:\n              fieldPath: spec.nodeName\n"),
+        );
+    }
+    apply(&mut sim, "apiVersion: v1\nkind: Service\nmetadata:\n  name: agents\nspec:\n  clusterIP: 10.96.30.30\n  selector:\n    app: agent\n  ports:\n    - port: 80\n");
+    sim.advance(SimDuration::from_secs(10));
+    let out = execute(&mut sim, &[], "kubectl logs service/agents");
+    assert_eq!(out.lines(), ["Found 2 pods, using pod/agent-a", "agent on podlab-worker"]);
+    assert_eq!(run(&mut sim, "kubectl logs pod/agent-b"), "agent on podlab-worker2\n");
+}

@@ -97,6 +97,71 @@ pub fn pick_container(
     Some(first)
 }
 
+/// `POD`, `pod/POD`, or a workload (`job/pi`, `deployment/web`…): the pod to read, picked
+/// like kubectl does (scheduled, running, ready, most restarts, oldest), with its
+/// `Found N pods, using pod/X` notice.
+fn resolve_pod(sim: &Simulation, namespace: &str, target: &str, out: &mut Output) -> Result<String, String> {
+    let Some((kind, name)) = target.split_once('/') else { return Ok(target.to_string()) };
+    let resource = crate::kubectl::resolve_type(sim, kind)?;
+    if resource.kind == "Pod" {
+        return Ok(name.to_string());
+    }
+    let Some(object) = sim.store().get(&resource.kind, namespace, name).cloned() else {
+        return Err(format!(
+            "Error from server (NotFound): {} {name:?} not found",
+            resource.qualified_plural()
+        ));
+    };
+    let json = object.to_json();
+    let selector: Option<k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector> = json
+        .pointer("/spec/selector")
+        .and_then(|s| {
+            if s.get("matchLabels").is_some() || s.get("matchExpressions").is_some() {
+                serde_json::from_value(s.clone()).ok()
+            } else {
+                serde_json::from_value(serde_json::json!({ "matchLabels": s })).ok()
+            }
+        })
+        .or_else(|| {
+            (resource.kind == "Job").then(|| k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
+                match_labels: Some([("job-name".to_string(), name.to_string())].into()),
+                ..Default::default()
+            })
+        });
+    let Some(selector) = selector else {
+        return Err(format!("error: cannot get the logs from {}", resource.kind));
+    };
+    let mut pods: Vec<&k8s_openapi::api::core::v1::Pod> = sim
+        .store()
+        .list("Pod", Some(namespace))
+        .filter(|o| crate::sim::api::selector::matches(&selector, o.labels()))
+        .filter_map(|o| o.as_pod())
+        .collect();
+    let rank = |p: &k8s_openapi::api::core::v1::Pod| {
+        let status = p.status.clone().unwrap_or_default();
+        let assigned = p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
+        let phase = match status.phase.as_deref() {
+            Some("Running") => 0,
+            Some("Unknown") => 1,
+            Some("Pending") => 2,
+            _ => 3,
+        };
+        let ready = status.conditions.iter().flatten().any(|c| c.type_ == "Ready" && c.status == "True");
+        let restarts: i32 = status.container_statuses.iter().flatten().map(|c| c.restart_count).sum();
+        let created = p.metadata.creation_timestamp.clone().map(|t| t.0.as_second()).unwrap_or(0);
+        (!assigned, phase, !ready, -restarts, created)
+    };
+    pods.sort_by_key(|p| rank(p));
+    let Some(first) = pods.first() else {
+        return Err(format!("error: timed out waiting for the condition on {}/{name}", resource.plural));
+    };
+    let chosen = first.metadata.name.clone().unwrap_or_default();
+    if pods.len() > 1 {
+        out.err(format!("Found {} pods, using pod/{chosen}", pods.len()));
+    }
+    Ok(chosen)
+}
+
 fn render(line: &LogLine, epoch_unix: i64, timestamps: bool) -> String {
     if !timestamps {
         return line.text.clone();
@@ -123,10 +188,17 @@ pub fn run(sim: &mut Simulation, words: &[String]) -> Output {
         return Output::error("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
     };
     let namespace = args.namespace.clone().unwrap_or_else(|| "default".into());
+    let mut out = Output::default();
+    let name = match resolve_pod(sim, &namespace, &name, &mut out) {
+        Ok(name) => name,
+        Err(message) => {
+            out.err(message);
+            return out;
+        }
+    };
     let Some(pod) = sim.store().get("Pod", &namespace, &name).and_then(|o| o.as_pod()).cloned() else {
         return Output::error(format!("Error from server (NotFound): pods {name:?} not found"));
     };
-    let mut out = Output::default();
     let Some(container) = pick_container(&pod, args.container.as_deref(), &mut out) else { return out };
     let known = pod
         .spec
