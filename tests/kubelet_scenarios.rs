@@ -325,3 +325,19 @@ fn logs_follow_until_the_container_exits() {
         "{stamped}"
     );
 }
+
+#[test]
+fn claim_data_lives_in_the_volume_and_outlives_the_pod() {
+    let mut sim = cluster();
+    apply(&mut sim, "apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: notes-pv\nspec:\n  capacity:\n    storage: 1Gi\n  accessModes: [ReadWriteOnce]\n  storageClassName: \"\"\n  hostPath:\n    path: /mnt/notes\n");
+    apply(&mut sim, "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: notes\nspec:\n  accessModes: [ReadWriteOnce]\n  storageClassName: \"\"\n  volumeName: notes-pv\n  resources:\n    requests:\n      storage: 1Gi\n");
+    let body = "  volumes:\n    - name: data\n      persistentVolumeClaim:\n        claimName: notes\n  containers:\n    - name: app\n      image: busybox:1.36\n      command: [\"sleep\", \"3600\"]\n      volumeMounts:\n        - name: data\n          mountPath: /data\n";
+    apply(&mut sim, &pod_yaml("notebook", "podlab-worker", body));
+    sim.advance(SimDuration::from_secs(10));
+    run(&mut sim, "kubectl exec notebook -- sh -c 'echo chapter one survived > /data/story.txt'");
+    run(&mut sim, "kubectl delete pod notebook --grace-period=1");
+    assert!(pod(&sim, "notebook").is_none());
+    apply(&mut sim, &pod_yaml("notebook", "podlab-worker2", body));
+    sim.advance(SimDuration::from_secs(10));
+    assert_eq!(run(&mut sim, "kubectl exec notebook -- cat /data/story.txt"), "chapter one survived\n");
+}

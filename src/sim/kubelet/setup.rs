@@ -23,6 +23,8 @@ pub struct Disks {
 pub struct MountError {
     pub volume: String,
     pub detail: String,
+    /// The volume is not ready yet (claim not bound): wait quietly and retry.
+    pub pending: bool,
 }
 
 impl MountError {
@@ -56,7 +58,7 @@ pub fn pod_volumes(
     let mut volumes = BTreeMap::new();
     let Some(spec) = &pod.spec else { return Ok(volumes) };
     for volume in spec.volumes.iter().flatten() {
-        let fail = |detail: String| MountError { volume: volume.name.clone(), detail };
+        let fail = |detail: String| MountError { volume: volume.name.clone(), detail, pending: false };
         let handle: VolumeHandle = if volume.empty_dir.is_some() {
             Volume::handle()
         } else if let Some(host) = &volume.host_path {

@@ -90,6 +90,11 @@ impl Kubelets {
             return;
         }
         let Some(pod) = object.as_pod() else { return };
+        // A late event about an object that is already gone (or replaced under the same name).
+        let live = sim.store().get("Pod", object.namespace(), object.name());
+        if live.is_none_or(|o| o.uid() != uid) {
+            return;
+        }
         let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
         if matches!(phase, Some("Succeeded") | Some("Failed")) {
             return;
@@ -451,6 +456,11 @@ impl Kubelets {
             Ok(volumes) => {
                 pod.volumes = volumes;
                 true
+            }
+            Err(error) if error.pending => {
+                let at = sim.time() + SimDuration::from_secs(1);
+                self.wake_at(sim, at, Wake::Sync(pod.uid.clone()));
+                false
             }
             Err(error) => {
                 self.event(sim, pod, "Warning", "FailedMount", error.message(), None);
@@ -1113,7 +1123,10 @@ impl Kubelets {
         pod.final_phase = Some(phase);
         pod.sandbox = Sandbox::Removed;
         self.write_status(sim, pod);
-        sim.delete_pod_finally(&pod.namespace, &pod.name);
+        let ours = sim.store().get("Pod", &pod.namespace, &pod.name).is_some_and(|o| o.uid() == pod.uid);
+        if ours {
+            sim.delete_pod_finally(&pod.namespace, &pod.name);
+        }
         pod.gone = true;
     }
 
