@@ -302,3 +302,43 @@ fn containers_share_an_empty_dir_and_localhost() {
     let out = execute(&mut sim, &[], "kubectl exec shared-page -- cat /etc/hostname");
     assert_eq!(out.lines(), ["Defaulted container \"web\" out of: web, content", "shared-page"]);
 }
+
+#[test]
+fn hooks_and_termination_messages() {
+    let mut sim = cluster();
+    apply(
+        &mut sim,
+        &pod_yaml(
+            "hooked",
+            "  restartPolicy: Never\n  containers:\n    - name: app\n      image: busybox:1.36\n      command: [\"sh\", \"-c\", \"cat /tmp/greeting; echo bye > /dev/termination-log; exit 2\"]\n      lifecycle:\n        postStart:\n          exec:\n            command: [\"sh\", \"-c\", \"echo hello from postStart > /tmp/greeting\"]\n",
+        ),
+    );
+    apply(
+        &mut sim,
+        &pod_yaml(
+            "fallback",
+            "  restartPolicy: Never\n  containers:\n    - name: app\n      image: busybox:1.36\n      terminationMessagePolicy: FallbackToLogsOnError\n      command: [\"sh\", \"-c\", \"echo first; echo panic: boom; exit 1\"]\n",
+        ),
+    );
+    apply(
+        &mut sim,
+        &pod_yaml(
+            "bad-hook",
+            "  restartPolicy: Never\n  containers:\n    - name: app\n      image: busybox:1.36\n      command: [\"sleep\", \"3600\"]\n      lifecycle:\n        postStart:\n          exec:\n            command: [\"sh\", \"-c\", \"exit 1\"]\n",
+        ),
+    );
+    sim.advance(SimDuration::from_secs(45));
+    let logs = execute(&mut sim, &[], "kubectl logs hooked").text();
+    assert_eq!(logs, "hello from postStart\n");
+    let hooked = statuses(&sim, "hooked", false)[0].state.clone().unwrap().terminated.unwrap();
+    assert_eq!(hooked.message.as_deref(), Some("bye\n"));
+    let fallback = statuses(&sim, "fallback", false)[0].state.clone().unwrap().terminated.unwrap();
+    assert_eq!(fallback.message.as_deref(), Some("first\npanic: boom"));
+    let events = messages(&sim, "bad-hook");
+    assert!(
+        events.iter().any(|m| m.starts_with("FailedPostStartHook Exec lifecycle hook ([sh -c exit 1]) for Container \"app\" in Pod \"bad-hook_default(")
+            && m.contains("failed - error: command 'sh -c exit 1' exited with 1: , message: \"\"")),
+        "{events:?}"
+    );
+    assert_eq!(pod(&sim, "bad-hook").status.unwrap().phase.as_deref(), Some("Failed"));
+}

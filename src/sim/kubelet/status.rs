@@ -3,7 +3,7 @@
 
 use k8s_openapi::api::core::v1::{
     ContainerState as K8sState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting,
-    ContainerStatus, HostIP, PodCondition, PodIP, PodStatus,
+    ContainerStatus, HostIP, PodCondition, PodIP, PodStatus, VolumeMountStatus,
 };
 
 use super::pod::{ContainerKind, ContainerRuntime, ContainerState, PodRuntime, Sandbox, Termination};
@@ -277,6 +277,31 @@ fn container_status(c: &ContainerRuntime, epoch_unix: i64) -> ContainerStatus {
         image_id: c.image_id.clone().unwrap_or_default(),
         container_id: c.container_id.as_ref().map(|id| format!("containerd://{id}")),
         started: Some(c.started),
+        volume_mounts: c.container_id.as_ref().and_then(|_| {
+            let mounts: Vec<VolumeMountStatus> = c
+                .spec
+                .volume_mounts
+                .iter()
+                .flatten()
+                .map(|m| VolumeMountStatus {
+                    name: m.name.clone(),
+                    mount_path: m.mount_path.clone(),
+                    read_only: m.read_only.filter(|r| *r),
+                    recursive_read_only: m.read_only.filter(|r| *r).map(|_| "Disabled".to_string()),
+                    ..Default::default()
+                })
+                .collect();
+            (!mounts.is_empty()).then_some(mounts)
+        }),
+        resources: c
+            .container_id
+            .as_ref()
+            .and_then(|_| c.spec.resources.clone())
+            .filter(|r| r.limits.is_some() || r.requests.is_some()),
+        allocated_resources: c
+            .container_id
+            .as_ref()
+            .and_then(|_| c.spec.resources.as_ref()?.requests.clone()),
         ..Default::default()
     }
 }

@@ -910,7 +910,12 @@ impl Kubelets {
             .and_then(|c| c.spec.lifecycle.as_ref())
             .and_then(|l| l.post_start.clone());
         if let Some(hook) = post_start {
-            self.run_hook(sim, pod, index, &hook, SimDuration::from_secs(30));
+            if let (_, Some(error)) = self.run_hook(sim, pod, index, &hook, SimDuration::from_secs(30)) {
+                self.event(sim, pod, "Warning", "FailedPostStartHook", error, Some(index));
+                let grace = self.pod_grace(pod);
+                let restart = pod.restart_policy() != "Never";
+                self.stop_container(sim, pod, index, grace, restart);
+            }
         }
         for (probe, at) in probe_times.into_iter().enumerate() {
             self.wake_at(sim, at, Wake::Probe { uid: pod.uid.clone(), container: index, probe, instance });
@@ -919,7 +924,8 @@ impl Kubelets {
         StartResult::Started
     }
 
-    /// Runs a lifecycle hook against a frozen world; returns how long it took.
+    /// Runs a lifecycle hook against a frozen world; returns how long it took and, when it
+    /// failed, the kubelet's error text.
     fn run_hook(
         &mut self,
         sim: &mut Simulation,
@@ -927,15 +933,17 @@ impl Kubelets {
         index: usize,
         hook: &LifecycleHandler,
         limit: SimDuration,
-    ) -> SimDuration {
+    ) -> (SimDuration, Option<String>) {
         if let Some(sleep) = &hook.sleep {
-            return SimDuration::from_secs(sleep.seconds.max(0) as u64).min(limit);
+            return (SimDuration::from_secs(sleep.seconds.max(0) as u64).min(limit), None);
         }
-        let Some(exec) = &hook.exec else { return SimDuration::from_millis(0) };
+        let Some(exec) = &hook.exec else { return (SimDuration::from_millis(0), None) };
         let argv = exec.command.clone().unwrap_or_default();
         let Some(toolbox) = pod.containers.get(index).and_then(|c| c.toolbox.clone()) else {
-            return SimDuration::from_millis(0);
+            return (SimDuration::from_millis(0), None);
         };
+        let container_name = pod.containers.get(index).map(|c| c.name.clone()).unwrap_or_default();
+        let qualified = pod.qualified_name();
         let now = sim.time();
         let epoch = sim.epoch_unix();
         let mut host = ContainerHost::new(
@@ -949,9 +957,10 @@ impl Kubelets {
             Sink::Capture(Vec::new()),
             &mut self.round_robin,
         );
-        let took = match probes::exec_in(&mut host, &toolbox, &argv, limit) {
-            Ok((_, took)) => took,
-            Err(_) => SimDuration::from_millis(0),
+        let result = probes::exec_in(&mut host, &toolbox, &argv, limit);
+        let output = match std::mem::replace(&mut host.sink, Sink::Log) {
+            Sink::Capture(lines) => lines.join("\n"),
+            Sink::Log => String::new(),
         };
         let signals = std::mem::take(&mut host.signals);
         drop(host);
@@ -960,7 +969,20 @@ impl Kubelets {
                 self.run_process(sim, pod, target, Some(signal));
             }
         }
-        took
+        let command = argv.join(" ");
+        let failure = |detail: String| {
+            format!(
+                "Exec lifecycle hook ([{command}]) for Container {container_name:?} in Pod {qualified:?} failed - error: {detail}, message: {output:?}"
+            )
+        };
+        match result {
+            Ok((Some(0), took)) => (took, None),
+            Ok((Some(code), took)) => {
+                (took, Some(failure(format!("command '{command}' exited with {code}: {output}"))))
+            }
+            Ok((None, took)) => (took, None),
+            Err(message) => (SimDuration::from_millis(0), Some(failure(message))),
+        }
     }
 
     /// Resumes a container's main process (or delivers a signal) and acts on what it does.
@@ -1025,10 +1047,11 @@ impl Kubelets {
         } else {
             (code, "Error")
         };
+        let message = termination_message(c, exit_code);
         c.state = ContainerState::Terminated(Termination {
             exit_code,
             reason: reason.into(),
-            message: None,
+            message,
             started_at,
             finished_at: now,
             container_id: c.container_id.clone().unwrap_or_default(),
@@ -1060,7 +1083,13 @@ impl Kubelets {
             .and_then(|c| c.spec.lifecycle.as_ref())
             .and_then(|l| l.pre_stop.clone());
         let hook_time = match pre_stop {
-            Some(hook) => self.run_hook(sim, pod, index, &hook, grace),
+            Some(hook) => {
+                let (took, error) = self.run_hook(sim, pod, index, &hook, grace);
+                if let Some(error) = error {
+                    self.event(sim, pod, "Warning", "FailedPreStopHook", error, Some(index));
+                }
+                took
+            }
             None => SimDuration::from_millis(0),
         };
         let Some(c) = pod.containers.get_mut(index) else { return };
@@ -1284,6 +1313,30 @@ impl Kubelets {
             self.wake_at(sim, now + period, next);
         }
     }
+}
+
+/// What `terminationMessagePath` holds, or (`FallbackToLogsOnError`) the end of the log of a
+/// failed container: at most 80 lines and 2048 bytes, as the kubelet keeps.
+fn termination_message(c: &ContainerRuntime, exit_code: i32) -> Option<String> {
+    let path = c.spec.termination_message_path.clone().unwrap_or_else(|| "/dev/termination-log".into());
+    let written = c.fs.as_ref().and_then(|fs| fs.read(&path).ok()).filter(|m| !m.is_empty());
+    if written.is_some() {
+        return written;
+    }
+    let fallback = c.spec.termination_message_policy.as_deref() == Some("FallbackToLogsOnError");
+    if !fallback || exit_code == 0 {
+        return None;
+    }
+    let lines = c.logs.last()?;
+    let tail: Vec<&str> =
+        lines.iter().rev().take(80).map(|l| l.text.as_str()).collect::<Vec<_>>().into_iter().rev().collect();
+    let mut text = tail.join("\n");
+    if text.len() > 2048 {
+        let cut = text.len() - 2048;
+        let start = (cut..text.len()).find(|i| text.is_char_boundary(*i)).unwrap_or(text.len());
+        text = text[start..].to_string();
+    }
+    (!text.is_empty()).then_some(text)
 }
 
 fn state_kind(c: &ContainerRuntime, probe: usize) -> Option<ProbeKind> {
