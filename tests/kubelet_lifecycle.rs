@@ -238,3 +238,21 @@ fn always_pull_policy_checks_the_registry_on_every_start() {
         .any(|e| e.subject.as_ref() == "pod/default/latest" && e.detail == "phase Running");
     assert!(traced);
 }
+
+#[test]
+fn a_node_registered_later_gets_a_kubelet() {
+    let mut sim = cluster();
+    apply(
+        &mut sim,
+        "apiVersion: v1\nkind: Node\nmetadata:\n  name: podlab-worker9\nspec:\n  podCIDR: 10.244.9.0/24\nstatus:\n  addresses:\n    - type: InternalIP\n      address: 172.18.0.11\n  allocatable:\n    cpu: \"2\"\n    memory: 4Gi\n    pods: \"110\"\n",
+    );
+    apply(
+        &mut sim,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: late\nspec:\n  nodeName: podlab-worker9\n  containers:\n    - name: web\n      image: nginx:1.27\n",
+    );
+    sim.advance(SimDuration::from_secs(15));
+    let status = pod(&sim, "late").status.unwrap();
+    assert_eq!(status.phase.as_deref(), Some("Running"));
+    assert_eq!(status.pod_ip.as_deref(), Some("10.244.9.2"));
+    assert_eq!(status.host_ip.as_deref(), Some("172.18.0.11"));
+}

@@ -133,6 +133,43 @@ impl Kubelets {
         self.wake_at(sim, now, Wake::Sync(uid.to_string()));
     }
 
+    /// Starts a kubelet for a node registered after the cluster was built (`node add`), from
+    /// its Node object. False when there is no such node.
+    fn ensure_node(&mut self, sim: &Simulation, name: &str) -> bool {
+        if self.nodes.contains_key(name) {
+            return true;
+        }
+        let Some(node) = sim.store().get("Node", "", name).and_then(|o| o.as_node()).cloned() else { return false };
+        let cidr = node.spec.as_ref().and_then(|s| s.pod_cidr.clone()).unwrap_or_default();
+        let cidr_prefix = cidr.strip_suffix(".0/24").map(str::to_string).unwrap_or_else(|| format!("10.244.{}", self.nodes.len()));
+        let status = node.status.unwrap_or_default();
+        let ip = status
+            .addresses
+            .iter()
+            .flatten()
+            .find(|a| a.type_ == "InternalIP")
+            .map(|a| a.address.clone())
+            .unwrap_or_else(|| format!("172.18.0.{}", self.nodes.len() + 2));
+        let allocatable = status.allocatable.unwrap_or_default();
+        let amount = |key: &str, default: i128| {
+            allocatable.get(key).and_then(|q| crate::sim::api::quantity::parse_millis(&q.0)).unwrap_or(default)
+        };
+        self.nodes.insert(
+            name.to_string(),
+            NodeAgent {
+                cidr_prefix,
+                ip,
+                images: BTreeSet::new(),
+                puller_free_at: SimTime::ZERO,
+                next_ip: 2,
+                cpu_millis: amount("cpu", 4000),
+                memory_bytes: amount("memory", 8 << 40) / 1000,
+                max_pods: (amount("pods", 110_000) / 1000) as usize,
+            },
+        );
+        true
+    }
+
     /// The node IP of a node (`InternalIP`).
     fn node_ip(&self, node: &str) -> String {
         self.nodes.get(node).map(|n| n.ip.clone()).unwrap_or_default()
@@ -147,7 +184,7 @@ impl Actor for Kubelets {
     fn on_watch(&mut self, sim: &mut Simulation, event: &WatchEvent) {
         let Some(pod) = event.object.as_pod() else { return };
         let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else { return };
-        if !self.nodes.contains_key(&node) || self.down.contains(&node) {
+        if self.down.contains(&node) || !self.ensure_node(sim, &node) {
             return;
         }
         let uid = event.object.uid().to_string();
