@@ -104,6 +104,8 @@ pub fn pod_status(
     host_ip: &str,
 ) -> PodStatus {
     let phase = phase(pod);
+    // PodObservedGenerationTracking (beta, on since v1.34): the generation this status is for.
+    let generation = pod.object.metadata().generation;
     let ts = |t: SimTime| timestamp(epoch_unix + (t.as_millis() / 1000) as i64);
     if !pod.admitted {
         // A pod the kubelet rejected never runs: its status is only the verdict.
@@ -182,7 +184,7 @@ pub fn pod_status(
             message,
             last_transition_time: Some(ts(since)),
             last_probe_time: None,
-            observed_generation: None,
+            observed_generation: generation,
         });
     }
     let kept = previous.and_then(|s| s.conditions.as_ref());
@@ -226,6 +228,7 @@ pub fn pod_status(
         reason: pod.verdict.as_ref().map(|v| v.reason.clone()),
         message: pod.verdict.as_ref().map(|v| v.message.clone()),
         nominated_node_name: previous.and_then(|s| s.nominated_node_name.clone()),
+        observed_generation: generation,
         ..Default::default()
     }
 }
