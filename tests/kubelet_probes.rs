@@ -342,3 +342,41 @@ fn hooks_and_termination_messages() {
     );
     assert_eq!(pod(&sim, "bad-hook").status.unwrap().phase.as_deref(), Some("Failed"));
 }
+
+#[test]
+fn odd_pods_never_break_the_kubelet() {
+    let mut sim = cluster();
+    let bodies = [
+        "  containers:\n    - name: a\n      image: \"NGINX:Bad Tag\"\n",
+        "  containers:\n    - name: a\n      image: busybox:1.36\n      command: [\"/no/such/binary\"]\n",
+        "  containers:\n    - name: a\n      image: busybox:1.36\n      command: [\"sh\", \"-c\", \"while true; do :; done\"]\n      livenessProbe:\n        httpGet:\n          port: missing\n",
+        "  containers:\n    - name: a\n      image: busybox:1.36\n      command: [\"sleep\", \"10\"]\n      readinessProbe:\n        grpc:\n          port: 9000\n",
+        "  containers:\n    - name: a\n      image: busybox:1.36\n      command: [\"sh\", \"-c\", \"kill -9 1\"]\n",
+        "  volumes:\n    - name: cfg\n      configMap:\n        name: absent\n  containers:\n    - name: a\n      image: busybox:1.36\n      volumeMounts:\n        - name: cfg\n          mountPath: /cfg\n",
+        "  hostNetwork: true\n  containers:\n    - name: a\n      image: nginx:1.27\n",
+    ];
+    for (i, body) in bodies.iter().enumerate() {
+        apply(&mut sim, &pod_yaml(&format!("odd-{i}"), body));
+    }
+    sim.advance(SimDuration::from_secs(120));
+    let invalid = statuses(&sim, "odd-0", false);
+    assert_eq!(waiting_reason(&invalid[0]).as_deref(), Some("InvalidImageName"));
+    let missing = statuses(&sim, "odd-1", false)[0].clone();
+    let last =
+        missing.last_state.and_then(|s| s.terminated).or(missing.state.and_then(|s| s.terminated)).unwrap();
+    assert_eq!(last.reason.as_deref(), Some("StartError"));
+    assert_eq!(last.exit_code, 128);
+    assert!(messages(&sim, "odd-5")
+        .iter()
+        .any(|m| m
+            == "FailedMount MountVolume.SetUp failed for volume \"cfg\" : configmap \"absent\" not found"));
+    assert_eq!(pod(&sim, "odd-6").status.unwrap().pod_ip.as_deref(), Some("172.18.0.3"));
+    for i in 0..bodies.len() {
+        let out = execute(&mut sim, &[], &format!("kubectl delete pod odd-{i} --grace-period=1"));
+        assert!(!out.has_errors(), "{}", out.text());
+    }
+    assert_eq!(
+        execute(&mut sim, &[], "kubectl get pods").text(),
+        "No resources found in default namespace.\n"
+    );
+}
