@@ -82,7 +82,9 @@ fn failing_tcp_liveness_probe_names_the_pod_ip() {
             "  containers:\n    - name: cache\n      image: redis:7\n      livenessProbe:\n        tcpSocket:\n          port: 6380\n        periodSeconds: 5\n",
         ),
     );
-    sim.advance(SimDuration::from_secs(60));
+    sim.advance(SimDuration::from_secs(100));
+    let restarts = statuses(&sim, "liveness-tcp", false)[0].restart_count;
+    assert!((2..=7).contains(&restarts), "{restarts}");
     let events = messages(&sim, "liveness-tcp");
     assert!(
         events
@@ -198,8 +200,18 @@ fn memory_over_the_limit_is_oom_killed() {
             "  containers:\n    - name: stress\n      image: polinux/stress\n      resources:\n        limits:\n          memory: 100Mi\n        requests:\n          memory: 50Mi\n      command: [\"stress\"]\n      args: [\"--vm\", \"1\", \"--vm-bytes\", \"250M\", \"--vm-hang\", \"1\"]\n",
         ),
     );
-    sim.advance(SimDuration::from_secs(40));
+    apply(
+        &mut sim,
+        &pod_yaml(
+            "memory-ok",
+            "  containers:\n    - name: stress\n      image: polinux/stress\n      resources:\n        limits:\n          memory: 300Mi\n        requests:\n          memory: 200Mi\n      command: [\"stress\"]\n      args: [\"--vm\", \"1\", \"--vm-bytes\", \"150M\", \"--vm-hang\", \"1\"]\n",
+        ),
+    );
+    sim.advance(SimDuration::from_secs(60));
+    let ok = &statuses(&sim, "memory-ok", false)[0];
+    assert!(ok.ready && ok.restart_count == 0);
     let c = &statuses(&sim, "memory-hog", false)[0];
+    assert!((1..=5).contains(&c.restart_count), "{}", c.restart_count);
     let last = c
         .last_state
         .clone()
