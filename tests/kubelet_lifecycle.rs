@@ -256,3 +256,20 @@ fn a_node_registered_later_gets_a_kubelet() {
     assert_eq!(status.pod_ip.as_deref(), Some("10.244.9.2"));
     assert_eq!(status.host_ip.as_deref(), Some("172.18.0.11"));
 }
+
+#[test]
+fn a_removed_node_takes_its_containers_with_it() {
+    let mut sim = cluster();
+    apply(&mut sim, &pod_yaml("server", "  containers:\n    - name: web\n      image: nginx:1.27\n"));
+    apply(
+        &mut sim,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: client\nspec:\n  nodeName: podlab-worker2\n  containers:\n    - name: app\n      image: busybox:1.36\n      command: [\"sleep\", \"3600\"]\n",
+    );
+    sim.advance(SimDuration::from_secs(15));
+    assert!(kubectl(&mut sim, "kubectl exec client -- wget -qO- http://10.244.1.2/")
+        .contains("Welcome to nginx!"));
+    sim.delete("Node", "", "podlab-worker", Default::default()).unwrap();
+    sim.advance(SimDuration::from_secs(1));
+    let out = kubectl(&mut sim, "kubectl exec client -- wget -T 1 -qO- http://10.244.1.2/");
+    assert!(!out.contains("Welcome to nginx!"), "{out}");
+}

@@ -5,8 +5,9 @@ use crate::sim::kubelet::{self, LogLine};
 use crate::sim::time::{rfc3339, SimDuration};
 use crate::sim::Simulation;
 
-/// How long `-f` follows a container that keeps running.
-const FOLLOW_LIMIT: SimDuration = SimDuration::from_mins(5);
+/// How long `-f` follows a container that keeps running (then the step ends, as a learner
+/// would press Ctrl-C).
+const FOLLOW_LIMIT: SimDuration = SimDuration::from_mins(1);
 
 #[derive(Default)]
 struct LogsArgs {

@@ -182,6 +182,17 @@ impl Actor for Kubelets {
     }
 
     fn on_watch(&mut self, sim: &mut Simulation, event: &WatchEvent) {
+        if event.event_type == WatchEventType::Deleted && event.object.as_node().is_some() {
+            // The machine is gone (`node remove`): its kubelet and containers with it.
+            let name = event.object.name().to_string();
+            self.nodes.remove(&name);
+            self.down.remove(&name);
+            let gone: Vec<String> = self.pods.values().filter(|p| p.node == name).map(|p| p.uid.clone()).collect();
+            for uid in gone {
+                self.forget_pod(sim, &uid);
+            }
+            return;
+        }
         let Some(pod) = event.object.as_pod() else { return };
         let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else { return };
         if self.down.contains(&node) || !self.ensure_node(sim, &node) {
