@@ -181,3 +181,26 @@ fn logs_of_a_workload_pick_one_of_its_pods() {
     assert_eq!(out.lines(), ["Found 2 pods, using pod/agent-a", "agent on podlab-worker"]);
     assert_eq!(run(&mut sim, "kubectl logs pod/agent-b"), "agent on podlab-worker2\n");
 }
+
+#[test]
+fn mounted_config_follows_updates_but_env_does_not() {
+    let mut sim = cluster();
+    apply(&mut sim, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: site\ndata:\n  motd: hello\n");
+    apply(
+        &mut sim,
+        &pod_yaml(
+            "reader",
+            "podlab-worker",
+            "",
+            "  volumes:\n    - name: cfg\n      configMap:\n        name: site\n  containers:\n    - name: app\n      image: busybox:1.36\n      command: [\"sleep\", \"3600\"]\n      env:\n        - name: MOTD\n          valueFrom:\n            configMapKeyRef:\n              name: site\n              key: motd\n      volumeMounts:\n        - name: cfg\n          mountPath: /etc/site\n",
+        ),
+    );
+    sim.advance(SimDuration::from_secs(10));
+    assert_eq!(run(&mut sim, "kubectl exec reader -- cat /etc/site/motd"), "hello\n");
+    apply(&mut sim, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: site\ndata:\n  motd: updated\n");
+    sim.advance(SimDuration::from_secs(5));
+    assert_eq!(run(&mut sim, "kubectl exec reader -- cat /etc/site/motd"), "hello\n");
+    sim.advance(SimDuration::from_secs(80));
+    assert_eq!(run(&mut sim, "kubectl exec reader -- cat /etc/site/motd"), "updated\n");
+    assert_eq!(run(&mut sim, "kubectl exec reader -- printenv MOTD"), "hello\n");
+}

@@ -72,6 +72,22 @@ enum Wake {
     StopSignal { uid: String, container: usize, instance: u64 },
     /// The grace period is over: SIGKILL.
     Kill { uid: String, container: usize, instance: u64 },
+    /// A ConfigMap or Secret a pod mounts changed: refresh these volumes.
+    Refresh { uid: String, volumes: Vec<String> },
+}
+
+impl Wake {
+    /// The pod the wake-up is for.
+    fn uid(&self) -> &str {
+        match self {
+            Wake::Sync(uid) => uid,
+            Wake::Process { uid, .. }
+            | Wake::Probe { uid, .. }
+            | Wake::StopSignal { uid, .. }
+            | Wake::Kill { uid, .. }
+            | Wake::Refresh { uid, .. } => uid,
+        }
+    }
 }
 
 /// Every node's kubelet.
@@ -139,9 +155,14 @@ impl Kubelets {
         if self.nodes.contains_key(name) {
             return true;
         }
-        let Some(node) = sim.store().get("Node", "", name).and_then(|o| o.as_node()).cloned() else { return false };
+        let Some(node) = sim.store().get("Node", "", name).and_then(|o| o.as_node()).cloned() else {
+            return false;
+        };
         let cidr = node.spec.as_ref().and_then(|s| s.pod_cidr.clone()).unwrap_or_default();
-        let cidr_prefix = cidr.strip_suffix(".0/24").map(str::to_string).unwrap_or_else(|| format!("10.244.{}", self.nodes.len()));
+        let cidr_prefix = cidr
+            .strip_suffix(".0/24")
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("10.244.{}", self.nodes.len()));
         let status = node.status.unwrap_or_default();
         let ip = status
             .addresses
@@ -152,7 +173,10 @@ impl Kubelets {
             .unwrap_or_else(|| format!("172.18.0.{}", self.nodes.len() + 2));
         let allocatable = status.allocatable.unwrap_or_default();
         let amount = |key: &str, default: i128| {
-            allocatable.get(key).and_then(|q| crate::sim::api::quantity::parse_millis(&q.0)).unwrap_or(default)
+            allocatable
+                .get(key)
+                .and_then(|q| crate::sim::api::quantity::parse_millis(&q.0))
+                .unwrap_or(default)
         };
         self.nodes.insert(
             name.to_string(),
@@ -187,9 +211,30 @@ impl Actor for Kubelets {
             let name = event.object.name().to_string();
             self.nodes.remove(&name);
             self.down.remove(&name);
-            let gone: Vec<String> = self.pods.values().filter(|p| p.node == name).map(|p| p.uid.clone()).collect();
+            let gone: Vec<String> =
+                self.pods.values().filter(|p| p.node == name).map(|p| p.uid.clone()).collect();
             for uid in gone {
                 self.forget_pod(sim, &uid);
+            }
+            return;
+        }
+        let kind = event.object.kind();
+        if (kind == "ConfigMap" || kind == "Secret") && event.event_type != WatchEventType::Deleted {
+            // Mounted copies follow after the kubelet's sync period and cache TTL (not subPath).
+            let namespace = event.object.namespace();
+            let affected: Vec<(String, Vec<String>)> = self
+                .pods
+                .values()
+                .filter(|p| p.namespace == namespace)
+                .filter_map(|p| {
+                    let volumes = setup::uses_object(p.pod()?, kind, event.object.name());
+                    (!volumes.is_empty()).then(|| (p.uid.clone(), volumes))
+                })
+                .collect();
+            for (uid, volumes) in affected {
+                let delay = SimDuration::from_millis(sim.rng().between(30_000, 70_000));
+                let at = sim.time() + delay;
+                self.wake_at(sim, at, Wake::Refresh { uid, volumes });
             }
             return;
         }
@@ -209,14 +254,7 @@ impl Actor for Kubelets {
 
     fn on_timer(&mut self, sim: &mut Simulation, token: u64) {
         let Some(wake) = self.wakes.remove(&token) else { return };
-        let uid = match &wake {
-            Wake::Sync(uid) => uid,
-            Wake::Process { uid, .. }
-            | Wake::Probe { uid, .. }
-            | Wake::StopSignal { uid, .. }
-            | Wake::Kill { uid, .. } => uid,
-        };
-        let Some(node) = self.pods.get(uid).map(|p| p.node.clone()) else { return };
+        let Some(node) = self.pods.get(wake.uid()).map(|p| p.node.clone()) else { return };
         if self.down.contains(&node) {
             return;
         }

@@ -165,6 +165,43 @@ pub fn pod_volumes(
     Ok(volumes)
 }
 
+/// The current files of a configMap or secret volume of `pod` (None for other kinds or a
+/// missing source), to refresh a mounted volume after its object changed.
+pub fn refreshed_files(store: &Store, pod: &Pod, volume: &str) -> Option<Vec<(String, String)>> {
+    let namespace = pod.metadata.namespace.clone().unwrap_or_else(|| "default".into());
+    let source = pod.spec.as_ref()?.volumes.iter().flatten().find(|v| v.name == volume)?;
+    let (data, items) = if let Some(cm) = &source.config_map {
+        let found =
+            store.get("ConfigMap", &namespace, &cm.name)?.as_config_map()?.data.clone().unwrap_or_default();
+        (found, cm.items.clone())
+    } else if let Some(secret) = &source.secret {
+        let name = secret.secret_name.clone().unwrap_or_default();
+        (secret_values(store.get("Secret", &namespace, &name)?.as_secret()?), secret.items.clone())
+    } else {
+        return None;
+    };
+    let files = match items {
+        Some(items) => {
+            items.iter().filter_map(|i| Some((i.path.clone(), data.get(&i.key)?.clone()))).collect()
+        }
+        None => data.into_iter().collect(),
+    };
+    Some(files)
+}
+
+/// Whether the pod mounts a volume from this ConfigMap or Secret.
+pub fn uses_object(pod: &Pod, kind: &str, name: &str) -> Vec<String> {
+    pod.spec
+        .iter()
+        .flat_map(|s| s.volumes.iter().flatten())
+        .filter(|v| match kind {
+            "ConfigMap" => v.config_map.as_ref().is_some_and(|c| c.name == name),
+            _ => v.secret.as_ref().is_some_and(|s| s.secret_name.as_deref() == Some(name)),
+        })
+        .map(|v| v.name.clone())
+        .collect()
+}
+
 fn key_files(data: &BTreeMap<String, String>, items: Option<Vec<(String, String)>>) -> VolumeHandle {
     let handle = Volume::handle();
     {

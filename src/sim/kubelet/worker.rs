@@ -199,13 +199,7 @@ impl Kubelets {
     }
 
     pub(super) fn handle_wake(&mut self, sim: &mut Simulation, wake: Wake) {
-        let uid = match &wake {
-            Wake::Sync(uid) => uid.clone(),
-            Wake::Process { uid, .. }
-            | Wake::Probe { uid, .. }
-            | Wake::StopSignal { uid, .. }
-            | Wake::Kill { uid, .. } => uid.clone(),
-        };
+        let uid = wake.uid().to_string();
         let Some(mut pod) = self.pods.remove(&uid) else { return };
         match wake {
             Wake::Sync(_) => self.sync(sim, &mut pod),
@@ -223,6 +217,18 @@ impl Kubelets {
                 {
                     let signal = c.stop_signal;
                     self.run_process(sim, &mut pod, container, Some(signal));
+                }
+            }
+            Wake::Refresh { volumes, .. } => {
+                if let Some(spec) = pod.pod().cloned() {
+                    for name in volumes {
+                        let files = setup::refreshed_files(sim.store(), &spec, &name);
+                        if let (Some(files), Some(handle)) = (files, pod.volumes.get(&name)) {
+                            handle
+                                .borrow_mut()
+                                .replace_files(files.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                        }
+                    }
                 }
             }
             Wake::Kill { container, instance, .. } => {
