@@ -90,9 +90,37 @@ pub fn execute(sim: &mut Simulation, files: &[(String, String)], line: &str) -> 
     match first.as_str() {
         "kubectl" => crate::kubectl::execute(sim, files, &words[1..]),
         "wait" => wait(sim, &words[1..]),
+        "container" | "node" if matches!(words.get(1).map(String::as_str), Some("kill" | "fail" | "recover")) => {
+            kubelet_action(sim, &words)
+        }
         other => Output::error(format!(
             "error: unknown command {other:?}: a step is a kubectl command, `wait DURATION`, `wait until KIND/NAME is CONDITION` or a playground action"
         )),
+    }
+}
+
+/// `container kill POD[/CONTAINER]`, `node fail NAME`, `node recover NAME`.
+fn kubelet_action(sim: &mut Simulation, words: &[String]) -> Output {
+    use crate::sim::kubelet;
+    let target = words.get(2).map(String::as_str).unwrap_or("");
+    let result = match words.get(1).map(String::as_str) {
+        Some("kill") => {
+            let (pod, container) = match target.split_once('/') {
+                Some((p, c)) => (p, Some(c)),
+                None => (target, None),
+            };
+            kubelet::kill_container(sim, "default", pod, container)
+        }
+        Some("fail") => kubelet::set_node_down(sim, target, true).map(|()| format!("node {target} failed (kubelet stopped)")),
+        _ => kubelet::set_node_down(sim, target, false).map(|()| format!("node {target} recovered (kubelet running)")),
+    };
+    match result {
+        Ok(message) => {
+            let mut o = Output::default();
+            o.out(message);
+            o
+        }
+        Err(message) => Output::error(message),
     }
 }
 

@@ -5,8 +5,10 @@ pub mod apply;
 pub mod args;
 pub mod delete;
 pub mod describe;
+pub mod exec;
 pub mod get;
 pub mod label;
+pub mod logs;
 pub mod output;
 pub mod printers;
 
@@ -24,6 +26,11 @@ pub fn execute(sim: &mut Simulation, files: &[(String, String)], args: &[String]
     let Some(command) = args.first() else {
         return Output::error("error: You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.");
     };
+    match command.as_str() {
+        "logs" => return logs::run(sim, &args[1..]),
+        "exec" => return exec::run(sim, &args[1..]),
+        _ => {}
+    }
     let parsed = match Args::parse(&args[1..]) {
         Ok(parsed) => parsed,
         Err(message) => return Output::error(message),

@@ -10,9 +10,11 @@
 //!    the same trace hash.
 
 pub mod api;
+pub mod kubelet;
 pub mod quantity;
 pub mod queue;
 pub mod rng;
+pub mod runtime;
 pub mod scheduler;
 pub mod scheduling;
 pub mod time;

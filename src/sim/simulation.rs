@@ -157,11 +157,16 @@ pub trait Actor: ActorClone {
 pub trait ActorClone {
     /// A boxed copy.
     fn clone_box(&self) -> Box<dyn Actor>;
+    /// The actor as `Any`, so commands can reach a concrete actor ([`Simulation::with_actor`]).
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any;
 }
 
 impl<T: Actor + Clone + 'static> ActorClone for T {
     fn clone_box(&self) -> Box<dyn Actor> {
         Box::new(self.clone())
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
     }
 }
 
@@ -195,6 +200,8 @@ pub struct Simulation {
     lease_renewals: Vec<u64>,
     store: Store,
     actors: Vec<Option<Box<dyn Actor>>>,
+    /// Nodes whose kubelet is stopped (`node fail`): they renew no Lease.
+    stopped_kubelets: std::collections::BTreeSet<String>,
 }
 
 impl Simulation {
@@ -211,8 +218,10 @@ impl Simulation {
             cluster,
             store: Store::default(),
             actors: Vec::new(),
+            stopped_kubelets: Default::default(),
         };
         sim.bootstrap();
+        crate::sim::kubelet::Kubelets::install(&mut sim);
         for index in 0..sim.cluster.nodes.len() {
             // Kubelets start at slightly different moments, as on a real cluster.
             let offset = SimDuration::from_millis(sim.rng.below(NODE_LEASE_RENEW_INTERVAL.as_millis()));
@@ -425,9 +434,38 @@ impl Simulation {
         self.actors.len() - 1
     }
 
+    /// Runs `f` on the first registered actor of type `T` (taken out of the simulation while
+    /// `f` runs, like an actor handling an event). `None` if there is none.
+    pub fn with_actor<T: 'static, R>(&mut self, f: impl FnOnce(&mut T, &mut Simulation) -> R) -> Option<R> {
+        for id in 0..self.actors.len() {
+            let Some(mut actor) = self.actors[id].take() else { continue };
+            if let Some(concrete) = actor.as_any_mut().downcast_mut::<T>() {
+                let result = f(concrete, self);
+                self.actors[id] = Some(actor);
+                return Some(result);
+            }
+            self.actors[id] = Some(actor);
+        }
+        None
+    }
+
     /// Calls `actor`'s [`Actor::on_timer`] with `token` at `at` (not before now).
     pub fn schedule_timer(&mut self, actor: ActorId, at: SimTime, token: u64) {
         self.queue.push(at.max(self.now), Event::Timer { actor, token });
+    }
+
+    /// Marks a node's kubelet stopped (no Lease renewals) or running again.
+    pub fn set_kubelet_stopped(&mut self, node: &str, stopped: bool) {
+        if stopped {
+            self.stopped_kubelets.insert(node.to_string());
+        } else {
+            self.stopped_kubelets.remove(node);
+        }
+    }
+
+    /// Whether a node's kubelet is stopped.
+    pub fn kubelet_stopped(&self, node: &str) -> bool {
+        self.stopped_kubelets.contains(node)
     }
 
     /// How many times a node's kubelet has renewed its Lease.
@@ -468,7 +506,8 @@ impl Simulation {
     fn handle(&mut self, event: Event) {
         match event {
             Event::LeaseRenewal { node } => {
-                if let Some(count) = self.lease_renewals.get_mut(node) {
+                let stopped = self.cluster.nodes.get(node).is_some_and(|n| self.stopped_kubelets.contains(&n.name));
+                if let Some(count) = self.lease_renewals.get_mut(node).filter(|_| !stopped) {
                     *count += 1;
                     if *count == 1 {
                         let name = &self.cluster.nodes[node].name;
