@@ -1,16 +1,29 @@
 //! kubectl in the page: parses command lines with kubectl's grammar and prints what kubectl
 //! prints.
 
+pub mod apply;
+pub mod args;
+pub mod delete;
+pub mod get;
+pub mod output;
+
 use crate::console::Output;
+use crate::sim::api::ResourceType;
 use crate::sim::Simulation;
+
+pub use args::Args;
 
 /// The Kubernetes version the simulated cluster reports.
 pub const KUBERNETES_VERSION: &str = "v1.36.0";
 
 /// Runs `kubectl ARGS…` against the simulation.
-pub fn execute(_sim: &mut Simulation, _files: &[(String, String)], args: &[String]) -> Output {
+pub fn execute(sim: &mut Simulation, files: &[(String, String)], args: &[String]) -> Output {
     let Some(command) = args.first() else {
         return Output::error("error: You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.");
+    };
+    let parsed = match Args::parse(&args[1..]) {
+        Ok(parsed) => parsed,
+        Err(message) => return Output::error(message),
     };
     match command.as_str() {
         "version" => {
@@ -18,8 +31,42 @@ pub fn execute(_sim: &mut Simulation, _files: &[(String, String)], args: &[Strin
             o.out(format!("Client Version: {KUBERNETES_VERSION}\nKustomize Version: v5.7.1\nServer Version: {KUBERNETES_VERSION}"));
             o
         }
+        "apply" => apply::run(sim, files, &parsed, apply::Mode::Apply),
+        "create" => apply::run(sim, files, &parsed, apply::Mode::Create),
+        "delete" => delete::run(sim, files, &parsed),
+        "get" => get::run(sim, &parsed),
         other => Output::error(format!(
             "error: unknown command \"{other}\" for \"kubectl\"\nRun 'kubectl --help' for usage."
         )),
     }
+}
+
+/// The namespace a command works in: `-n`, else `default`.
+pub fn namespace_of(args: &Args) -> String {
+    args.flag("namespace").unwrap_or("default").to_string()
+}
+
+/// Resolves a type name typed by the user, with kubectl's error when it is unknown.
+pub fn resolve_type(sim: &Simulation, name: &str) -> Result<ResourceType, String> {
+    sim.store()
+        .resources()
+        .resolve(name)
+        .cloned()
+        .ok_or_else(|| format!("error: the server doesn't have a resource type {name:?}"))
+}
+
+/// Reads a manifest named on the command line: the workspace files first, then (natively) the
+/// disk. `-` stands for the editor's current file.
+pub fn read_file(files: &[(String, String)], name: &str) -> Result<(String, String), String> {
+    if name == "-" {
+        return files.first().cloned().ok_or_else(|| "error: no objects passed to apply".to_string());
+    }
+    if let Some((n, text)) = files.iter().find(|(n, _)| n == name) {
+        return Ok((n.clone(), text.clone()));
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Ok(text) = std::fs::read_to_string(name) {
+        return Ok((name.to_string(), text));
+    }
+    Err(format!("error: the path {name:?} does not exist"))
 }

@@ -9,6 +9,7 @@
 //! 4. Every state change lands in the [`Trace`]; two runs with the same seed and inputs produce
 //!    the same trace hash.
 
+pub mod api;
 pub mod queue;
 pub mod rng;
 pub mod time;
@@ -18,6 +19,6 @@ mod simulation;
 
 pub use queue::EventQueue;
 pub use rng::SimRng;
-pub use simulation::{ClusterSpec, NodeSpec, Simulation, DEFAULT_SEED};
+pub use simulation::{Actor, ActorId, ClusterSpec, NodeSpec, Simulation, DEFAULT_SEED};
 pub use time::{SimDuration, SimTime};
 pub use trace::{Trace, TraceEntry, TraceKind};
