@@ -6,6 +6,8 @@ pub mod args;
 pub mod delete;
 pub mod get;
 pub mod output;
+pub mod rollout;
+pub mod scale;
 
 use crate::console::Output;
 use crate::sim::api::ResourceType;
@@ -35,6 +37,8 @@ pub fn execute(sim: &mut Simulation, files: &[(String, String)], args: &[String]
         "create" => apply::run(sim, files, &parsed, apply::Mode::Create),
         "delete" => delete::run(sim, files, &parsed),
         "get" => get::run(sim, &parsed),
+        "scale" => scale::run(sim, &parsed),
+        "rollout" => rollout::run(sim, &parsed),
         other => Output::error(format!(
             "error: unknown command \"{other}\" for \"kubectl\"\nRun 'kubectl --help' for usage."
         )),

@@ -10,6 +10,7 @@
 //!    the same trace hash.
 
 pub mod api;
+pub mod controllers;
 pub mod queue;
 pub mod rng;
 pub mod time;

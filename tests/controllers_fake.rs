@@ -1,0 +1,233 @@
+//! A stand-in for the scheduler and the kubelets in controller tests: it binds every new pod to
+//! the worker with the fewest pods (PodScheduled), marks it Running and Ready with an IP after
+//! `start_delay`, and removes terminating pods after `stop_delay`. Status writes go through the
+//! store like a real kubelet's. Other test files include it with `#[path]`.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{ContainerStatus, PodCondition, PodStatus};
+use podlab::sim::api::store::timestamp;
+use podlab::sim::api::{Object, ObjectKey, WatchEvent, WatchEventType};
+use podlab::sim::{Actor, ActorId, ClusterSpec, SimDuration, SimTime, Simulation};
+
+/// What the fake does to a pod when its timer fires.
+#[derive(Clone, Debug)]
+enum Step {
+    Start(ObjectKey),
+    Remove(ObjectKey),
+}
+
+/// The fake scheduler and kubelet.
+#[derive(Clone)]
+pub struct FakeKubelet {
+    id: ActorId,
+    start_delay: SimDuration,
+    stop_delay: SimDuration,
+    steps: BTreeMap<u64, Step>,
+    next_token: u64,
+    next_ip: u32,
+    /// Pods whose containers never become ready (names).
+    pub never_ready: Vec<String>,
+}
+
+/// A default cluster with controllers and the fake kubelet (pods start 2 s after creation,
+/// terminating pods vanish after 1 s).
+pub fn cluster() -> Simulation {
+    cluster_with(SimDuration::from_secs(2), SimDuration::from_secs(1))
+}
+
+/// A default cluster with the given start and stop delays.
+pub fn cluster_with(start_delay: SimDuration, stop_delay: SimDuration) -> Simulation {
+    let mut sim = Simulation::new(ClusterSpec::default(), 7);
+    sim.add_actor_with(|id| {
+        Box::new(FakeKubelet {
+            id,
+            start_delay,
+            stop_delay,
+            steps: BTreeMap::new(),
+            next_token: 0,
+            next_ip: 2,
+            never_ready: Vec::new(),
+        })
+    });
+    sim
+}
+
+impl FakeKubelet {
+    fn later(&mut self, sim: &mut Simulation, after: SimDuration, step: Step) {
+        self.next_token += 1;
+        self.steps.insert(self.next_token, step);
+        let at = sim.time() + after;
+        sim.schedule_timer(self.id, at, self.next_token);
+    }
+
+    fn bind(&mut self, sim: &mut Simulation, key: &ObjectKey) {
+        let Some(object) = sim.store().get("Pod", &key.namespace, &key.name).cloned() else { return };
+        let mut counts: BTreeMap<String, usize> = sim
+            .store()
+            .list("Node", None)
+            .filter(|n| !n.labels().contains_key("node-role.kubernetes.io/control-plane"))
+            .map(|n| (n.name().to_string(), 0))
+            .collect();
+        for pod in sim.store().list("Pod", None).filter_map(|p| p.as_pod()) {
+            if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_ref()) {
+                if let Some(c) = counts.get_mut(node) {
+                    *c += 1;
+                }
+            }
+        }
+        let Some(node) = counts.iter().min_by_key(|(name, c)| (**c, (*name).clone())).map(|(n, _)| n.clone())
+        else {
+            return;
+        };
+        let mut pod = object.as_pod().cloned().unwrap_or_default();
+        pod.spec.get_or_insert_with(Default::default).node_name = Some(node);
+        let now = timestamp(sim.now_unix());
+        pod.status = Some(PodStatus {
+            phase: Some("Pending".into()),
+            conditions: Some(vec![condition("PodScheduled", "True", now)]),
+            ..Default::default()
+        });
+        pod.metadata.resource_version = None;
+        let _ = sim.update(Object::Pod(pod));
+    }
+
+    fn start(&mut self, sim: &mut Simulation, key: &ObjectKey) {
+        let Some(object) = sim.store().get("Pod", &key.namespace, &key.name).cloned() else { return };
+        let Some(mut pod) = object.as_pod().cloned() else { return };
+        if pod.metadata.deletion_timestamp.is_some() {
+            return;
+        }
+        let ready = !self.never_ready.contains(&key.name);
+        let flag = if ready { "True" } else { "False" };
+        let now = timestamp(sim.now_unix());
+        let status = pod.status.get_or_insert_with(Default::default);
+        status.phase = Some("Running".into());
+        status.pod_ip = Some(format!("10.244.1.{}", self.next_ip));
+        self.next_ip += 1;
+        status.conditions = Some(vec![
+            condition("PodReadyToStartContainers", "True", now.clone()),
+            condition("Initialized", "True", now.clone()),
+            condition("Ready", flag, now.clone()),
+            condition("ContainersReady", flag, now.clone()),
+            condition("PodScheduled", "True", now),
+        ]);
+        status.container_statuses = Some(
+            pod.spec
+                .iter()
+                .flat_map(|s| s.containers.iter())
+                .map(|c| ContainerStatus {
+                    name: c.name.clone(),
+                    image: c.image.clone().unwrap_or_default(),
+                    ready,
+                    ..Default::default()
+                })
+                .collect(),
+        );
+        pod.metadata.resource_version = None;
+        let _ = sim.update(Object::Pod(pod));
+    }
+}
+
+fn condition(
+    kind: &str,
+    status: &str,
+    at: k8s_openapi::apimachinery::pkg::apis::meta::v1::Time,
+) -> PodCondition {
+    PodCondition {
+        type_: kind.into(),
+        status: status.into(),
+        last_transition_time: Some(at),
+        ..Default::default()
+    }
+}
+
+impl Actor for FakeKubelet {
+    fn name(&self) -> String {
+        "fake-kubelet".into()
+    }
+
+    fn on_watch(&mut self, sim: &mut Simulation, event: &WatchEvent) {
+        let object = &event.object;
+        if object.kind() != "Pod" {
+            return;
+        }
+        let key = ObjectKey::of(object);
+        match event.event_type {
+            WatchEventType::Added => {
+                self.bind(sim, &key);
+                let delay = self.start_delay;
+                self.later(sim, delay, Step::Start(key));
+            }
+            WatchEventType::Modified if object.metadata().deletion_timestamp.is_some() => {
+                let delay = self.stop_delay;
+                self.later(sim, delay, Step::Remove(key));
+            }
+            _ => {}
+        }
+    }
+
+    fn on_timer(&mut self, sim: &mut Simulation, token: u64) {
+        match self.steps.remove(&token) {
+            Some(Step::Start(key)) => self.start(sim, &key),
+            Some(Step::Remove(key)) => {
+                sim.delete_pod_finally(&key.namespace, &key.name);
+            }
+            None => {}
+        }
+    }
+}
+
+/// Loads a YAML manifest with `kubectl apply`.
+pub fn apply(sim: &mut Simulation, yaml: &str) {
+    let out =
+        podlab::console::execute(sim, &[("m.yaml".to_string(), yaml.to_string())], "kubectl apply -f m.yaml");
+    assert!(!out.has_errors(), "{}", out.text());
+}
+
+/// Runs a console line and returns its output text.
+pub fn run(sim: &mut Simulation, line: &str) -> String {
+    podlab::console::execute(sim, &[], line).text()
+}
+
+/// Runs the simulation for `secs` seconds.
+pub fn wait(sim: &mut Simulation, secs: u64) {
+    sim.advance(SimDuration::from_secs(secs));
+}
+
+/// Pods in `default` whose names start with `prefix`, sorted, that are not terminating.
+pub fn live_pods(sim: &Simulation, prefix: &str) -> Vec<String> {
+    sim.store()
+        .list("Pod", Some("default"))
+        .filter(|p| p.name().starts_with(prefix) && p.metadata().deletion_timestamp.is_none())
+        .map(|p| p.name().to_string())
+        .collect()
+}
+
+/// `(reason, message)` of every event on the object named `name`, in creation order.
+pub fn events_for(sim: &Simulation, name: &str) -> Vec<(String, String)> {
+    let mut events: Vec<_> = sim
+        .store()
+        .list("Event", Some("default"))
+        .filter_map(|e| e.as_event())
+        .filter(|e| e.involved_object.name.as_deref() == Some(name))
+        .map(|e| {
+            (
+                e.metadata.creation_timestamp.clone(),
+                e.reason.clone().unwrap_or_default(),
+                e.message.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    events.sort_by(|a, b| a.0.as_ref().map(|t| t.0).cmp(&b.0.as_ref().map(|t| t.0)));
+    events.into_iter().map(|(_, r, m)| (r, m)).collect()
+}
+
+/// The current virtual time in seconds.
+pub fn now_secs(sim: &Simulation) -> u64 {
+    sim.time().as_secs()
+}
+
+#[allow(unused)]
+fn _keep(_: SimTime) {}
