@@ -20,19 +20,10 @@ fn apply_creates_then_reports_unchanged_then_configured() {
     let mut sim = sim();
     assert_eq!(run(&mut sim, &[("pod.yaml", POD)], "kubectl apply -f pod.yaml"), "pod/web-pod created\n");
     assert_eq!(run(&mut sim, &[("pod.yaml", POD)], "kubectl apply -f pod.yaml"), "pod/web-pod unchanged\n");
-    assert_eq!(
-        run(&mut sim, &[("d.yaml", DEPLOY)], "kubectl apply -f d.yaml"),
-        "deployment.apps/web created\n"
-    );
-    assert_eq!(
-        run(&mut sim, &[("d.yaml", DEPLOY)], "kubectl apply -f d.yaml"),
-        "deployment.apps/web unchanged\n"
-    );
+    assert_eq!(run(&mut sim, &[("d.yaml", DEPLOY)], "kubectl apply -f d.yaml"), "deployment.apps/web created\n");
+    assert_eq!(run(&mut sim, &[("d.yaml", DEPLOY)], "kubectl apply -f d.yaml"), "deployment.apps/web unchanged\n");
     let scaled = DEPLOY.replace("replicas: 2", "replicas: 3");
-    assert_eq!(
-        run(&mut sim, &[("d.yaml", &scaled)], "kubectl apply -f d.yaml"),
-        "deployment.apps/web configured\n"
-    );
+    assert_eq!(run(&mut sim, &[("d.yaml", &scaled)], "kubectl apply -f d.yaml"), "deployment.apps/web configured\n");
     let deploy = sim.store().get("Deployment", "default", "web").unwrap().clone();
     let d = deploy.as_deployment().unwrap();
     assert_eq!(d.spec.as_ref().unwrap().replicas, Some(3));
@@ -65,10 +56,7 @@ fn get_prints_yaml_with_defaults_and_errors_like_kubectl() {
     ] {
         assert!(yaml.lines().any(|l| l == line), "missing {line:?} in\n{yaml}");
     }
-    assert_eq!(
-        run(&mut sim, &[], "kubectl get pods nope"),
-        "Error from server (NotFound): pods \"nope\" not found\n"
-    );
+    assert_eq!(run(&mut sim, &[], "kubectl get pods nope"), "Error from server (NotFound): pods \"nope\" not found\n");
     assert_eq!(
         run(&mut sim, &[], "kubectl get deploymentz"),
         "error: the server doesn't have a resource type \"deploymentz\"\n"
@@ -83,20 +71,14 @@ fn get_prints_yaml_with_defaults_and_errors_like_kubectl() {
 fn delete_removes_an_unbound_pod_at_once() {
     let mut sim = sim();
     run(&mut sim, &[("pod.yaml", POD)], "kubectl apply -f pod.yaml");
-    assert_eq!(
-        run(&mut sim, &[], "kubectl delete pod web-pod"),
-        "pod \"web-pod\" deleted from default namespace\n"
-    );
+    assert_eq!(run(&mut sim, &[], "kubectl delete pod web-pod"), "pod \"web-pod\" deleted from default namespace\n");
     assert!(sim.store().get("Pod", "default", "web-pod").is_none());
     assert_eq!(
         run(&mut sim, &[], "kubectl delete pod web-pod"),
         "Error from server (NotFound): pods \"web-pod\" not found\n"
     );
     run(&mut sim, &[("d.yaml", DEPLOY)], "kubectl apply -f d.yaml");
-    assert_eq!(
-        run(&mut sim, &[("d.yaml", DEPLOY)], "kubectl delete -f d.yaml"),
-        "deployment.apps \"web\" deleted from default namespace\n"
-    );
+    assert_eq!(run(&mut sim, &[("d.yaml", DEPLOY)], "kubectl delete -f d.yaml"), "deployment.apps \"web\" deleted from default namespace\n");
 }
 
 #[test]
@@ -140,10 +122,7 @@ fn namespaces_cascade_and_garbage_collection_follows_owners() {
     let mut sim = sim();
     let ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: dev\n";
     assert_eq!(run(&mut sim, &[("ns.yaml", ns)], "kubectl apply -f ns.yaml"), "namespace/dev created\n");
-    assert_eq!(
-        run(&mut sim, &[("pod.yaml", POD)], "kubectl apply -f pod.yaml -n dev"),
-        "pod/web-pod created\n"
-    );
+    assert_eq!(run(&mut sim, &[("pod.yaml", POD)], "kubectl apply -f pod.yaml -n dev"), "pod/web-pod created\n");
     assert_eq!(run(&mut sim, &[], "kubectl delete ns dev"), "namespace \"dev\" deleted\n");
     assert!(sim.store().get("Pod", "dev", "web-pod").is_none());
     assert!(sim.store().get("Namespace", "", "dev").is_none());

@@ -85,27 +85,18 @@ fn check(path: &Path) -> Result<(), String> {
         console::execute(&mut sim, &[("ns.yaml".into(), manifest)], "kubectl apply -f ns.yaml");
     }
     let output = console::execute(&mut sim, &files, &format!("kubectl apply -f {name}"));
-    if output
-        .lines()
-        .iter()
-        .any(|l| l.starts_with("error") || l.starts_with("Error") || l.starts_with("The "))
-    {
+    if output.lines().iter().any(|l| l.starts_with("error") || l.starts_with("Error") || l.starts_with("The ")) {
         return Err(format!("rejected:\n{}", output.text()));
     }
     for document in &documents {
         let kind = document.get("kind").and_then(Value::as_str).unwrap_or_default();
         let object_name = document.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default();
         let namespace = document.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("default");
-        let got = console::execute(
-            &mut sim,
-            &files,
-            &format!("kubectl get {kind} {object_name} -n {namespace} -o yaml"),
-        );
+        let got = console::execute(&mut sim, &files, &format!("kubectl get {kind} {object_name} -n {namespace} -o yaml"));
         if got.has_errors() {
             return Err(format!("get {kind}/{object_name}: {}", got.text()));
         }
-        let yaml: serde_yaml::Value =
-            serde_yaml::from_str(&got.text()).map_err(|e| format!("get -o yaml does not parse: {e}"))?;
+        let yaml: serde_yaml::Value = serde_yaml::from_str(&got.text()).map_err(|e| format!("get -o yaml does not parse: {e}"))?;
         let stored = podlab::sim::api::manifest::yaml_to_json(yaml);
         let mut wanted = document.clone();
         if document.get("apiVersion") != stored.get("apiVersion") {

@@ -47,10 +47,7 @@ pub fn run(sim: &mut Simulation, files: &[(String, String)], args: &Args, mode: 
             }
         };
         if documents.is_empty() {
-            out.err(format!(
-                "error: no objects passed to {}",
-                if mode == Mode::Apply { "apply" } else { "create" }
-            ));
+            out.err(format!("error: no objects passed to {}", if mode == Mode::Apply { "apply" } else { "create" }));
             continue;
         }
         for document in documents {
@@ -102,9 +99,7 @@ fn apply_document(
     }
     let display = |o: &Object| format!("{}/{}", resource.qualified_singular(), o.name());
     let result = match mode {
-        Mode::Apply => {
-            sim.apply(&document, object).map(|(o, outcome)| format!("{} {}", display(&o), outcome.verb()))
-        }
+        Mode::Apply => sim.apply(&document, object).map(|(o, outcome)| format!("{} {}", display(&o), outcome.verb())),
         Mode::Create => sim.create(object).map(|o| format!("{} created", display(&o))),
     };
     match result {

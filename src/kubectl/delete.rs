@@ -17,9 +17,11 @@ pub fn run(sim: &mut Simulation, files: &[(String, String)], args: &Args) -> Out
         "background" | "true" => Propagation::Background,
         "foreground" => Propagation::Foreground,
         "orphan" | "false" => Propagation::Orphan,
-        other => return Output::error(format!(
-            "error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""
-        )),
+        other => {
+            return Output::error(format!(
+                "error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""
+            ))
+        }
     };
     let force = args.bool_flag("force");
     let grace = match args.flag("grace-period").map(str::parse::<i64>) {
@@ -55,9 +57,7 @@ pub fn run(sim: &mut Simulation, files: &[(String, String)], args: &Args) -> Out
                 Ok(object) => {
                     let Some(resource) = sim.store().resource_of(&object).cloned() else { continue };
                     let namespace = if resource.namespaced {
-                        Some(object.namespace().to_string())
-                            .filter(|n| !n.is_empty())
-                            .unwrap_or_else(|| namespace_of(args))
+                        Some(object.namespace().to_string()).filter(|n| !n.is_empty()).unwrap_or_else(|| namespace_of(args))
                     } else {
                         String::new()
                     };
@@ -87,11 +87,7 @@ pub fn run(sim: &mut Simulation, files: &[(String, String)], args: &Args) -> Out
                     }
                 }
                 let verb = if force && grace == Some(0) { "force deleted" } else { "deleted" };
-                let subject = if resource.group.is_empty() {
-                    resource.kind.to_lowercase()
-                } else {
-                    resource.qualified_singular()
-                };
+                let subject = if resource.group.is_empty() { resource.kind.to_lowercase() } else { resource.qualified_singular() };
                 if resource.namespaced {
                     out.out(format!("{subject} {name:?} {verb} from {namespace} namespace"));
                 } else {
@@ -115,10 +111,7 @@ pub fn run(sim: &mut Simulation, files: &[(String, String)], args: &Args) -> Out
 }
 
 /// Objects named by `TYPE NAME…`, `TYPE/NAME…`, `TYPE --all` or `TYPE -l SELECTOR`.
-fn named_targets(
-    sim: &Simulation,
-    args: &Args,
-) -> Result<Vec<(ResourceType, String, String, Option<String>)>, String> {
+fn named_targets(sim: &Simulation, args: &Args) -> Result<Vec<(ResourceType, String, String, Option<String>)>, String> {
     let namespace = namespace_of(args);
     let Some(first) = args.positional.first() else {
         return Err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'".into());

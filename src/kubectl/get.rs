@@ -69,9 +69,7 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
                 let objects: Vec<Rc<Object>> = sim
                     .store()
                     .list(&resource.kind, ns_filter)
-                    .filter(|o| {
-                        requirements.as_ref().is_none_or(|r| selector::matches_requirements(r, o.labels()))
-                    })
+                    .filter(|o| requirements.as_ref().is_none_or(|r| selector::matches_requirements(r, o.labels())))
                     .cloned()
                     .collect();
                 if !objects.is_empty() {
@@ -110,8 +108,7 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
                     out.out("");
                 }
                 first_table = false;
-                let mut table =
-                    print_table(&resource.kind, objects, sim.now_unix(), output == "wide", all_namespaces);
+                let mut table = print_table(&resource.kind, objects, sim.now_unix(), output == "wide", all_namespaces);
                 if multiple_kinds {
                     table = prefix_names(&table, resource);
                 }
@@ -147,8 +144,7 @@ fn push(groups: &mut Vec<(ResourceType, Vec<Rc<Object>>)>, resource: ResourceTyp
 fn prefix_names(table: &str, resource: &ResourceType) -> String {
     let mut rows: Vec<Vec<String>> = Vec::new();
     for (i, line) in table.lines().enumerate() {
-        let cells: Vec<String> =
-            line.split("   ").map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect();
+        let cells: Vec<String> = line.split("   ").map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect();
         let mut cells = cells;
         if i > 0 {
             if let Some(name_index) = rows.first().and_then(|h| h.iter().position(|c| c == "NAME")) {

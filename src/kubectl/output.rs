@@ -82,13 +82,7 @@ pub fn age(object: &Object, now_unix: i64) -> String {
 
 /// The table `kubectl get` prints for `objects` of one kind. This basic version shows NAME and
 /// AGE; the per-kind column printers replace it.
-pub fn print_table(
-    kind: &str,
-    objects: &[Rc<Object>],
-    now_unix: i64,
-    wide: bool,
-    all_namespaces: bool,
-) -> String {
+pub fn print_table(kind: &str, objects: &[Rc<Object>], now_unix: i64, wide: bool, all_namespaces: bool) -> String {
     let _ = (kind, wide);
     let mut rows = Vec::with_capacity(objects.len() + 1);
     let mut header = Vec::new();
@@ -187,11 +181,7 @@ fn scalar(value: &Value, indent: usize) -> String {
 }
 
 fn yaml_string(s: &str, indent: usize) -> String {
-    if s.contains('\n')
-        && !s.contains(['\t', '\r'])
-        && !s.starts_with(' ')
-        && s.chars().all(|c| !c.is_control() || c == '\n')
-    {
+    if s.contains('\n') && !s.contains(['\t', '\r']) && !s.starts_with(' ') && s.chars().all(|c| !c.is_control() || c == '\n') {
         let chomp = if s.ends_with("\n\n") {
             "+"
         } else if s.ends_with('\n') {
@@ -219,18 +209,9 @@ fn yaml_string(s: &str, indent: usize) -> String {
 }
 
 fn needs_quotes(s: &str) -> bool {
-    if s.is_empty()
-        || s.starts_with([
-            ' ', '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@',
-            '`',
-        ])
+    if s.is_empty() || s.starts_with([' ', '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`'])
     {
-        return !(s.starts_with('-')
-            && s.len() > 1
-            && !s.starts_with("- ")
-            && !s.starts_with("---")
-            && plain_rest_ok(s)
-            && !looks_numeric(s));
+        return !(s.starts_with('-') && s.len() > 1 && !s.starts_with("- ") && !s.starts_with("---") && plain_rest_ok(s) && !looks_numeric(s));
     }
     if !plain_rest_ok(s) {
         return true;
@@ -243,11 +224,7 @@ fn needs_quotes(s: &str) -> bool {
 }
 
 fn plain_rest_ok(s: &str) -> bool {
-    !(s.contains(": ")
-        || s.contains(" #")
-        || s.ends_with(' ')
-        || s.ends_with(':')
-        || s.chars().any(|c| c.is_control()))
+    !(s.contains(": ") || s.contains(" #") || s.ends_with(' ') || s.ends_with(':') || s.chars().any(|c| c.is_control()))
 }
 
 fn looks_numeric(s: &str) -> bool {
@@ -255,11 +232,7 @@ fn looks_numeric(s: &str) -> bool {
     if t.is_empty() {
         return false;
     }
-    if t.parse::<f64>().is_ok()
-        && !t.eq_ignore_ascii_case("inf")
-        && !t.eq_ignore_ascii_case("nan")
-        && !t.eq_ignore_ascii_case("infinity")
-    {
+    if t.parse::<f64>().is_ok() && !t.eq_ignore_ascii_case("inf") && !t.eq_ignore_ascii_case("nan") && !t.eq_ignore_ascii_case("infinity") {
         return true;
     }
     matches!(t.to_ascii_lowercase().as_str(), ".inf" | ".nan")
@@ -270,11 +243,7 @@ fn looks_numeric(s: &str) -> bool {
 
 fn looks_like_timestamp(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() >= 10
-        && b[..4].iter().all(u8::is_ascii_digit)
-        && b[4] == b'-'
-        && b[5..7].iter().all(u8::is_ascii_digit)
-        && b[7] == b'-'
+    b.len() >= 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' && b[5..7].iter().all(u8::is_ascii_digit) && b[7] == b'-'
 }
 
 #[cfg(test)]

@@ -21,8 +21,8 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use k8s_openapi::api::core::v1::{
-    Namespace, Node, NodeAddress, NodeCondition, NodeSpec as K8sNodeSpec, NodeStatus, NodeSystemInfo,
-    Service, ServiceAccount, ServicePort, ServiceSpec, Taint,
+    Namespace, Node, NodeAddress, NodeCondition, NodeSpec as K8sNodeSpec, NodeStatus, NodeSystemInfo, Service,
+    ServiceAccount, ServicePort, ServiceSpec, Taint,
 };
 use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -32,8 +32,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::api::{
-    ApiError, ApplyOutcome, DeleteOptions, DeleteOutcome, EventRecord, Object, PatchKind, Store, WatchEvent,
-    WriteCtx,
+    ApiError, ApplyOutcome, DeleteOptions, DeleteOutcome, EventRecord, Object, PatchKind, Store, WatchEvent, WriteCtx,
 };
 
 use super::queue::EventQueue;
@@ -233,43 +232,25 @@ impl Simulation {
                     labels: Some(BTreeMap::from([("kubernetes.io/metadata.name".into(), name.into())])),
                     ..Default::default()
                 },
-                spec: Some(k8s_openapi::api::core::v1::NamespaceSpec {
-                    finalizers: Some(vec!["kubernetes".into()]),
-                }),
-                status: Some(k8s_openapi::api::core::v1::NamespaceStatus {
-                    phase: Some("Active".into()),
-                    ..Default::default()
-                }),
+                spec: Some(k8s_openapi::api::core::v1::NamespaceSpec { finalizers: Some(vec!["kubernetes".into()]) }),
+                status: Some(k8s_openapi::api::core::v1::NamespaceStatus { phase: Some("Active".into()), ..Default::default() }),
             }));
         }
         for (index, node) in self.cluster.nodes.iter().enumerate() {
             objects.push(Object::Node(node_object(node, index)));
         }
-        objects.push(Object::Service(cluster_service(
-            "kubernetes",
-            "default",
-            "10.96.0.1",
-            &[("https", 443, IntOrString::Int(6443), "TCP")],
-            None,
-        )));
+        objects.push(Object::Service(cluster_service("kubernetes", "default", "10.96.0.1", &[("https", 443, IntOrString::Int(6443), "TCP")], None)));
         objects.push(Object::Service(cluster_service(
             "kube-dns",
             "kube-system",
             "10.96.0.10",
-            &[
-                ("dns", 53, IntOrString::Int(53), "UDP"),
-                ("dns-tcp", 53, IntOrString::Int(53), "TCP"),
-                ("metrics", 9153, IntOrString::Int(9153), "TCP"),
-            ],
+            &[("dns", 53, IntOrString::Int(53), "UDP"), ("dns-tcp", 53, IntOrString::Int(53), "TCP"), ("metrics", 9153, IntOrString::Int(9153), "TCP")],
             Some(BTreeMap::from([("k8s-app".into(), "kube-dns".into())])),
         )));
         objects.push(Object::StorageClass(StorageClass {
             metadata: ObjectMeta {
                 name: Some("standard".into()),
-                annotations: Some(BTreeMap::from([(
-                    "storageclass.kubernetes.io/is-default-class".into(),
-                    "true".into(),
-                )])),
+                annotations: Some(BTreeMap::from([("storageclass.kubernetes.io/is-default-class".into(), "true".into())])),
                 ..Default::default()
             },
             provisioner: "rancher.io/local-path".into(),
@@ -279,11 +260,7 @@ impl Simulation {
         }));
         for namespace in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             objects.push(Object::ServiceAccount(ServiceAccount {
-                metadata: ObjectMeta {
-                    name: Some("default".into()),
-                    namespace: Some(namespace.into()),
-                    ..Default::default()
-                },
+                metadata: ObjectMeta { name: Some("default".into()), namespace: Some(namespace.into()), ..Default::default() },
                 ..Default::default()
             }));
         }
@@ -348,12 +325,7 @@ impl Simulation {
     /// Runs `f` with write access to the store (time, RNG and trace supplied), then queues the
     /// watch events it caused.
     pub fn write<R>(&mut self, f: impl FnOnce(&mut Store, &mut WriteCtx) -> R) -> R {
-        let mut ctx = WriteCtx {
-            now: self.now,
-            epoch_unix: self.epoch_unix,
-            rng: &mut self.rng,
-            trace: &mut self.trace,
-        };
+        let mut ctx = WriteCtx { now: self.now, epoch_unix: self.epoch_unix, rng: &mut self.rng, trace: &mut self.trace };
         let result = f(&mut self.store, &mut ctx);
         for event in self.store.take_watch_events() {
             self.queue.push(self.now, Event::Watch(event));
@@ -372,34 +344,17 @@ impl Simulation {
     }
 
     /// Patches an object.
-    pub fn patch(
-        &mut self,
-        kind: &str,
-        namespace: &str,
-        name: &str,
-        patch: &Value,
-        patch_kind: PatchKind,
-    ) -> Result<Rc<Object>, ApiError> {
+    pub fn patch(&mut self, kind: &str, namespace: &str, name: &str, patch: &Value, patch_kind: PatchKind) -> Result<Rc<Object>, ApiError> {
         self.write(|store, ctx| store.patch(ctx, kind, namespace, name, patch, patch_kind))
     }
 
     /// `kubectl apply` of one decoded manifest document.
-    pub fn apply(
-        &mut self,
-        manifest: &Value,
-        object: Object,
-    ) -> Result<(Rc<Object>, ApplyOutcome), ApiError> {
+    pub fn apply(&mut self, manifest: &Value, object: Object) -> Result<(Rc<Object>, ApplyOutcome), ApiError> {
         self.write(|store, ctx| store.apply(ctx, manifest, object))
     }
 
     /// Deletes an object.
-    pub fn delete(
-        &mut self,
-        kind: &str,
-        namespace: &str,
-        name: &str,
-        options: DeleteOptions,
-    ) -> Result<DeleteOutcome, ApiError> {
+    pub fn delete(&mut self, kind: &str, namespace: &str, name: &str, options: DeleteOptions) -> Result<DeleteOutcome, ApiError> {
         self.write(|store, ctx| store.delete(ctx, kind, namespace, name, options))
     }
 
@@ -525,12 +480,7 @@ fn node_object(spec: &NodeSpec, index: usize) -> Node {
     let taints: Vec<Taint> = spec
         .taints
         .iter()
-        .map(|t| Taint {
-            key: t.key.clone(),
-            value: t.value.clone(),
-            effect: t.effect.clone(),
-            time_added: None,
-        })
+        .map(|t| Taint { key: t.key.clone(), value: t.value.clone(), effect: t.effect.clone(), time_added: None })
         .collect();
     Node {
         metadata: ObjectMeta {
@@ -557,24 +507,9 @@ fn node_object(spec: &NodeSpec, index: usize) -> Node {
             allocatable: Some(resources.clone()),
             capacity: Some(resources),
             conditions: Some(vec![
-                condition(
-                    "MemoryPressure",
-                    "False",
-                    "KubeletHasSufficientMemory",
-                    "kubelet has sufficient memory available",
-                ),
-                condition(
-                    "DiskPressure",
-                    "False",
-                    "KubeletHasNoDiskPressure",
-                    "kubelet has no disk pressure",
-                ),
-                condition(
-                    "PIDPressure",
-                    "False",
-                    "KubeletHasSufficientPID",
-                    "kubelet has sufficient PID available",
-                ),
+                condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+                condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
                 condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
             ]),
             node_info: Some(NodeSystemInfo {

@@ -16,12 +16,7 @@ use super::store::{Store, WriteCtx};
 
 /// Runs defaulting, the admission plugins and validation on `object`; `old` is the stored
 /// object for updates.
-pub fn admit(
-    store: &Store,
-    ctx: &mut WriteCtx,
-    object: &mut Object,
-    old: Option<&Object>,
-) -> Result<(), ApiError> {
+pub fn admit(store: &Store, ctx: &mut WriteCtx, object: &mut Object, old: Option<&Object>) -> Result<(), ApiError> {
     defaults::apply(object, ctx.rng);
     if old.is_none() {
         plugins::mutate_on_create(store, ctx, object);

@@ -54,9 +54,7 @@ impl DecodeError {
 pub fn parse_documents(file: &str, text: &str) -> Result<Vec<Value>, String> {
     let mut values = Vec::new();
     for chunk in split_documents(text) {
-        if chunk.trim().is_empty()
-            || chunk.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
-        {
+        if chunk.trim().is_empty() || chunk.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
             continue;
         }
         let yaml: serde_yaml::Value = serde_yaml::from_str(&chunk).map_err(|e| {
@@ -105,9 +103,8 @@ fn yaml_message(error: &serde_yaml::Error) -> String {
 }
 
 fn flatten_list(value: Value, out: &mut Vec<Value>) {
-    let is_list =
-        value.get("kind").and_then(Value::as_str).is_some_and(|k| k == "List" || k.ends_with("List"))
-            && value.get("items").is_some_and(Value::is_array);
+    let is_list = value.get("kind").and_then(Value::as_str).is_some_and(|k| k == "List" || k.ends_with("List"))
+        && value.get("items").is_some_and(Value::is_array);
     if is_list {
         if let Some(Value::Array(items)) = value.get("items") {
             for item in items {
@@ -170,8 +167,7 @@ pub fn decode(value: &Value, table: &ResourceTable) -> Result<Object, DecodeErro
     }
     let Some(resource) = table.for_api_version(api_version, kind) else {
         let meta = value.get("metadata");
-        let field =
-            |f: &str| meta.and_then(|m| m.get(f)).and_then(Value::as_str).unwrap_or_default().to_string();
+        let field = |f: &str| meta.and_then(|m| m.get(f)).and_then(Value::as_str).unwrap_or_default().to_string();
         return Err(DecodeError::NoMatch {
             name: field("name"),
             namespace: field("namespace"),
@@ -240,22 +236,14 @@ fn strict<T: DeserializeOwned>(value: &Value, kind: &str, version: &str) -> Resu
         Ok(v) => v,
         Err(e) => {
             let path = track.path().to_string();
-            return Err(DecodeError::Server(cannot_handle(
-                kind,
-                version,
-                &type_error(kind, &path, &e.to_string()),
-            )));
+            return Err(DecodeError::Server(cannot_handle(kind, version, &type_error(kind, &path, &e.to_string()))));
         }
     };
     if unknown.is_empty() {
         return Ok(decoded);
     }
     let list: Vec<String> = unknown.iter().map(|f| format!("unknown field {f:?}")).collect();
-    Err(DecodeError::Server(cannot_handle(
-        kind,
-        version,
-        &format!("strict decoding error: {}", list.join(", ")),
-    )))
+    Err(DecodeError::Server(cannot_handle(kind, version, &format!("strict decoding error: {}", list.join(", ")))))
 }
 
 /// `spec.containers[0].imagee` from serde_ignored's path (which marks Options with `?`).
@@ -292,16 +280,13 @@ fn type_error(kind: &str, path: &str, serde_message: &str) -> String {
         "null" | "unit" => "null",
         other => other,
     };
-    let camel =
-        |t: &str| t.chars().next().is_some_and(char::is_uppercase) && t.chars().all(char::is_alphanumeric);
+    let camel = |t: &str| t.chars().next().is_some_and(char::is_uppercase) && t.chars().all(char::is_alphanumeric);
     let go_type = match expected.strip_prefix("struct ") {
         Some(name) => format!("v1.{name}"),
         None if camel(expected) => format!("v1.{expected}"),
         None if expected.contains("sequence") => "[]".to_string() + expected,
         None if expected.contains("string") => "string".into(),
-        None if expected.contains("i32") || expected.contains("i64") || expected.contains("integer") => {
-            "int32".into()
-        }
+        None if expected.contains("i32") || expected.contains("i64") || expected.contains("integer") => "int32".into(),
         None => expected.to_string(),
     };
     // Go names the struct that holds the field: the parent field's type, e.g. NodeAffinity.
@@ -312,8 +297,7 @@ fn type_error(kind: &str, path: &str, serde_message: &str) -> String {
             let parent = segments[n - 2];
             let in_list = parent.ends_with(']');
             let parent = strip_indices(parent);
-            let mut name: String =
-                parent.chars().take(1).flat_map(char::to_uppercase).chain(parent.chars().skip(1)).collect();
+            let mut name: String = parent.chars().take(1).flat_map(char::to_uppercase).chain(parent.chars().skip(1)).collect();
             if in_list && name.ends_with('s') {
                 name.pop();
             }
@@ -412,10 +396,7 @@ mod tests {
     fn tabs_are_reported_with_their_line() {
         let text = "apiVersion: v1\nkind: Pod\nmetadata:\n\tname: a\n";
         let err = decode_text("pod.yaml", text).unwrap_err();
-        assert!(
-            err.starts_with("error: error parsing pod.yaml: error converting YAML to JSON: yaml: line 4: "),
-            "{err}"
-        );
+        assert!(err.starts_with("error: error parsing pod.yaml: error converting YAML to JSON: yaml: line 4: "), "{err}");
     }
 
     #[test]

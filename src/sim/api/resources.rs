@@ -61,8 +61,7 @@ impl ResourceType {
 }
 
 /// `(kind, group, versions, plural, short names, namespaced, modeled)` of the built-in kinds.
-type Row =
-    (&'static str, &'static str, &'static [&'static str], &'static str, &'static [&'static str], bool, bool);
+type Row = (&'static str, &'static str, &'static [&'static str], &'static str, &'static [&'static str], bool, bool);
 
 const BUILTIN: &[Row] = &[
     ("Pod", "", &["v1"], "pods", &["po"], true, true),
@@ -83,15 +82,7 @@ const BUILTIN: &[Row] = &[
     ("StatefulSet", "apps", &["v1"], "statefulsets", &["sts"], true, true),
     ("Job", "batch", &["v1"], "jobs", &[], true, true),
     ("CronJob", "batch", &["v1"], "cronjobs", &["cj"], true, true),
-    (
-        "HorizontalPodAutoscaler",
-        "autoscaling",
-        &["v2", "v1"],
-        "horizontalpodautoscalers",
-        &["hpa"],
-        true,
-        true,
-    ),
+    ("HorizontalPodAutoscaler", "autoscaling", &["v2", "v1"], "horizontalpodautoscalers", &["hpa"], true, true),
     ("PodDisruptionBudget", "policy", &["v1"], "poddisruptionbudgets", &["pdb"], true, true),
     ("ResourceQuota", "", &["v1"], "resourcequotas", &["quota"], true, true),
     ("LimitRange", "", &["v1"], "limitranges", &["limits"], true, true),
@@ -140,15 +131,7 @@ const BUILTIN: &[Row] = &[
         false,
     ),
     ("APIService", "apiregistration.k8s.io", &["v1"], "apiservices", &[], false, false),
-    (
-        "CertificateSigningRequest",
-        "certificates.k8s.io",
-        &["v1"],
-        "certificatesigningrequests",
-        &["csr"],
-        false,
-        false,
-    ),
+    ("CertificateSigningRequest", "certificates.k8s.io", &["v1"], "certificatesigningrequests", &["csr"], false, false),
     ("FlowSchema", "flowcontrol.apiserver.k8s.io", &["v1"], "flowschemas", &[], false, false),
     (
         "PriorityLevelConfiguration",
@@ -202,10 +185,7 @@ impl ResourceTable {
     pub fn resolve(&self, name: &str) -> Option<&ResourceType> {
         let lower = name.to_lowercase();
         let matches_name = |t: &ResourceType, n: &str| {
-            t.plural == n
-                || t.singular == n
-                || t.short_names.iter().any(|s| s == n)
-                || t.kind.to_lowercase() == n
+            t.plural == n || t.singular == n || t.short_names.iter().any(|s| s == n) || t.kind.to_lowercase() == n
         };
         if let Some(t) = self.types.iter().find(|t| matches_name(t, &lower)) {
             return Some(t);
@@ -289,9 +269,6 @@ mod tests {
         assert!(table.for_api_version("batch/v1", "CronJob").is_some());
         assert!(table.for_api_version("batch/v1beta1", "CronJob").is_none());
         assert!(table.for_api_version("autoscaling/v1", "HorizontalPodAutoscaler").is_some());
-        assert_eq!(
-            table.by_kind("apps", "Deployment").map(|t| t.qualified_singular()),
-            Some("deployment.apps".into())
-        );
+        assert_eq!(table.by_kind("apps", "Deployment").map(|t| t.qualified_singular()), Some("deployment.apps".into()));
     }
 }

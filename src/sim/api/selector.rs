@@ -73,12 +73,7 @@ pub fn parse(text: &str) -> Result<Vec<Requirement>, String> {
     let mut out = Vec::new();
     for part in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
         let values = |list: &str| -> Vec<String> {
-            list.trim()
-                .trim_start_matches('(')
-                .trim_end_matches(')')
-                .split(',')
-                .map(|v| v.trim().to_string())
-                .collect()
+            list.trim().trim_start_matches('(').trim_end_matches(')').split(',').map(|v| v.trim().to_string()).collect()
         };
         let requirement = if let Some((k, v)) = part.split_once("!=") {
             Requirement::NotEquals(k.trim().into(), v.trim().into())
@@ -93,9 +88,7 @@ pub fn parse(text: &str) -> Result<Vec<Requirement>, String> {
         } else if let Some(k) = part.strip_prefix('!') {
             Requirement::DoesNotExist(k.trim().into())
         } else if part.contains(char::is_whitespace) || part.contains('(') {
-            return Err(format!(
-                "error: unable to parse requirement: found '{part}', expected: '=', '!=', '==', 'in', notin'"
-            ));
+            return Err(format!("error: unable to parse requirement: found '{part}', expected: '=', '!=', '==', 'in', notin'"));
         } else {
             Requirement::Exists(part.into())
         };

@@ -37,11 +37,7 @@ pub struct ObjectKey {
 impl ObjectKey {
     /// The key of `object`.
     pub fn of(object: &Object) -> Self {
-        ObjectKey {
-            kind: object.kind().into(),
-            namespace: object.namespace().into(),
-            name: object.name().into(),
-        }
+        ObjectKey { kind: object.kind().into(), namespace: object.namespace().into(), name: object.name().into() }
     }
 
     /// `pod/default/web` or `node/worker`: how the trace names objects.
@@ -100,10 +96,7 @@ impl WriteCtx<'_> {
 
 /// An API timestamp for Unix seconds.
 pub fn timestamp(unix_secs: i64) -> Time {
-    Time(
-        k8s_openapi::jiff::Timestamp::from_second(unix_secs)
-            .unwrap_or(k8s_openapi::jiff::Timestamp::UNIX_EPOCH),
-    )
+    Time(k8s_openapi::jiff::Timestamp::from_second(unix_secs).unwrap_or(k8s_openapi::jiff::Timestamp::UNIX_EPOCH))
 }
 
 /// How dependents are handled when their owner is deleted.
@@ -204,9 +197,7 @@ impl Store {
 
     /// The type of `object`'s kind.
     pub fn resource_of(&self, object: &Object) -> Option<&ResourceType> {
-        self.resources
-            .by_kind(object.group(), object.kind())
-            .or_else(|| self.resources.by_kind_any_group(object.kind()))
+        self.resources.by_kind(object.group(), object.kind()).or_else(|| self.resources.by_kind_any_group(object.kind()))
     }
 
     /// The last resourceVersion handed out.
@@ -221,16 +212,8 @@ impl Store {
 
     /// Objects of `kind`, in `namespace` or (None) in all namespaces, ordered by namespace and
     /// name like the API server lists them.
-    pub fn list<'a>(
-        &'a self,
-        kind: &'a str,
-        namespace: Option<&'a str>,
-    ) -> impl Iterator<Item = &'a Rc<Object>> + 'a {
-        let start = ObjectKey {
-            kind: kind.into(),
-            namespace: namespace.unwrap_or_default().into(),
-            name: String::new(),
-        };
+    pub fn list<'a>(&'a self, kind: &'a str, namespace: Option<&'a str>) -> impl Iterator<Item = &'a Rc<Object>> + 'a {
+        let start = ObjectKey { kind: kind.into(), namespace: namespace.unwrap_or_default().into(), name: String::new() };
         self.objects
             .range(start..)
             .take_while(move |(k, _)| k.kind == kind && namespace.is_none_or(|ns| k.namespace == ns))
@@ -261,11 +244,7 @@ impl Store {
 
     fn resource_for(&self, object: &Object) -> Result<ResourceType, ApiError> {
         self.resource_of(object).cloned().ok_or_else(|| {
-            ApiError::BadRequest(format!(
-                "no matches for kind {:?} in version {:?}",
-                object.kind(),
-                object.api_version()
-            ))
+            ApiError::BadRequest(format!("no matches for kind {:?} in version {:?}", object.kind(), object.api_version()))
         })
     }
 
@@ -448,16 +427,11 @@ impl Store {
             }
         }
         let last_applied = format!("{}\n", serde_json::to_string(&applied).unwrap_or_default());
-        let namespace =
-            if resource.namespaced { object_namespace_or_default(&object) } else { String::new() };
+        let namespace = if resource.namespaced { object_namespace_or_default(&object) } else { String::new() };
         let live = self.get(object.kind(), &namespace, object.name()).cloned();
         let Some(live) = live else {
             let mut object = object;
-            object
-                .metadata_mut()
-                .annotations
-                .get_or_insert_with(BTreeMap::new)
-                .insert(LAST_APPLIED.into(), last_applied);
+            object.metadata_mut().annotations.get_or_insert_with(BTreeMap::new).insert(LAST_APPLIED.into(), last_applied);
             return self.create(ctx, object).map(|o| (o, ApplyOutcome::Created));
         };
         let live_json = live.to_json();
@@ -469,8 +443,7 @@ impl Store {
             .and_then(|text| serde_json::from_str(text).ok())
             .unwrap_or(Value::Null);
         let mut patch = merge::three_way_patch(&previous, &applied, &live_json);
-        let annotation_changed =
-            live.metadata().annotations.as_ref().and_then(|a| a.get(LAST_APPLIED)) != Some(&last_applied);
+        let annotation_changed = live.metadata().annotations.as_ref().and_then(|a| a.get(LAST_APPLIED)) != Some(&last_applied);
         if patch.as_object().is_none_or(Map::is_empty) && !annotation_changed {
             return Ok((live, ApplyOutcome::Unchanged));
         }
@@ -514,11 +487,7 @@ impl Store {
                 .unwrap_or(30)
                 .max(0);
             let bound = pod.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
-            let finished = pod
-                .status
-                .as_ref()
-                .and_then(|s| s.phase.as_deref())
-                .is_some_and(|p| p == "Succeeded" || p == "Failed");
+            let finished = pod.status.as_ref().and_then(|s| s.phase.as_deref()).is_some_and(|p| p == "Succeeded" || p == "Failed");
             let has_finalizers = object.metadata().finalizers.as_ref().is_some_and(|f| !f.is_empty());
             if (!bound || grace == 0 || finished) && !has_finalizers {
                 return Ok(DeleteOutcome::Removed(self.remove(ctx, &key).unwrap_or(object)));
@@ -564,13 +533,7 @@ impl Store {
         self.remove(ctx, &key).is_some()
     }
 
-    fn replace(
-        &mut self,
-        ctx: &mut WriteCtx,
-        key: ObjectKey,
-        mut object: Object,
-        detail: &str,
-    ) -> Rc<Object> {
+    fn replace(&mut self, ctx: &mut WriteCtx, key: ObjectKey, mut object: Object, detail: &str) -> Rc<Object> {
         object.metadata_mut().resource_version = Some(self.next_resource_version());
         let object = Rc::new(object);
         ctx.trace.record(ctx.now, TraceKind::Updated, key.trace_subject(), detail);
@@ -588,8 +551,7 @@ impl Store {
             let t = admission::crd_resource_type(crd);
             self.resources.unregister(&t.group, &t.kind);
         }
-        let orphaning =
-            object.metadata().finalizers.as_ref().is_some_and(|f| f.iter().any(|x| x == "orphan"));
+        let orphaning = object.metadata().finalizers.as_ref().is_some_and(|f| f.iter().any(|x| x == "orphan"));
         if !orphaning {
             self.delete_dependents(ctx, object.uid(), Propagation::Background);
         }
@@ -599,24 +561,18 @@ impl Store {
 
     /// The garbage collector: deletes objects whose every owner is gone.
     fn delete_dependents(&mut self, ctx: &mut WriteCtx, owner_uid: &str, propagation: Propagation) {
-        let dependents: Vec<ObjectKey> =
-            self.dependents_of(owner_uid)
-                .filter(|d| {
-                    d.metadata().owner_references.as_ref().is_some_and(|refs| {
-                        refs.iter().all(|r| r.uid == owner_uid || !self.uid_exists(&r.uid))
-                    })
+        let dependents: Vec<ObjectKey> = self
+            .dependents_of(owner_uid)
+            .filter(|d| {
+                d.metadata().owner_references.as_ref().is_some_and(|refs| {
+                    refs.iter().all(|r| r.uid == owner_uid || !self.uid_exists(&r.uid))
                 })
-                .filter(|d| d.metadata().deletion_timestamp.is_none())
-                .map(|d| ObjectKey::of(d))
-                .collect();
+            })
+            .filter(|d| d.metadata().deletion_timestamp.is_none())
+            .map(|d| ObjectKey::of(d))
+            .collect();
         for key in dependents {
-            let _ = self.delete(
-                ctx,
-                &key.kind,
-                &key.namespace,
-                &key.name,
-                DeleteOptions { grace_period_seconds: None, propagation },
-            );
+            let _ = self.delete(ctx, &key.kind, &key.namespace, &key.name, DeleteOptions { grace_period_seconds: None, propagation });
         }
     }
 
@@ -639,12 +595,7 @@ impl Store {
         }
     }
 
-    fn delete_namespace(
-        &mut self,
-        ctx: &mut WriteCtx,
-        key: &ObjectKey,
-        namespace: &Rc<Object>,
-    ) -> DeleteOutcome {
+    fn delete_namespace(&mut self, ctx: &mut WriteCtx, key: &ObjectKey, namespace: &Rc<Object>) -> DeleteOutcome {
         let mut object = namespace.clone();
         if namespace.metadata().deletion_timestamp.is_none() {
             let mut marked = (**namespace).clone();
@@ -654,15 +605,10 @@ impl Store {
             }
             object = self.replace(ctx, key.clone(), marked, "terminating");
         }
-        let contents: Vec<ObjectKey> = self
-            .objects
-            .keys()
-            .filter(|k| k.namespace == key.name && k.kind != "Namespace")
-            .cloned()
-            .collect();
+        let contents: Vec<ObjectKey> =
+            self.objects.keys().filter(|k| k.namespace == key.name && k.kind != "Namespace").cloned().collect();
         for content in contents {
-            let _ =
-                self.delete(ctx, &content.kind, &content.namespace, &content.name, DeleteOptions::default());
+            let _ = self.delete(ctx, &content.kind, &content.namespace, &content.name, DeleteOptions::default());
         }
         self.reap(ctx);
         match self.objects.get(key) {
@@ -699,11 +645,7 @@ impl Store {
     /// client-go event recorder.
     pub fn record_event(&mut self, ctx: &mut WriteCtx, record: EventRecord) -> Rc<Object> {
         let involved = record.involved;
-        let namespace = if involved.namespace().is_empty() {
-            "default".to_string()
-        } else {
-            involved.namespace().to_string()
-        };
+        let namespace = if involved.namespace().is_empty() { "default".to_string() } else { involved.namespace().to_string() };
         let reference = ObjectReference {
             api_version: Some(involved.api_version().into()),
             kind: Some(involved.kind().into()),
@@ -713,8 +655,7 @@ impl Store {
             resource_version: involved.metadata().resource_version.clone(),
             field_path: record.field_path.clone(),
         };
-        let source =
-            EventSource { component: Some(record.component.into()), host: record.host.map(Into::into) };
+        let source = EventSource { component: Some(record.component.into()), host: record.host.map(Into::into) };
         let now = ctx.timestamp();
         let existing = self
             .list("Event", Some(&namespace))
@@ -730,20 +671,11 @@ impl Store {
             })
             .cloned();
         let subject = ObjectKey::of(involved).trace_subject();
-        ctx.trace.record(
-            ctx.now,
-            TraceKind::Event,
-            subject,
-            format!("{} {}: {}", record.event_type, record.reason, record.message),
-        );
+        ctx.trace.record(ctx.now, TraceKind::Event, subject, format!("{} {}: {}", record.event_type, record.reason, record.message));
         if let Some(mut event) = existing {
             event.count = Some(event.count.unwrap_or(1) + 1);
             event.last_timestamp = Some(now);
-            let key = ObjectKey {
-                kind: "Event".into(),
-                namespace,
-                name: event.metadata.name.clone().unwrap_or_default(),
-            };
+            let key = ObjectKey { kind: "Event".into(), namespace, name: event.metadata.name.clone().unwrap_or_default() };
             return self.replace(ctx, key, Object::Event(event), "event repeated");
         }
         self.event_serial += 1;

@@ -5,13 +5,10 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{
     DaemonSetUpdateStrategy, DeploymentStrategy, RollingUpdateDaemonSet, RollingUpdateDeployment,
-    RollingUpdateStatefulSetStrategy, StatefulSetPersistentVolumeClaimRetentionPolicy,
-    StatefulSetUpdateStrategy,
+    RollingUpdateStatefulSetStrategy, StatefulSetPersistentVolumeClaimRetentionPolicy, StatefulSetUpdateStrategy,
 };
 use k8s_openapi::api::batch::v1::JobSpec;
-use k8s_openapi::api::core::v1::{
-    Container, PodSecurityContext, PodSpec, PodTemplateSpec, Probe, ResourceRequirements,
-};
+use k8s_openapi::api::core::v1::{Container, PodSecurityContext, PodSpec, PodTemplateSpec, Probe, ResourceRequirements};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::sim::api::object::Object;
@@ -36,8 +33,7 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
             if let Some(spec) = rc.spec.as_mut() {
                 spec.replicas.get_or_insert(1);
                 spec.min_ready_seconds.get_or_insert(0);
-                let labels =
-                    spec.template.as_ref().and_then(|t| t.metadata.as_ref()).and_then(|m| m.labels.clone());
+                let labels = spec.template.as_ref().and_then(|t| t.metadata.as_ref()).and_then(|m| m.labels.clone());
                 if spec.selector.as_ref().is_none_or(BTreeMap::is_empty) {
                     spec.selector = labels.clone();
                 }
@@ -50,12 +46,7 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
                 template(spec.template.as_mut());
             }
             if rc.metadata.labels.as_ref().is_none_or(BTreeMap::is_empty) {
-                rc.metadata.labels = rc
-                    .spec
-                    .as_ref()
-                    .and_then(|s| s.template.as_ref())
-                    .and_then(|t| t.metadata.as_ref())
-                    .and_then(|m| m.labels.clone());
+                rc.metadata.labels = rc.spec.as_ref().and_then(|s| s.template.as_ref()).and_then(|t| t.metadata.as_ref()).and_then(|m| m.labels.clone());
             }
         }
         Object::Deployment(d) => {
@@ -66,8 +57,7 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
                 let strategy = spec.strategy.get_or_insert_with(DeploymentStrategy::default);
                 let kind = strategy.type_.get_or_insert_with(|| "RollingUpdate".into());
                 if kind == "RollingUpdate" {
-                    let rolling =
-                        strategy.rolling_update.get_or_insert_with(RollingUpdateDeployment::default);
+                    let rolling = strategy.rolling_update.get_or_insert_with(RollingUpdateDeployment::default);
                     rolling.max_surge.get_or_insert(IntOrString::String("25%".into()));
                     rolling.max_unavailable.get_or_insert(IntOrString::String("25%".into()));
                 }
@@ -95,8 +85,7 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
                 let strategy = spec.update_strategy.get_or_insert_with(StatefulSetUpdateStrategy::default);
                 let kind = strategy.type_.get_or_insert_with(|| "RollingUpdate".into());
                 if kind == "RollingUpdate" {
-                    let rolling =
-                        strategy.rolling_update.get_or_insert_with(RollingUpdateStatefulSetStrategy::default);
+                    let rolling = strategy.rolling_update.get_or_insert_with(RollingUpdateStatefulSetStrategy::default);
                     rolling.partition.get_or_insert(0);
                 }
                 let retention = spec
@@ -108,11 +97,9 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
                     if let Some(s) = claim.spec.as_mut() {
                         s.volume_mode.get_or_insert_with(|| "Filesystem".into());
                     }
-                    claim.status.get_or_insert_with(|| {
-                        k8s_openapi::api::core::v1::PersistentVolumeClaimStatus {
-                            phase: Some("Pending".into()),
-                            ..Default::default()
-                        }
+                    claim.status.get_or_insert_with(|| k8s_openapi::api::core::v1::PersistentVolumeClaimStatus {
+                        phase: Some("Pending".into()),
+                        ..Default::default()
                     });
                 }
                 template(Some(&mut spec.template));
@@ -124,13 +111,15 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
             }
         }
         Object::CronJob(cj) => {
-            let spec = &mut cj.spec;
-            spec.concurrency_policy.get_or_insert_with(|| "Allow".into());
-            spec.suspend.get_or_insert(false);
-            spec.successful_jobs_history_limit.get_or_insert(3);
-            spec.failed_jobs_history_limit.get_or_insert(1);
-            if let Some(job) = spec.job_template.spec.as_mut() {
-                job_spec(job);
+            {
+                let spec = &mut cj.spec;
+                spec.concurrency_policy.get_or_insert_with(|| "Allow".into());
+                spec.suspend.get_or_insert(false);
+                spec.successful_jobs_history_limit.get_or_insert(3);
+                spec.failed_jobs_history_limit.get_or_insert(1);
+                if let Some(job) = spec.job_template.spec.as_mut() {
+                    job_spec(job);
+                }
             }
         }
         Object::Service(svc) => {
@@ -171,18 +160,17 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
             });
         }
         Object::HorizontalPodAutoscaler(hpa) => {
-            let spec = &mut hpa.spec;
-            spec.min_replicas.get_or_insert(1);
+            {
+                let spec = &mut hpa.spec;
+                spec.min_replicas.get_or_insert(1);
+            }
         }
         Object::Secret(secret) => {
             secret.type_.get_or_insert_with(|| "Opaque".into());
         }
         Object::Namespace(ns) => {
             let name = ns.metadata.name.clone().unwrap_or_default();
-            ns.metadata
-                .labels
-                .get_or_insert_with(BTreeMap::new)
-                .insert("kubernetes.io/metadata.name".into(), name);
+            ns.metadata.labels.get_or_insert_with(BTreeMap::new).insert("kubernetes.io/metadata.name".into(), name);
             ns.spec.get_or_insert_with(|| k8s_openapi::api::core::v1::NamespaceSpec {
                 finalizers: Some(vec!["kubernetes".into()]),
             });
@@ -242,8 +230,7 @@ pub fn pod_spec(spec: &mut PodSpec) {
 
 fn container_defaults(container: &mut Container) {
     if container.image_pull_policy.is_none() {
-        container.image_pull_policy =
-            Some(pull_policy_for(container.image.as_deref().unwrap_or_default()).into());
+        container.image_pull_policy = Some(pull_policy_for(container.image.as_deref().unwrap_or_default()).into());
     }
     container.termination_message_path.get_or_insert_with(|| "/dev/termination-log".into());
     container.termination_message_policy.get_or_insert_with(|| "File".into());

@@ -41,18 +41,10 @@ pub fn mutate_on_create(store: &Store, ctx: &mut WriteCtx, object: &mut Object) 
             if let Some(spec) = job.spec.as_mut() {
                 if spec.manual_selector != Some(true) && spec.selector.is_none() {
                     spec.selector = Some(LabelSelector {
-                        match_labels: Some(BTreeMap::from([(
-                            "batch.kubernetes.io/controller-uid".into(),
-                            uid.clone(),
-                        )])),
+                        match_labels: Some(BTreeMap::from([("batch.kubernetes.io/controller-uid".into(), uid.clone())])),
                         match_expressions: None,
                     });
-                    let labels = spec
-                        .template
-                        .metadata
-                        .get_or_insert_with(Default::default)
-                        .labels
-                        .get_or_insert_with(BTreeMap::new);
+                    let labels = spec.template.metadata.get_or_insert_with(Default::default).labels.get_or_insert_with(BTreeMap::new);
                     for (key, value) in [
                         ("batch.kubernetes.io/controller-uid", &uid),
                         ("batch.kubernetes.io/job-name", &name),
@@ -96,11 +88,7 @@ pub fn mutate_on_create(store: &Store, ctx: &mut WriteCtx, object: &mut Object) 
 }
 
 fn service_account(spec: &mut PodSpec) {
-    let name = spec
-        .service_account_name
-        .clone()
-        .or_else(|| spec.service_account.clone())
-        .unwrap_or_else(|| "default".into());
+    let name = spec.service_account_name.clone().or_else(|| spec.service_account.clone()).unwrap_or_else(|| "default".into());
     spec.service_account_name = Some(name.clone());
     spec.service_account = Some(name);
 }
@@ -109,8 +97,7 @@ fn default_tolerations(spec: &mut PodSpec) {
     let tolerations = spec.tolerations.get_or_insert_with(Vec::new);
     for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
         let covered = tolerations.iter().any(|t| {
-            (t.key.as_deref() == Some(key)
-                || t.key.as_deref().is_none_or(str::is_empty) && t.operator.as_deref() == Some("Exists"))
+            (t.key.as_deref() == Some(key) || t.key.as_deref().is_none_or(str::is_empty) && t.operator.as_deref() == Some("Exists"))
                 && t.effect.as_deref().is_none_or(|e| e.is_empty() || e == "NoExecute")
         });
         if !covered {
@@ -140,8 +127,7 @@ fn priority(store: &Store, spec: &mut PodSpec) {
             if spec.priority_class_name.is_none() {
                 spec.priority_class_name = pc.metadata.name.clone();
             }
-            spec.preemption_policy =
-                Some(pc.preemption_policy.unwrap_or_else(|| "PreemptLowerPriority".into()));
+            spec.preemption_policy = Some(pc.preemption_policy.unwrap_or_else(|| "PreemptLowerPriority".into()));
         }
         None => {
             spec.priority.get_or_insert(0);
@@ -220,13 +206,7 @@ fn pod_total(pod: &Pod, field: &str, resource: &str) -> (i128, bool) {
     let mut total = 0;
     let mut binary = false;
     for container in pod.spec.iter().flat_map(|s| s.containers.iter()) {
-        let map = container.resources.as_ref().and_then(|r| {
-            if field == "limits" {
-                r.limits.as_ref()
-            } else {
-                r.requests.as_ref()
-            }
-        });
+        let map = container.resources.as_ref().and_then(|r| if field == "limits" { r.limits.as_ref() } else { r.requests.as_ref() });
         if let Some(q) = map.and_then(|m| m.get(resource)) {
             total += quantity::parse_millis(&q.0).unwrap_or(0);
             binary |= quantity::is_binary(&q.0);
@@ -235,20 +215,9 @@ fn pod_total(pod: &Pod, field: &str, resource: &str) -> (i128, bool) {
     (total, binary)
 }
 
-fn has_value(
-    pod: &Pod,
-    field: &str,
-    resource: &str,
-    container: &k8s_openapi::api::core::v1::Container,
-) -> bool {
+fn has_value(pod: &Pod, field: &str, resource: &str, container: &k8s_openapi::api::core::v1::Container) -> bool {
     let _ = pod;
-    let map = container.resources.as_ref().and_then(|r| {
-        if field == "limits" {
-            r.limits.as_ref()
-        } else {
-            r.requests.as_ref()
-        }
-    });
+    let map = container.resources.as_ref().and_then(|r| if field == "limits" { r.limits.as_ref() } else { r.requests.as_ref() });
     map.is_some_and(|m| m.contains_key(resource))
 }
 
@@ -282,12 +251,7 @@ pub fn check_quota(store: &Store, object: &Object) -> Result<(), ApiError> {
             if field == "count" {
                 let used = existing.len() as i128 * 1000;
                 if used + 1000 > limit_millis {
-                    exceeded.push((
-                        name.clone(),
-                        "1".to_string(),
-                        quantity::format_millis(used, false),
-                        limit.0.clone(),
-                    ));
+                    exceeded.push((name.clone(), "1".to_string(), quantity::format_millis(used, false), limit.0.clone()));
                 }
                 continue;
             }
@@ -337,11 +301,7 @@ pub fn check_quota(store: &Store, object: &Object) -> Result<(), ApiError> {
 }
 
 /// The `status.used` a quota shows for the pods in its namespace.
-pub fn quota_usage(
-    store: &Store,
-    namespace: &str,
-    hard: &BTreeMap<String, Quantity>,
-) -> BTreeMap<String, Quantity> {
+pub fn quota_usage(store: &Store, namespace: &str, hard: &BTreeMap<String, Quantity>) -> BTreeMap<String, Quantity> {
     let pods: Vec<&Pod> = store
         .list("Pod", Some(namespace))
         .filter_map(|o| o.as_pod())

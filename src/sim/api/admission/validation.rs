@@ -60,22 +60,14 @@ fn labels(path: &str, labels: Option<&BTreeMap<String, String>>, errors: &mut Ve
         match key.split_once('/') {
             Some((prefix, name)) => {
                 if !is_dns1123_subdomain(prefix) {
-                    errors.push(FieldError::invalid(
-                        path,
-                        quoted(key),
-                        format!("prefix part {DNS1123_SUBDOMAIN_MSG}"),
-                    ));
+                    errors.push(FieldError::invalid(path, quoted(key), format!("prefix part {DNS1123_SUBDOMAIN_MSG}")));
                 }
                 label_name_errors(path, name, errors);
             }
             None => label_name_errors(path, key, errors),
         }
         if value.len() > 63 {
-            errors.push(FieldError::invalid(
-                format!("{path}"),
-                quoted(value),
-                "must be no more than 63 characters",
-            ));
+            errors.push(FieldError::invalid(format!("{path}"), quoted(value), "must be no more than 63 characters"));
         } else if !value.is_empty() && !is_label_name(value) {
             errors.push(FieldError::invalid(path, quoted(value), LABEL_VALUE_MSG));
         }
@@ -97,11 +89,7 @@ fn metadata(meta: &ObjectMeta, rule: NameRule, errors: &mut Vec<FieldError>) {
         NameRule::Dns1035 => (is_dns1035_label(name), DNS1035_LABEL_MSG, 63),
     };
     if name.len() > max {
-        errors.push(FieldError::invalid(
-            "metadata.name",
-            quoted(name),
-            format!("must be no more than {max} characters"),
-        ));
+        errors.push(FieldError::invalid("metadata.name", quoted(name), format!("must be no more than {max} characters")));
     } else if !ok {
         errors.push(FieldError::invalid("metadata.name", quoted(name), message));
     }
@@ -139,11 +127,7 @@ pub fn validate(object: &Object) -> Vec<FieldError> {
                 if let Some(strategy) = &spec.strategy {
                     let kind = strategy.type_.as_deref().unwrap_or_default();
                     if !matches!(kind, "RollingUpdate" | "Recreate") {
-                        errors.push(FieldError::unsupported(
-                            "spec.strategy.type",
-                            quoted(kind),
-                            &["Recreate", "RollingUpdate"],
-                        ));
+                        errors.push(FieldError::unsupported("spec.strategy.type", quoted(kind), &["Recreate", "RollingUpdate"]));
                     }
                     if kind == "Recreate" && strategy.rolling_update.is_some() {
                         errors.push(FieldError::forbidden(
@@ -164,19 +148,9 @@ pub fn validate(object: &Object) -> Vec<FieldError> {
             if let Some(spec) = sts.spec.as_ref() {
                 replicas("spec.replicas", spec.replicas, &mut errors);
                 workload_selector(Some(&spec.selector), Some(&spec.template), &mut errors);
-                let claims: Vec<String> = spec
-                    .volume_claim_templates
-                    .iter()
-                    .flatten()
-                    .filter_map(|c| c.metadata.name.clone())
-                    .collect();
-                template_with_claims(
-                    "spec.template",
-                    Some(&spec.template),
-                    &["Always"],
-                    &claims,
-                    &mut errors,
-                );
+                let claims: Vec<String> =
+                    spec.volume_claim_templates.iter().flatten().filter_map(|c| c.metadata.name.clone()).collect();
+                template_with_claims("spec.template", Some(&spec.template), &["Always"], &claims, &mut errors);
             }
         }
         Object::ReplicationController(rc) => {
@@ -195,11 +169,7 @@ pub fn validate(object: &Object) -> Vec<FieldError> {
         }
         Object::CronJob(cj) => {
             if object.name().len() > 52 {
-                errors.push(FieldError::invalid(
-                    "metadata.name",
-                    quoted(object.name()),
-                    "must be no more than 52 characters",
-                ));
+                errors.push(FieldError::invalid("metadata.name", quoted(object.name()), "must be no more than 52 characters"));
             }
             {
                 let spec = &cj.spec;
@@ -207,12 +177,7 @@ pub fn validate(object: &Object) -> Vec<FieldError> {
                     errors.push(FieldError::required("spec.schedule"));
                 }
                 if let Some(job) = spec.job_template.spec.as_ref() {
-                    template(
-                        "spec.jobTemplate.spec.template",
-                        Some(&job.template),
-                        &["OnFailure", "Never"],
-                        &mut errors,
-                    );
+                    template("spec.jobTemplate.spec.template", Some(&job.template), &["OnFailure", "Never"], &mut errors);
                 }
             }
         }
@@ -259,20 +224,14 @@ pub fn validate(object: &Object) -> Vec<FieldError> {
                 if spec.access_modes.as_ref().is_none_or(Vec::is_empty) {
                     errors.push(FieldError::required("spec.accessModes"));
                 }
-                let has_storage = spec
-                    .resources
-                    .as_ref()
-                    .and_then(|r| r.requests.as_ref())
-                    .is_some_and(|r| r.contains_key("storage"));
+                let has_storage = spec.resources.as_ref().and_then(|r| r.requests.as_ref()).is_some_and(|r| r.contains_key("storage"));
                 if !has_storage {
                     errors.push(FieldError::required("spec.resources[storage]"));
                 }
             }
         }
         Object::ConfigMap(cm) => {
-            for key in
-                cm.data.iter().flat_map(|d| d.keys()).chain(cm.binary_data.iter().flat_map(|d| d.keys()))
-            {
+            for key in cm.data.iter().flat_map(|d| d.keys()).chain(cm.binary_data.iter().flat_map(|d| d.keys())) {
                 if !is_config_key(key) {
                     errors.push(FieldError::invalid(
                         "data",
@@ -288,9 +247,7 @@ pub fn validate(object: &Object) -> Vec<FieldError> {
 }
 
 fn is_config_key(key: &str) -> bool {
-    !key.is_empty()
-        && key.len() <= 253
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    !key.is_empty() && key.len() <= 253 && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 fn replicas(path: &str, value: Option<i32>, errors: &mut Vec<FieldError>) {
@@ -303,25 +260,16 @@ fn selector_json(selector: &LabelSelector) -> String {
     serde_json::to_string(selector).unwrap_or_default()
 }
 
-fn workload_selector(
-    selector: Option<&LabelSelector>,
-    template: Option<&PodTemplateSpec>,
-    errors: &mut Vec<FieldError>,
-) {
+fn workload_selector(selector: Option<&LabelSelector>, template: Option<&PodTemplateSpec>, errors: &mut Vec<FieldError>) {
     let Some(selector) = selector else {
         errors.push(FieldError::required("spec.selector"));
         return;
     };
     if selector::is_empty(selector) {
-        errors.push(FieldError::invalid(
-            "spec.selector",
-            selector_json(selector),
-            "empty selector is invalid for deployment",
-        ));
+        errors.push(FieldError::invalid("spec.selector", selector_json(selector), "empty selector is invalid for deployment"));
         return;
     }
-    let template_labels =
-        template.and_then(|t| t.metadata.as_ref()).and_then(|m| m.labels.clone()).unwrap_or_default();
+    let template_labels = template.and_then(|t| t.metadata.as_ref()).and_then(|m| m.labels.clone()).unwrap_or_default();
     if !selector::matches(selector, &template_labels) {
         errors.push(FieldError::invalid(
             "spec.template.metadata.labels",
@@ -331,12 +279,7 @@ fn workload_selector(
     }
 }
 
-fn template(
-    path: &str,
-    template: Option<&PodTemplateSpec>,
-    restart_policies: &[&str],
-    errors: &mut Vec<FieldError>,
-) {
+fn template(path: &str, template: Option<&PodTemplateSpec>, restart_policies: &[&str], errors: &mut Vec<FieldError>) {
     template_with_claims(path, template, restart_policies, &[], errors);
 }
 
@@ -384,21 +327,13 @@ fn pod_spec_with_claims(
     }
     if let Some(policy) = spec.restart_policy.as_deref() {
         if !restart_policies.contains(&policy) {
-            errors.push(FieldError::unsupported(
-                format!("{path}.restartPolicy"),
-                quoted(policy),
-                restart_policies,
-            ));
+            errors.push(FieldError::unsupported(format!("{path}.restartPolicy"), quoted(policy), restart_policies));
         }
     }
     let mut volumes: BTreeSet<String> = claims.iter().cloned().collect();
     for (i, v) in spec.volumes.iter().flatten().enumerate() {
         if !is_dns1123_label(&v.name) {
-            errors.push(FieldError::invalid(
-                format!("{path}.volumes[{i}].name"),
-                quoted(&v.name),
-                DNS1123_LABEL_MSG,
-            ));
+            errors.push(FieldError::invalid(format!("{path}.volumes[{i}].name"), quoted(&v.name), DNS1123_LABEL_MSG));
         } else if !volumes.insert(v.name.clone()) {
             errors.push(FieldError::duplicate(format!("{path}.volumes[{i}].name"), quoted(&v.name)));
         }
@@ -449,20 +384,16 @@ fn container(path: &str, c: &Container, names: &mut BTreeSet<String>, errors: &m
     if let Some(resources) = &c.resources {
         let limits = resources.limits.clone().unwrap_or_default();
         for (name, request) in resources.requests.iter().flatten() {
-            let (Some(req), Some(limit)) = (
-                quantity::parse_millis(&request.0),
-                limits.get(name).and_then(|l| quantity::parse_millis(&l.0)),
-            ) else {
+            let (Some(req), Some(limit)) =
+                (quantity::parse_millis(&request.0), limits.get(name).and_then(|l| quantity::parse_millis(&l.0)))
+            else {
                 continue;
             };
             if req > limit {
                 errors.push(FieldError::invalid(
                     format!("{path}.resources.requests"),
                     quoted(&request.0),
-                    format!(
-                        "must be less than or equal to {name} limit of {}",
-                        limits.get(name).map(|q| q.0.as_str()).unwrap_or_default()
-                    ),
+                    format!("must be less than or equal to {name} limit of {}", limits.get(name).map(|q| q.0.as_str()).unwrap_or_default()),
                 ));
             }
         }
@@ -488,8 +419,7 @@ fn find_bad_quantity(value: &Value, in_resource_map: bool, bad: &mut Option<Stri
     match value {
         Value::Object(map) => {
             for (key, v) in map {
-                let resource_map =
-                    matches!(key.as_str(), "limits" | "requests" | "capacity" | "hard" | "allocatable");
+                let resource_map = matches!(key.as_str(), "limits" | "requests" | "capacity" | "hard" | "allocatable");
                 if in_resource_map {
                     if let Value::String(s) = v {
                         if !quantity::is_valid(s) {
@@ -533,33 +463,20 @@ pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
             let old_gates = old.spec.as_ref().and_then(|s| s.scheduling_gates.clone()).unwrap_or_default();
             let new_gates = new.spec.as_ref().and_then(|s| s.scheduling_gates.clone()).unwrap_or_default();
             if new_gates.iter().any(|g| !old_gates.contains(g)) {
-                errors.push(FieldError::forbidden(
-                    "spec.schedulingGates",
-                    "only deletion is allowed, but found new scheduling gate",
-                ));
+                errors.push(FieldError::forbidden("spec.schedulingGates", "only deletion is allowed, but found new scheduling gate"));
             }
         }
-        (Object::Deployment(n), Object::Deployment(o)) => immutable_selector(
-            n.spec.as_ref().map(|s| &s.selector),
-            o.spec.as_ref().map(|s| &s.selector),
-            &mut errors,
-        ),
-        (Object::ReplicaSet(n), Object::ReplicaSet(o)) => immutable_selector(
-            n.spec.as_ref().map(|s| &s.selector),
-            o.spec.as_ref().map(|s| &s.selector),
-            &mut errors,
-        ),
-        (Object::DaemonSet(n), Object::DaemonSet(o)) => immutable_selector(
-            n.spec.as_ref().map(|s| &s.selector),
-            o.spec.as_ref().map(|s| &s.selector),
-            &mut errors,
-        ),
+        (Object::Deployment(n), Object::Deployment(o)) => {
+            immutable_selector(n.spec.as_ref().map(|s| &s.selector), o.spec.as_ref().map(|s| &s.selector), &mut errors)
+        }
+        (Object::ReplicaSet(n), Object::ReplicaSet(o)) => {
+            immutable_selector(n.spec.as_ref().map(|s| &s.selector), o.spec.as_ref().map(|s| &s.selector), &mut errors)
+        }
+        (Object::DaemonSet(n), Object::DaemonSet(o)) => {
+            immutable_selector(n.spec.as_ref().map(|s| &s.selector), o.spec.as_ref().map(|s| &s.selector), &mut errors)
+        }
         (Object::StatefulSet(n), Object::StatefulSet(o)) => {
-            immutable_selector(
-                n.spec.as_ref().map(|s| &s.selector),
-                o.spec.as_ref().map(|s| &s.selector),
-                &mut errors,
-            );
+            immutable_selector(n.spec.as_ref().map(|s| &s.selector), o.spec.as_ref().map(|s| &s.selector), &mut errors);
             let forbidden_change = |s: Option<&k8s_openapi::api::apps::v1::StatefulSetSpec>| {
                 s.map(|s| {
                     let mut s = s.clone();
@@ -636,11 +553,7 @@ pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
     errors
 }
 
-fn immutable_selector(
-    new: Option<&LabelSelector>,
-    old: Option<&LabelSelector>,
-    errors: &mut Vec<FieldError>,
-) {
+fn immutable_selector(new: Option<&LabelSelector>, old: Option<&LabelSelector>, errors: &mut Vec<FieldError>) {
     if new != old {
         errors.push(FieldError::invalid(
             "spec.selector",
