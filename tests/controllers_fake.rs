@@ -1,6 +1,6 @@
 //! A stand-in for the scheduler and the kubelets in controller tests: it binds every new pod to
 //! the worker with the fewest pods (PodScheduled), marks it Running and Ready with an IP after
-//! `start_delay`, and removes terminating pods after `stop_delay`. Status writes go through the
+//! `start_delay` (never Ready if an image name contains `never-ready`), and removes terminating pods after `stop_delay`. Status writes go through the
 //! store like a real kubelet's. Other test files include it with `#[path]`.
 #![allow(dead_code)]
 
@@ -27,8 +27,6 @@ pub struct FakeKubelet {
     steps: BTreeMap<u64, Step>,
     next_token: u64,
     next_ip: u32,
-    /// Pods whose containers never become ready (names).
-    pub never_ready: Vec<String>,
 }
 
 /// A default cluster with controllers and the fake kubelet (pods start 2 s after creation,
@@ -48,7 +46,6 @@ pub fn cluster_with(start_delay: SimDuration, stop_delay: SimDuration) -> Simula
             steps: BTreeMap::new(),
             next_token: 0,
             next_ip: 2,
-            never_ready: Vec::new(),
         })
     });
     sim
@@ -99,7 +96,11 @@ impl FakeKubelet {
         if pod.metadata.deletion_timestamp.is_some() {
             return;
         }
-        let ready = !self.never_ready.contains(&key.name);
+        let ready = !pod
+            .spec
+            .iter()
+            .flat_map(|s| s.containers.iter())
+            .any(|c| c.image.as_deref().is_some_and(|i| i.contains("never-ready")));
         let flag = if ready { "True" } else { "False" };
         let now = timestamp(sim.now_unix());
         let status = pod.status.get_or_insert_with(Default::default);

@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 
-use super::scale::targets;
 use super::Args;
+use super::scale::targets;
 use crate::console::Output;
 use crate::sim::api::{Object, PatchKind, ResourceType};
 use crate::sim::controllers::controller_of;
-use crate::sim::controllers::deployment::{revision_of, CHANGE_CAUSE_ANNOTATION, POD_TEMPLATE_HASH_LABEL};
+use crate::sim::controllers::deployment::{CHANGE_CAUSE_ANNOTATION, POD_TEMPLATE_HASH_LABEL, revision_of};
 use crate::sim::time::rfc3339;
 use crate::sim::{SimDuration, Simulation};
 
@@ -23,7 +23,9 @@ pub const STATUS_WAIT_LIMIT: SimDuration = SimDuration::from_mins(30);
 /// Runs `kubectl rollout SUBCOMMAND …`.
 pub fn run(sim: &mut Simulation, args: &Args) -> Output {
     let Some(sub) = args.positional.first().cloned() else {
-        return Output::error("error: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).");
+        return Output::error(
+            "error: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).",
+        );
     };
     let mut rest = args.clone();
     rest.positional.remove(0);
@@ -84,6 +86,8 @@ fn status(sim: &mut Simulation, args: &Args, object: &Object, out: &mut Output) 
     let limit = args.flag("timeout").and_then(SimDuration::parse).filter(|d| d.as_millis() > 0);
     let deadline = sim.time() + limit.unwrap_or(STATUS_WAIT_LIMIT);
     let mut last = String::new();
+    // What the cluster does in the instant before kubectl's first request arrives.
+    sim.step_until(sim.time());
     loop {
         let Some(d) = sim
             .store()

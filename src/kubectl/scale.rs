@@ -3,10 +3,10 @@
 
 use std::rc::Rc;
 
-use super::{namespace_of, resolve_type, Args};
+use super::{Args, namespace_of, resolve_type};
 use crate::console::Output;
-use crate::sim::api::{Object, PatchKind, ResourceType};
 use crate::sim::Simulation;
+use crate::sim::api::{Object, PatchKind, ResourceType};
 
 /// The kinds with a `scale` subresource.
 const SCALABLE: &[&str] = &["Deployment", "ReplicaSet", "ReplicationController", "StatefulSet"];
@@ -59,13 +59,14 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
     let Some(replicas) = args.flag("replicas") else {
         return Output::error("error: required flag(s) \"replicas\" not set");
     };
-    let replicas: i32 =
-        match replicas.parse() {
-            Ok(n) if n >= 0 => n,
-            _ => return Output::error(
+    let replicas: i32 = match replicas.parse() {
+        Ok(n) if n >= 0 => n,
+        _ => {
+            return Output::error(
                 "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0",
-            ),
-        };
+            );
+        }
+    };
     let expected: Option<i32> = match args.flag("current-replicas").map(str::parse) {
         None | Some(Ok(-1)) => None,
         Some(Ok(n)) => Some(n),
