@@ -4,8 +4,8 @@
 mod fake;
 
 use fake::{apply, cluster, events_for, live_pods, run, wait};
-use podlab::sim::Simulation;
 use podlab::sim::api::PatchKind;
+use podlab::sim::Simulation;
 
 const WEB: &str = "
 apiVersion: apps/v1
@@ -49,7 +49,7 @@ fn replica_sets(sim: &Simulation) -> Vec<(String, i32, i32, i32)> {
             )
         })
         .collect();
-    list.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.0.cmp(&b.1.0)));
+    list.sort_by(|a, b| a.0.cmp(&b.0).then(a.1 .0.cmp(&b.1 .0)));
     list.into_iter().map(|(_, rs)| rs).collect()
 }
 

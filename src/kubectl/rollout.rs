@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 
-use super::Args;
 use super::scale::targets;
+use super::Args;
 use crate::console::Output;
 use crate::sim::api::{Object, PatchKind, ResourceType};
 use crate::sim::controllers::controller_of;
-use crate::sim::controllers::deployment::{CHANGE_CAUSE_ANNOTATION, POD_TEMPLATE_HASH_LABEL, revision_of};
+use crate::sim::controllers::deployment::{revision_of, CHANGE_CAUSE_ANNOTATION, POD_TEMPLATE_HASH_LABEL};
 use crate::sim::time::rfc3339;
 use crate::sim::{SimDuration, Simulation};
 

@@ -3,10 +3,10 @@
 
 use std::rc::Rc;
 
-use super::{Args, namespace_of, resolve_type};
+use super::{namespace_of, resolve_type, Args};
 use crate::console::Output;
-use crate::sim::Simulation;
 use crate::sim::api::{Object, PatchKind, ResourceType};
+use crate::sim::Simulation;
 
 /// The kinds with a `scale` subresource.
 const SCALABLE: &[&str] = &["Deployment", "ReplicaSet", "ReplicationController", "StatefulSet"];

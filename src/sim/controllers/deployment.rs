@@ -19,7 +19,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::pod_control::normal_event;
-use super::{Action, Reconciler, controller_of, controller_ref, owner_key};
+use super::{controller_of, controller_ref, owner_key, Action, Reconciler};
 use crate::sim::api::selector;
 use crate::sim::api::store::timestamp;
 use crate::sim::api::{ApiError, DeleteOptions, Object, ObjectKey, WatchEvent, WatchEventType};
@@ -116,7 +116,11 @@ pub fn resolve_fenceposts(
     };
     let surge = scaled(max_surge, true);
     let unavailable = scaled(max_unavailable, false);
-    if surge == 0 && unavailable == 0 { (0, 1) } else { (surge, unavailable) }
+    if surge == 0 && unavailable == 0 {
+        (0, 1)
+    } else {
+        (surge, unavailable)
+    }
 }
 
 fn fenceposts(d: &Deployment) -> (i32, i32) {
@@ -847,7 +851,11 @@ impl DeploymentController {
             let proportion = if to_add != 0 && to_add != added && rs_replicas(rs) != 0 {
                 let fraction = self.replica_set_fraction(sync, rs);
                 let allowed_left = to_add - added;
-                if to_add > 0 { fraction.min(allowed_left) } else { fraction.max(allowed_left) }
+                if to_add > 0 {
+                    fraction.min(allowed_left)
+                } else {
+                    fraction.max(allowed_left)
+                }
             } else {
                 0
             };

@@ -15,10 +15,10 @@ use k8s_openapi::api::discovery::v1::{Endpoint, EndpointConditions, EndpointPort
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::{Action, Reconciler, controller_ref, is_pod_ready};
-use crate::sim::Simulation;
+use super::{controller_ref, is_pod_ready, Action, Reconciler};
 use crate::sim::api::selector;
 use crate::sim::api::{DeleteOptions, Object, ObjectKey, WatchEvent};
+use crate::sim::Simulation;
 
 /// The label naming the Service an EndpointSlice belongs to.
 pub const SERVICE_NAME_LABEL: &str = "kubernetes.io/service-name";

@@ -8,8 +8,8 @@ use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::controller_ref;
-use crate::sim::Simulation;
 use crate::sim::api::{ApiError, DeleteOptions, EventRecord, Object};
+use crate::sim::Simulation;
 
 /// A pod for `owner` built from `template`, named `<prefix><5 random chars>` by the API server.
 pub fn pod_from_template(template: &PodTemplateSpec, owner: &Object, prefix: &str) -> Pod {

@@ -17,8 +17,8 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use super::pod_control::{create_pod, delete_pod, pod_from_template};
 use super::{
-    Action, Expectations, Reconciler, controller_of, controller_ref, is_pod_active, is_pod_available,
-    is_pod_ready, owner_key, pod_phase, ready_since, time_until_available,
+    controller_of, controller_ref, is_pod_active, is_pod_available, is_pod_ready, owner_key, pod_phase,
+    ready_since, time_until_available, Action, Expectations, Reconciler,
 };
 use crate::sim::api::selector;
 use crate::sim::api::{Object, ObjectKey, WatchEvent, WatchEventType};
@@ -452,7 +452,11 @@ fn compare_for_deletion(a: &Pod, b: &Pod, rank_a: i64, rank_b: i64, now_unix: i6
 
 /// `floor(log2(seconds))`, the LogarithmicScaleDown bucket (0 for under two seconds).
 fn log_bucket(seconds: i64) -> u32 {
-    if seconds < 2 { 0 } else { 63 - (seconds as u64).leading_zeros() }
+    if seconds < 2 {
+        0
+    } else {
+        63 - (seconds as u64).leading_zeros()
+    }
 }
 
 #[cfg(test)]
