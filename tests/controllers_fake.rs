@@ -1,12 +1,15 @@
 //! A stand-in for the scheduler and the kubelets in controller tests: it binds every new pod to
 //! the worker with the fewest pods (PodScheduled), marks it Running and Ready with an IP after
-//! `start_delay` (never Ready if an image name contains `never-ready`), and removes terminating pods after `stop_delay`. Status writes go through the
+//! `start_delay` (never Ready if an image name contains `never-ready`; exiting with N after
+//! [`RUN_TIME`] if it contains `exit-N`), and removes terminating pods after `stop_delay`. Status writes go through the
 //! store like a real kubelet's. Other test files include it with `#[path]`.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{ContainerStatus, PodCondition, PodStatus};
+use k8s_openapi::api::core::v1::{
+    ContainerState, ContainerStateTerminated, ContainerStatus, PodCondition, PodStatus,
+};
 use podlab::sim::api::store::timestamp;
 use podlab::sim::api::{Object, ObjectKey, WatchEvent, WatchEventType};
 use podlab::sim::{Actor, ActorId, ClusterSpec, SimDuration, SimTime, Simulation};
@@ -15,6 +18,7 @@ use podlab::sim::{Actor, ActorId, ClusterSpec, SimDuration, SimTime, Simulation}
 #[derive(Clone, Debug)]
 enum Step {
     Start(ObjectKey),
+    Finish(ObjectKey, i32),
     Remove(ObjectKey),
 }
 
@@ -126,10 +130,56 @@ impl FakeKubelet {
                 })
                 .collect(),
         );
+        let exit = pod.spec.iter().flat_map(|s| s.containers.iter()).find_map(|c| {
+            c.image
+                .as_deref()
+                .and_then(|i| i.split_once("exit-"))
+                .and_then(|(_, code)| code.parse::<i32>().ok())
+        });
+        pod.metadata.resource_version = None;
+        let _ = sim.update(Object::Pod(pod));
+        if let Some(code) = exit {
+            let delay = RUN_TIME;
+            self.later(sim, delay, Step::Finish(key.clone(), code));
+        }
+    }
+
+    fn finish(&mut self, sim: &mut Simulation, key: &ObjectKey, code: i32) {
+        let Some(mut pod) =
+            sim.store().get("Pod", &key.namespace, &key.name).and_then(|o| o.as_pod().cloned())
+        else {
+            return;
+        };
+        if pod.metadata.deletion_timestamp.is_some() {
+            return;
+        }
+        let now = timestamp(sim.now_unix());
+        let status = pod.status.get_or_insert_with(Default::default);
+        status.phase = Some(if code == 0 { "Succeeded" } else { "Failed" }.into());
+        for c in status.conditions.iter_mut().flatten() {
+            if c.type_ == "Ready" || c.type_ == "ContainersReady" {
+                c.status = "False".into();
+                c.last_transition_time = Some(now.clone());
+            }
+        }
+        for c in status.container_statuses.iter_mut().flatten() {
+            c.ready = false;
+            c.state = Some(ContainerState {
+                terminated: Some(ContainerStateTerminated {
+                    exit_code: code,
+                    reason: Some(if code == 0 { "Completed" } else { "Error" }.into()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            });
+        }
         pod.metadata.resource_version = None;
         let _ = sim.update(Object::Pod(pod));
     }
 }
+
+/// How long a pod whose image names `exit-N` runs before exiting with N.
+pub const RUN_TIME: SimDuration = SimDuration::from_secs(3);
 
 fn condition(
     kind: &str,
@@ -172,6 +222,7 @@ impl Actor for FakeKubelet {
     fn on_timer(&mut self, sim: &mut Simulation, token: u64) {
         match self.steps.remove(&token) {
             Some(Step::Start(key)) => self.start(sim, &key),
+            Some(Step::Finish(key, code)) => self.finish(sim, &key, code),
             Some(Step::Remove(key)) => {
                 sim.delete_pod_finally(&key.namespace, &key.name);
             }

@@ -13,6 +13,7 @@
 
 pub mod deployment;
 pub mod endpoints;
+pub mod job;
 pub mod pod_control;
 pub mod replica_set;
 
@@ -159,6 +160,8 @@ pub fn register_all(sim: &mut Simulation) {
     Controller::register(sim, deployment::DeploymentController::default());
     Controller::register(sim, endpoints::EndpointsController::default());
     Controller::register(sim, endpoints::EndpointSliceController::default());
+    Controller::register(sim, job::JobController::default());
+    Controller::register(sim, job::TtlAfterFinishedController);
 }
 
 /// How long expectations hold before a controller syncs anyway (`ExpectationsTimeout`).
