@@ -5,6 +5,7 @@ pub mod apply;
 pub mod args;
 pub mod delete;
 pub mod get;
+pub mod label;
 pub mod output;
 pub mod rollout;
 pub mod scale;
@@ -37,7 +38,9 @@ pub fn execute(sim: &mut Simulation, files: &[(String, String)], args: &[String]
         "create" => apply::run(sim, files, &parsed, apply::Mode::Create),
         "delete" => delete::run(sim, files, &parsed),
         "get" => get::run(sim, &parsed),
-        "scale" => scale::run(sim, &parsed),
+        "label" => label::run_metadata(sim, &parsed, label::MetadataField::Labels),
+        "annotate" => label::run_metadata(sim, &parsed, label::MetadataField::Annotations),
+        "scale" => label::run_scale(sim, &parsed),
         "rollout" => rollout::run(sim, &parsed),
         other => Output::error(format!(
             "error: unknown command \"{other}\" for \"kubectl\"\nRun 'kubectl --help' for usage."
@@ -63,7 +66,10 @@ pub fn resolve_type(sim: &Simulation, name: &str) -> Result<ResourceType, String
 /// disk. `-` stands for the editor's current file.
 pub fn read_file(files: &[(String, String)], name: &str) -> Result<(String, String), String> {
     if name == "-" {
-        return files.first().cloned().ok_or_else(|| "error: no objects passed to apply".to_string());
+        return files
+            .first()
+            .cloned()
+            .ok_or_else(|| "error: no objects passed to apply".to_string());
     }
     if let Some((n, text)) = files.iter().find(|(n, _)| n == name) {
         return Ok((n.clone(), text.clone()));

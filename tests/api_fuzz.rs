@@ -69,6 +69,10 @@ proptest! {
 fn the_seed_manifests_are_valid() {
     for seed in SEEDS {
         let output = apply(seed);
-        assert!(!output.has_errors() || output.lines().iter().all(|l| l.starts_with("Warning")), "{}", output.text());
+        assert!(
+            !output.has_errors() || output.lines().iter().all(|l| l.starts_with("Warning")),
+            "{}",
+            output.text()
+        );
     }
 }

@@ -16,18 +16,27 @@ fn corpus_dir() -> PathBuf {
         return PathBuf::from(dir).join("corpus/k8s-website");
     }
     let sibling = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    let shared = if sibling.is_dir() { sibling } else { PathBuf::from("/work/shared") };
+    let shared = if sibling.is_dir() {
+        sibling
+    } else {
+        PathBuf::from("/work/shared")
+    };
     shared.join("corpus/k8s-website")
 }
 
 fn manifests(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
     entries.sort();
     for path in entries {
         if path.is_dir() {
             manifests(&path, out);
-        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json") {
+        } else if path
+            .extension()
+            .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+        {
             out.push(path);
         }
     }
@@ -36,7 +45,9 @@ fn manifests(dir: &Path, out: &mut Vec<PathBuf>) {
 /// The first line of the error each INVALID file must produce.
 fn expected_error(name: &str, file: &str) -> Option<String> {
     if name.contains("TAB-INVALID") {
-        Some(format!("error: error parsing {file}: error converting YAML to JSON: yaml: line "))
+        Some(format!(
+            "error: error parsing {file}: error converting YAML to JSON: yaml: line "
+        ))
     } else if name.contains("batch-v1beta1-INVALID") {
         Some(format!(
             "error: resource mapping not found for name: \"hello\" namespace: \"\" from \"{file}\": no matches for kind \"CronJob\" in version \"batch/v1beta1\""
@@ -56,7 +67,11 @@ fn expected_error(name: &str, file: &str) -> Option<String> {
 
 /// Checks one file; `Err` says how it misbehaved.
 fn check(path: &Path) -> Result<(), String> {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_string();
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     let files = vec![(name.clone(), text.clone())];
     let mut sim = Simulation::new(ClusterSpec::default(), 1);
@@ -66,7 +81,10 @@ fn check(path: &Path) -> Result<(), String> {
         return if output.has_errors() && first.starts_with(&expected) {
             Ok(())
         } else {
-            Err(format!("expected an error starting with\n  {expected}\ngot\n  {}", output.text()))
+            Err(format!(
+                "expected an error starting with\n  {expected}\ngot\n  {}",
+                output.text()
+            ))
         };
     }
     // Files that hard-code a namespace need it first, as the docs say.
@@ -82,21 +100,40 @@ fn check(path: &Path) -> Result<(), String> {
     let mut sim = Simulation::new(ClusterSpec::default(), 1);
     for ns in &namespaces {
         let manifest = format!("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {ns}\n");
-        console::execute(&mut sim, &[("ns.yaml".into(), manifest)], "kubectl apply -f ns.yaml");
+        console::execute(
+            &mut sim,
+            &[("ns.yaml".into(), manifest)],
+            "kubectl apply -f ns.yaml",
+        );
     }
     let output = console::execute(&mut sim, &files, &format!("kubectl apply -f {name}"));
-    if output.lines().iter().any(|l| l.starts_with("error") || l.starts_with("Error") || l.starts_with("The ")) {
+    if output
+        .lines()
+        .iter()
+        .any(|l| l.starts_with("error") || l.starts_with("Error") || l.starts_with("The "))
+    {
         return Err(format!("rejected:\n{}", output.text()));
     }
     for document in &documents {
         let kind = document.get("kind").and_then(Value::as_str).unwrap_or_default();
-        let object_name = document.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default();
-        let namespace = document.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("default");
-        let got = console::execute(&mut sim, &files, &format!("kubectl get {kind} {object_name} -n {namespace} -o yaml"));
+        let object_name = document
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let namespace = document
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .unwrap_or("default");
+        let got = console::execute(
+            &mut sim,
+            &files,
+            &format!("kubectl get {kind} {object_name} -n {namespace} -o yaml"),
+        );
         if got.has_errors() {
             return Err(format!("get {kind}/{object_name}: {}", got.text()));
         }
-        let yaml: serde_yaml::Value = serde_yaml::from_str(&got.text()).map_err(|e| format!("get -o yaml does not parse: {e}"))?;
+        let yaml: serde_yaml::Value =
+            serde_yaml::from_str(&got.text()).map_err(|e| format!("get -o yaml does not parse: {e}"))?;
         let stored = podlab::sim::api::manifest::yaml_to_json(yaml);
         let mut wanted = document.clone();
         if document.get("apiVersion") != stored.get("apiVersion") {
@@ -104,7 +141,10 @@ fn check(path: &Path) -> Result<(), String> {
             wanted = serde_json::json!({"metadata": document.get("metadata")});
         }
         if !contained(&wanted, &stored) {
-            return Err(format!("{kind}/{object_name} does not round-trip:\n{}", got.text()));
+            return Err(format!(
+                "{kind}/{object_name} does not round-trip:\n{}",
+                got.text()
+            ));
         }
     }
     Ok(())
@@ -119,9 +159,21 @@ fn corpus_manifests_behave_as_documented() {
     let mut failures = Vec::new();
     for path in &files {
         if let Err(why) = check(path) {
-            failures.push(format!("{}: {why}", path.strip_prefix(&dir).unwrap_or(path).display()));
+            failures.push(format!(
+                "{}: {why}",
+                path.strip_prefix(&dir).unwrap_or(path).display()
+            ));
         }
     }
-    println!("corpus: {}/{} manifests behave as documented", files.len() - failures.len(), files.len());
-    assert!(failures.is_empty(), "{} misbehaving:\n{}", failures.len(), failures.join("\n\n"));
+    println!(
+        "corpus: {}/{} manifests behave as documented",
+        files.len() - failures.len(),
+        files.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} misbehaving:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }

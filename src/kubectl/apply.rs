@@ -22,6 +22,13 @@ pub enum Mode {
 pub fn run(sim: &mut Simulation, files: &[(String, String)], args: &Args, mode: Mode) -> Output {
     let mut out = Output::default();
     let names = args.flag_values("filename");
+    if mode == Mode::Create && names.is_empty() {
+        if let [kind, name] = args.positional.as_slice() {
+            if kind == "namespace" || kind == "ns" {
+                return create_namespace(sim, name);
+            }
+        }
+    }
     if names.is_empty() {
         let text = match mode {
             Mode::Apply => "error: must specify one of -f and -k",
@@ -47,7 +54,10 @@ pub fn run(sim: &mut Simulation, files: &[(String, String)], args: &Args, mode: 
             }
         };
         if documents.is_empty() {
-            out.err(format!("error: no objects passed to {}", if mode == Mode::Apply { "apply" } else { "create" }));
+            out.err(format!(
+                "error: no objects passed to {}",
+                if mode == Mode::Apply { "apply" } else { "create" }
+            ));
             continue;
         }
         for document in documents {
@@ -77,7 +87,9 @@ fn apply_document(
         return;
     };
     if resource.namespaced {
-        let requested = namespace_flag.map(str::to_string).unwrap_or_else(|| namespace_of(args));
+        let requested = namespace_flag
+            .map(str::to_string)
+            .unwrap_or_else(|| namespace_of(args));
         match object.metadata().namespace.clone().filter(|n| !n.is_empty()) {
             Some(own) if namespace_flag.is_some_and(|flag| flag != own) => {
                 out.err(format!(
@@ -99,7 +111,9 @@ fn apply_document(
     }
     let display = |o: &Object| format!("{}/{}", resource.qualified_singular(), o.name());
     let result = match mode {
-        Mode::Apply => sim.apply(&document, object).map(|(o, outcome)| format!("{} {}", display(&o), outcome.verb())),
+        Mode::Apply => sim
+            .apply(&document, object)
+            .map(|(o, outcome)| format!("{} {}", display(&o), outcome.verb())),
         Mode::Create => sim.create(object).map(|o| format!("{} created", display(&o))),
     };
     match result {
@@ -111,4 +125,21 @@ fn apply_document(
 /// A write error as kubectl prints it for a file.
 pub fn render_write_error(error: &ApiError, file: &str) -> String {
     error.render(Some(&format!("creating {file:?}")))
+}
+
+/// `kubectl create namespace NAME`.
+fn create_namespace(sim: &mut Simulation, name: &str) -> Output {
+    let namespace = k8s_openapi::api::core::v1::Namespace {
+        metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+            name: Some(name.into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let mut out = Output::default();
+    match sim.create(Object::Namespace(namespace)) {
+        Ok(_) => out.out(format!("namespace/{name} created")),
+        Err(error) => out.err(error.render(None)),
+    }
+    out
 }

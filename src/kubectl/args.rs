@@ -92,12 +92,20 @@ impl Args {
 
     /// The last value of a flag.
     pub fn flag(&self, name: &str) -> Option<&str> {
-        self.flags.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.flags
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Every value of a repeated flag.
     pub fn flag_values(&self, name: &str) -> Vec<&str> {
-        self.flags.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect()
+        self.flags
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 
     /// Whether a boolean flag is on.

@@ -7,6 +7,9 @@ use crate::sim::api::selector;
 use crate::sim::api::{DeleteOptions, DeleteOutcome, Propagation, ResourceType};
 use crate::sim::{SimDuration, Simulation};
 
+/// What to delete: its type, namespace, name, and the file that named it.
+type Target = (ResourceType, String, String, Option<String>);
+
 /// The longest a blocking delete waits for an object to disappear.
 const WAIT_LIMIT: SimDuration = SimDuration::from_mins(10);
 
@@ -19,8 +22,8 @@ pub fn run(sim: &mut Simulation, files: &[(String, String)], args: &Args) -> Out
         "orphan" | "false" => Propagation::Orphan,
         other => {
             return Output::error(format!(
-                "error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""
-            ))
+            "error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""
+        ))
         }
     };
     let force = args.bool_flag("force");
@@ -30,12 +33,15 @@ pub fn run(sim: &mut Simulation, files: &[(String, String)], args: &Args) -> Out
         Some(Ok(_)) | None => None,
         Some(Err(_)) => return Output::error("error: invalid argument for --grace-period"),
     };
-    let options = DeleteOptions { grace_period_seconds: grace, propagation };
+    let options = DeleteOptions {
+        grace_period_seconds: grace,
+        propagation,
+    };
     let wait = args.flag("wait").is_none_or(|w| w != "false");
     if force && grace == Some(0) {
         out.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
     }
-    let mut targets: Vec<(ResourceType, String, String, Option<String>)> = Vec::new();
+    let mut targets: Vec<Target> = Vec::new();
     let file_names = args.flag_values("filename");
     for name in &file_names {
         let (file, text) = match read_file(files, name) {
@@ -55,9 +61,13 @@ pub fn run(sim: &mut Simulation, files: &[(String, String)], args: &Args) -> Out
         for document in documents {
             match decode(&document, sim.store().resources()) {
                 Ok(object) => {
-                    let Some(resource) = sim.store().resource_of(&object).cloned() else { continue };
+                    let Some(resource) = sim.store().resource_of(&object).cloned() else {
+                        continue;
+                    };
                     let namespace = if resource.namespaced {
-                        Some(object.namespace().to_string()).filter(|n| !n.is_empty()).unwrap_or_else(|| namespace_of(args))
+                        Some(object.namespace().to_string())
+                            .filter(|n| !n.is_empty())
+                            .unwrap_or_else(|| namespace_of(args))
                     } else {
                         String::new()
                     };
@@ -86,8 +96,16 @@ pub fn run(sim: &mut Simulation, files: &[(String, String)], args: &Args) -> Out
                         wait_until_gone(sim, &resource.kind, &namespace, &name);
                     }
                 }
-                let verb = if force && grace == Some(0) { "force deleted" } else { "deleted" };
-                let subject = if resource.group.is_empty() { resource.kind.to_lowercase() } else { resource.qualified_singular() };
+                let verb = if force && grace == Some(0) {
+                    "force deleted"
+                } else {
+                    "deleted"
+                };
+                let subject = if resource.group.is_empty() {
+                    resource.kind.to_lowercase()
+                } else {
+                    resource.qualified_singular()
+                };
                 if resource.namespaced {
                     out.out(format!("{subject} {name:?} {verb} from {namespace} namespace"));
                 } else {
@@ -111,7 +129,7 @@ pub fn run(sim: &mut Simulation, files: &[(String, String)], args: &Args) -> Out
 }
 
 /// Objects named by `TYPE NAME…`, `TYPE/NAME…`, `TYPE --all` or `TYPE -l SELECTOR`.
-fn named_targets(sim: &Simulation, args: &Args) -> Result<Vec<(ResourceType, String, String, Option<String>)>, String> {
+fn named_targets(sim: &Simulation, args: &Args) -> Result<Vec<Target>, String> {
     let namespace = namespace_of(args);
     let Some(first) = args.positional.first() else {
         return Err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'".into());
@@ -123,7 +141,11 @@ fn named_targets(sim: &Simulation, args: &Args) -> Result<Vec<(ResourceType, Str
                 return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into());
             };
             let resource = resolve_type(sim, kind)?;
-            let ns = if resource.namespaced { namespace.clone() } else { String::new() };
+            let ns = if resource.namespaced {
+                namespace.clone()
+            } else {
+                String::new()
+            };
             targets.push((resource, ns, name.to_string(), None));
         }
         return Ok(targets);
@@ -141,11 +163,18 @@ fn named_targets(sim: &Simulation, args: &Args) -> Result<Vec<(ResourceType, Str
         None => None,
     };
     for resource in resources {
-        let ns = if resource.namespaced { namespace.clone() } else { String::new() };
+        let ns = if resource.namespaced {
+            namespace.clone()
+        } else {
+            String::new()
+        };
         if names.is_empty() {
             let ns_filter = resource.namespaced.then_some(ns.as_str());
             for object in sim.store().list(&resource.kind, ns_filter) {
-                if requirements.as_ref().is_none_or(|r| selector::matches_requirements(r, object.labels())) {
+                if requirements
+                    .as_ref()
+                    .is_none_or(|r| selector::matches_requirements(r, object.labels()))
+                {
                     targets.push((resource.clone(), ns.clone(), object.name().to_string(), None));
                 }
             }

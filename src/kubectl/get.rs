@@ -3,11 +3,27 @@
 
 use std::rc::Rc;
 
-use super::output::{list_json, name_of, object_json, print_table, to_json, to_yaml};
+use super::output::{
+    custom_columns, jsonpath, list_json, name_of, object_json, print_table, to_json, to_yaml,
+};
 use super::{namespace_of, resolve_type, Args};
 use crate::console::Output;
 use crate::sim::api::{selector, Object, ResourceType};
 use crate::sim::Simulation;
+
+/// What `kubectl get all` lists, in kubectl's order.
+const ALL: &[&str] = &[
+    "pods",
+    "replicationcontrollers",
+    "services",
+    "daemonsets",
+    "deployments",
+    "replicasets",
+    "statefulsets",
+    "horizontalpodautoscalers",
+    "cronjobs",
+    "jobs",
+];
 
 /// Runs `kubectl get …`.
 pub fn run(sim: &mut Simulation, args: &Args) -> Output {
@@ -18,9 +34,13 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
     let all_namespaces = args.bool_flag("all-namespaces");
     let namespace = namespace_of(args);
     let output = args.flag("output").unwrap_or("");
-    if !matches!(output, "" | "yaml" | "json" | "name" | "wide") {
+    let (format, format_arg) = output.split_once('=').unwrap_or((output, ""));
+    if !matches!(
+        format,
+        "" | "yaml" | "json" | "name" | "wide" | "custom-columns" | "jsonpath"
+    ) {
         return Output::error(format!(
-            "error: unable to match a printer suitable for the output format {output:?}, allowed formats are: json,name,wide,yaml"
+            "error: unable to match a printer suitable for the output format {output:?}, allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
         ));
     }
     let requirements = match args.flag("selector").map(selector::parse) {
@@ -33,9 +53,16 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
     let named;
     let mut errors = Vec::new();
     let lookup = |resource: &ResourceType, name: &str| -> Result<Rc<Object>, String> {
-        let ns = if resource.namespaced { namespace.as_str() } else { "" };
+        let ns = if resource.namespaced {
+            namespace.as_str()
+        } else {
+            ""
+        };
         sim.store().get(&resource.kind, ns, name).cloned().ok_or_else(|| {
-            format!("Error from server (NotFound): {} {name:?} not found", resource.qualified_plural())
+            format!(
+                "Error from server (NotFound): {} {name:?} not found",
+                resource.qualified_plural()
+            )
         })
     };
     if first.contains('/') {
@@ -55,7 +82,12 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
         }
     } else {
         let mut resources = Vec::new();
-        for kind in first.split(',') {
+        let expanded = if first == "all" {
+            ALL.join(",")
+        } else {
+            first.clone()
+        };
+        for kind in expanded.split(',') {
             match resolve_type(sim, kind) {
                 Ok(r) => resources.push(r),
                 Err(message) => return Output::error(message),
@@ -69,7 +101,11 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
                 let objects: Vec<Rc<Object>> = sim
                     .store()
                     .list(&resource.kind, ns_filter)
-                    .filter(|o| requirements.as_ref().is_none_or(|r| selector::matches_requirements(r, o.labels())))
+                    .filter(|o| {
+                        requirements
+                            .as_ref()
+                            .is_none_or(|r| selector::matches_requirements(r, o.labels()))
+                    })
                     .cloned()
                     .collect();
                 if !objects.is_empty() {
@@ -85,12 +121,39 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
             }
         }
     }
-    let all: Vec<Rc<Object>> = groups.iter().flat_map(|(_, objects)| objects.iter().cloned()).collect();
-    match output {
+    let all: Vec<Rc<Object>> = groups
+        .iter()
+        .flat_map(|(_, objects)| objects.iter().cloned())
+        .collect();
+    match format {
+        "custom-columns" if !all.is_empty() => match custom_columns(format_arg, &all) {
+            Ok(table) => out.out(table),
+            Err(message) => return Output::error(message),
+        },
+        "custom-columns" => {}
+        "jsonpath" => {
+            let root = if named && all.len() == 1 {
+                object_json(&all[0])
+            } else {
+                list_json(&all)
+            };
+            let text = jsonpath(format_arg.trim_matches('\''), &root);
+            if !text.is_empty() {
+                out.out(text);
+            }
+        }
         "yaml" | "json" => {
             if !all.is_empty() {
-                let value = if named && all.len() == 1 { object_json(&all[0]) } else { list_json(&all) };
-                out.out(if output == "yaml" { to_yaml(&value) } else { to_json(&value) });
+                let value = if named && all.len() == 1 {
+                    object_json(&all[0])
+                } else {
+                    list_json(&all)
+                };
+                out.out(if output == "yaml" {
+                    to_yaml(&value)
+                } else {
+                    to_json(&value)
+                });
             }
         }
         "name" => {
@@ -101,14 +164,20 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
             }
         }
         _ => {
-            let multiple_kinds = groups.len() > 1;
+            let multiple_kinds = groups.len() > 1 || first == "all";
             let mut first_table = true;
             for (resource, objects) in &groups {
                 if !first_table {
                     out.out("");
                 }
                 first_table = false;
-                let mut table = print_table(&resource.kind, objects, sim.now_unix(), output == "wide", all_namespaces);
+                let mut table = print_table(
+                    &resource.kind,
+                    objects,
+                    sim.now_unix(),
+                    output == "wide",
+                    all_namespaces,
+                );
                 if multiple_kinds {
                     table = prefix_names(&table, resource);
                 }
@@ -119,11 +188,12 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
     for message in errors {
         out.err(message);
     }
-    if all.is_empty() && !named && output != "name" {
-        let any_namespaced = args
-            .positional
-            .first()
-            .is_some_and(|f| f.split(',').any(|k| resolve_type(sim, k).is_ok_and(|r| r.namespaced)));
+    if all.is_empty() && !named && format != "name" {
+        let any_namespaced = args.positional.first().is_some_and(|f| {
+            f == "all"
+                || f.split(',')
+                    .any(|k| resolve_type(sim, k).is_ok_and(|r| r.namespaced))
+        });
         if all_namespaces || !any_namespaced {
             out.err("No resources found");
         } else {
@@ -134,7 +204,10 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
 }
 
 fn push(groups: &mut Vec<(ResourceType, Vec<Rc<Object>>)>, resource: ResourceType, object: Rc<Object>) {
-    match groups.iter_mut().find(|(r, _)| r.kind == resource.kind && r.group == resource.group) {
+    match groups
+        .iter_mut()
+        .find(|(r, _)| r.kind == resource.kind && r.group == resource.group)
+    {
         Some((_, objects)) => objects.push(object),
         None => groups.push((resource, vec![object])),
     }
@@ -144,7 +217,11 @@ fn push(groups: &mut Vec<(ResourceType, Vec<Rc<Object>>)>, resource: ResourceTyp
 fn prefix_names(table: &str, resource: &ResourceType) -> String {
     let mut rows: Vec<Vec<String>> = Vec::new();
     for (i, line) in table.lines().enumerate() {
-        let cells: Vec<String> = line.split("   ").map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect();
+        let cells: Vec<String> = line
+            .split("   ")
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect();
         let mut cells = cells;
         if i > 0 {
             if let Some(name_index) = rows.first().and_then(|h| h.iter().position(|c| c == "NAME")) {

@@ -82,7 +82,13 @@ pub fn age(object: &Object, now_unix: i64) -> String {
 
 /// The table `kubectl get` prints for `objects` of one kind. This basic version shows NAME and
 /// AGE; the per-kind column printers replace it.
-pub fn print_table(kind: &str, objects: &[Rc<Object>], now_unix: i64, wide: bool, all_namespaces: bool) -> String {
+pub fn print_table(
+    kind: &str,
+    objects: &[Rc<Object>],
+    now_unix: i64,
+    wide: bool,
+    all_namespaces: bool,
+) -> String {
     let _ = (kind, wide);
     let mut rows = Vec::with_capacity(objects.len() + 1);
     let mut header = Vec::new();
@@ -181,7 +187,11 @@ fn scalar(value: &Value, indent: usize) -> String {
 }
 
 fn yaml_string(s: &str, indent: usize) -> String {
-    if s.contains('\n') && !s.contains(['\t', '\r']) && !s.starts_with(' ') && s.chars().all(|c| !c.is_control() || c == '\n') {
+    if s.contains('\n')
+        && !s.contains(['\t', '\r'])
+        && !s.starts_with(' ')
+        && s.chars().all(|c| !c.is_control() || c == '\n')
+    {
         let chomp = if s.ends_with("\n\n") {
             "+"
         } else if s.ends_with('\n') {
@@ -209,22 +219,35 @@ fn yaml_string(s: &str, indent: usize) -> String {
 }
 
 fn needs_quotes(s: &str) -> bool {
-    if s.is_empty() || s.starts_with([' ', '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`'])
+    if s.is_empty()
+        || s.starts_with([
+            ' ', '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@',
+            '`',
+        ])
     {
-        return !(s.starts_with('-') && s.len() > 1 && !s.starts_with("- ") && !s.starts_with("---") && plain_rest_ok(s) && !looks_numeric(s));
+        // A leading '-' is plain when it cannot start a sequence entry or a number (`-c`).
+        let plain_dash = s.starts_with('-') && s.len() > 1 && !s.starts_with("- ") && !s.starts_with("---");
+        return !plain_dash || !plain_rest_ok(s) || looks_numeric(s);
     }
     if !plain_rest_ok(s) {
         return true;
     }
     let lower = s.to_ascii_lowercase();
-    if matches!(lower.as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "~") {
+    if matches!(
+        lower.as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "~"
+    ) {
         return true;
     }
     looks_numeric(s) || looks_like_timestamp(s)
 }
 
 fn plain_rest_ok(s: &str) -> bool {
-    !(s.contains(": ") || s.contains(" #") || s.ends_with(' ') || s.ends_with(':') || s.chars().any(|c| c.is_control()))
+    !(s.contains(": ")
+        || s.contains(" #")
+        || s.ends_with(' ')
+        || s.ends_with(':')
+        || s.chars().any(|c| c.is_control()))
 }
 
 fn looks_numeric(s: &str) -> bool {
@@ -232,7 +255,11 @@ fn looks_numeric(s: &str) -> bool {
     if t.is_empty() {
         return false;
     }
-    if t.parse::<f64>().is_ok() && !t.eq_ignore_ascii_case("inf") && !t.eq_ignore_ascii_case("nan") && !t.eq_ignore_ascii_case("infinity") {
+    if t.parse::<f64>().is_ok()
+        && !t.eq_ignore_ascii_case("inf")
+        && !t.eq_ignore_ascii_case("nan")
+        && !t.eq_ignore_ascii_case("infinity")
+    {
         return true;
     }
     matches!(t.to_ascii_lowercase().as_str(), ".inf" | ".nan")
@@ -243,7 +270,114 @@ fn looks_numeric(s: &str) -> bool {
 
 fn looks_like_timestamp(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() >= 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' && b[5..7].iter().all(u8::is_ascii_digit) && b[7] == b'-'
+    b.len() >= 10
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[5..7].iter().all(u8::is_ascii_digit)
+        && b[7] == b'-'
+}
+
+/// Evaluates a kubectl field path (`.spec.containers[0].image`, `.items[*].metadata.name`,
+/// `{.status.phase}`) against `value`; every match, in order.
+pub fn field_path<'a>(value: &'a Value, path: &str) -> Vec<&'a Value> {
+    let path = path.trim().trim_start_matches('{').trim_end_matches('}');
+    let mut current = vec![value];
+    let mut rest = path.trim_start_matches('.');
+    while !rest.is_empty() {
+        let (segment, remaining) = match rest.find(['.', '[']) {
+            Some(0) if rest.starts_with('[') => {
+                let end = rest.find(']').unwrap_or(rest.len());
+                (
+                    &rest[..(end + 1).min(rest.len())],
+                    &rest[(end + 1).min(rest.len())..],
+                )
+            }
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        rest = remaining.trim_start_matches('.');
+        current = if let Some(index) = segment.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+            current
+                .into_iter()
+                .flat_map(|v| match (index, v.as_array()) {
+                    ("*", Some(items)) => items.iter().collect::<Vec<_>>(),
+                    (i, Some(items)) => i
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|i| items.get(i))
+                        .into_iter()
+                        .collect(),
+                    _ => Vec::new(),
+                })
+                .collect()
+        } else {
+            current.into_iter().filter_map(|v| v.get(segment)).collect()
+        };
+    }
+    current
+}
+
+/// A value as custom-columns and jsonpath print it.
+pub fn plain_value(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => "<none>".into(),
+        other => other.to_string(),
+    }
+}
+
+/// `-o custom-columns=NAME:.metadata.name,PHASE:.status.phase`.
+pub fn custom_columns(spec: &str, objects: &[Rc<Object>]) -> Result<String, String> {
+    let mut columns = Vec::new();
+    for column in spec.split(',') {
+        let Some((header, path)) = column.split_once(':') else {
+            return Err(format!("error: expected <header>:<json-path-expr>, got {column}"));
+        };
+        columns.push((header.to_string(), path.to_string()));
+    }
+    let mut rows = vec![columns.iter().map(|(h, _)| h.clone()).collect::<Vec<_>>()];
+    for object in objects {
+        let json = object_json(object);
+        rows.push(
+            columns
+                .iter()
+                .map(|(_, path)| {
+                    let found = field_path(&json, path);
+                    if found.is_empty() {
+                        "<none>".to_string()
+                    } else {
+                        found.iter().map(|v| plain_value(v)).collect::<Vec<_>>().join(",")
+                    }
+                })
+                .collect(),
+        );
+    }
+    Ok(tabulate(&rows))
+}
+
+/// `-o jsonpath=TEMPLATE`: literal text with `{path}` expressions, values joined by spaces.
+pub fn jsonpath(template: &str, root: &Value) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find('}')
+            .map(|e| start + e)
+            .unwrap_or(rest.len() - 1);
+        let expr = &rest[start + 1..end];
+        let values = field_path(root, expr);
+        out.push_str(
+            &values
+                .iter()
+                .map(|v| plain_value(v))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        rest = &rest[(end + 1).min(rest.len())..];
+    }
+    out.push_str(rest);
+    out.replace("\\n", "\n").replace("\\t", "\t")
 }
 
 #[cfg(test)]

@@ -15,6 +15,6 @@ pub use errors::{ApiError, FieldError};
 pub use object::{DynamicObject, Object};
 pub use resources::{ResourceTable, ResourceType};
 pub use store::{
-    ApplyOutcome, DeleteOptions, DeleteOutcome, EventRecord, ObjectKey, PatchKind, Propagation, Store, WatchEvent,
-    WatchEventType, WriteCtx,
+    ApplyOutcome, DeleteOptions, DeleteOutcome, EventRecord, ObjectKey, PatchKind, Propagation, Store,
+    WatchEvent, WatchEventType, WriteCtx,
 };

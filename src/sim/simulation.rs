@@ -21,8 +21,8 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use k8s_openapi::api::core::v1::{
-    Namespace, Node, NodeAddress, NodeCondition, NodeSpec as K8sNodeSpec, NodeStatus, NodeSystemInfo, Service,
-    ServiceAccount, ServicePort, ServiceSpec, Taint,
+    Namespace, Node, NodeAddress, NodeCondition, NodeSpec as K8sNodeSpec, NodeStatus, NodeSystemInfo,
+    Service, ServiceAccount, ServicePort, ServiceSpec, Taint,
 };
 use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -32,7 +32,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::api::{
-    ApiError, ApplyOutcome, DeleteOptions, DeleteOutcome, EventRecord, Object, PatchKind, Store, WatchEvent, WriteCtx,
+    ApiError, ApplyOutcome, DeleteOptions, DeleteOutcome, EventRecord, Object, PatchKind, Store, WatchEvent,
+    WriteCtx,
 };
 
 use super::queue::EventQueue;
@@ -122,7 +123,9 @@ impl Default for ClusterSpec {
     /// The default cluster, named like a kind cluster: a tainted control plane and three workers.
     fn default() -> Self {
         let mut control_plane = NodeSpec::new("podlab-control-plane");
-        control_plane.labels.insert("node-role.kubernetes.io/control-plane".into(), String::new());
+        control_plane
+            .labels
+            .insert("node-role.kubernetes.io/control-plane".into(), String::new());
         control_plane.taints.push(TaintSpec {
             key: "node-role.kubernetes.io/control-plane".into(),
             value: None,
@@ -216,7 +219,8 @@ impl Simulation {
         for index in 0..sim.cluster.nodes.len() {
             // Kubelets start at slightly different moments, as on a real cluster.
             let offset = SimDuration::from_millis(sim.rng.below(NODE_LEASE_RENEW_INTERVAL.as_millis()));
-            sim.queue.push(SimTime::ZERO + offset, Event::LeaseRenewal { node: index });
+            sim.queue
+                .push(SimTime::ZERO + offset, Event::LeaseRenewal { node: index });
         }
         sim
     }
@@ -229,28 +233,49 @@ impl Simulation {
             objects.push(Object::Namespace(Namespace {
                 metadata: ObjectMeta {
                     name: Some(name.into()),
-                    labels: Some(BTreeMap::from([("kubernetes.io/metadata.name".into(), name.into())])),
+                    labels: Some(BTreeMap::from([(
+                        "kubernetes.io/metadata.name".into(),
+                        name.into(),
+                    )])),
                     ..Default::default()
                 },
-                spec: Some(k8s_openapi::api::core::v1::NamespaceSpec { finalizers: Some(vec!["kubernetes".into()]) }),
-                status: Some(k8s_openapi::api::core::v1::NamespaceStatus { phase: Some("Active".into()), ..Default::default() }),
+                spec: Some(k8s_openapi::api::core::v1::NamespaceSpec {
+                    finalizers: Some(vec!["kubernetes".into()]),
+                }),
+                status: Some(k8s_openapi::api::core::v1::NamespaceStatus {
+                    phase: Some("Active".into()),
+                    ..Default::default()
+                }),
             }));
         }
         for (index, node) in self.cluster.nodes.iter().enumerate() {
             objects.push(Object::Node(node_object(node, index)));
         }
-        objects.push(Object::Service(cluster_service("kubernetes", "default", "10.96.0.1", &[("https", 443, IntOrString::Int(6443), "TCP")], None)));
+        objects.push(Object::Service(cluster_service(
+            "kubernetes",
+            "default",
+            "10.96.0.1",
+            &[("https", 443, IntOrString::Int(6443), "TCP")],
+            None,
+        )));
         objects.push(Object::Service(cluster_service(
             "kube-dns",
             "kube-system",
             "10.96.0.10",
-            &[("dns", 53, IntOrString::Int(53), "UDP"), ("dns-tcp", 53, IntOrString::Int(53), "TCP"), ("metrics", 9153, IntOrString::Int(9153), "TCP")],
+            &[
+                ("dns", 53, IntOrString::Int(53), "UDP"),
+                ("dns-tcp", 53, IntOrString::Int(53), "TCP"),
+                ("metrics", 9153, IntOrString::Int(9153), "TCP"),
+            ],
             Some(BTreeMap::from([("k8s-app".into(), "kube-dns".into())])),
         )));
         objects.push(Object::StorageClass(StorageClass {
             metadata: ObjectMeta {
                 name: Some("standard".into()),
-                annotations: Some(BTreeMap::from([("storageclass.kubernetes.io/is-default-class".into(), "true".into())])),
+                annotations: Some(BTreeMap::from([(
+                    "storageclass.kubernetes.io/is-default-class".into(),
+                    "true".into(),
+                )])),
                 ..Default::default()
             },
             provisioner: "rancher.io/local-path".into(),
@@ -260,7 +285,11 @@ impl Simulation {
         }));
         for namespace in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             objects.push(Object::ServiceAccount(ServiceAccount {
-                metadata: ObjectMeta { name: Some("default".into()), namespace: Some(namespace.into()), ..Default::default() },
+                metadata: ObjectMeta {
+                    name: Some("default".into()),
+                    namespace: Some(namespace.into()),
+                    ..Default::default()
+                },
                 ..Default::default()
             }));
         }
@@ -325,7 +354,12 @@ impl Simulation {
     /// Runs `f` with write access to the store (time, RNG and trace supplied), then queues the
     /// watch events it caused.
     pub fn write<R>(&mut self, f: impl FnOnce(&mut Store, &mut WriteCtx) -> R) -> R {
-        let mut ctx = WriteCtx { now: self.now, epoch_unix: self.epoch_unix, rng: &mut self.rng, trace: &mut self.trace };
+        let mut ctx = WriteCtx {
+            now: self.now,
+            epoch_unix: self.epoch_unix,
+            rng: &mut self.rng,
+            trace: &mut self.trace,
+        };
         let result = f(&mut self.store, &mut ctx);
         for event in self.store.take_watch_events() {
             self.queue.push(self.now, Event::Watch(event));
@@ -344,17 +378,34 @@ impl Simulation {
     }
 
     /// Patches an object.
-    pub fn patch(&mut self, kind: &str, namespace: &str, name: &str, patch: &Value, patch_kind: PatchKind) -> Result<Rc<Object>, ApiError> {
+    pub fn patch(
+        &mut self,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+        patch: &Value,
+        patch_kind: PatchKind,
+    ) -> Result<Rc<Object>, ApiError> {
         self.write(|store, ctx| store.patch(ctx, kind, namespace, name, patch, patch_kind))
     }
 
     /// `kubectl apply` of one decoded manifest document.
-    pub fn apply(&mut self, manifest: &Value, object: Object) -> Result<(Rc<Object>, ApplyOutcome), ApiError> {
+    pub fn apply(
+        &mut self,
+        manifest: &Value,
+        object: Object,
+    ) -> Result<(Rc<Object>, ApplyOutcome), ApiError> {
         self.write(|store, ctx| store.apply(ctx, manifest, object))
     }
 
     /// Deletes an object.
-    pub fn delete(&mut self, kind: &str, namespace: &str, name: &str, options: DeleteOptions) -> Result<DeleteOutcome, ApiError> {
+    pub fn delete(
+        &mut self,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+        options: DeleteOptions,
+    ) -> Result<DeleteOutcome, ApiError> {
         self.write(|store, ctx| store.delete(ctx, kind, namespace, name, options))
     }
 
@@ -427,7 +478,8 @@ impl Simulation {
                 if let Some(count) = self.lease_renewals.get_mut(node) {
                     *count += 1;
                 }
-                self.queue.push(self.now + NODE_LEASE_RENEW_INTERVAL, Event::LeaseRenewal { node });
+                self.queue
+                    .push(self.now + NODE_LEASE_RENEW_INTERVAL, Event::LeaseRenewal { node });
             }
             Event::Watch(watch) => {
                 for id in 0..self.actors.len() {
@@ -480,7 +532,12 @@ fn node_object(spec: &NodeSpec, index: usize) -> Node {
     let taints: Vec<Taint> = spec
         .taints
         .iter()
-        .map(|t| Taint { key: t.key.clone(), value: t.value.clone(), effect: t.effect.clone(), time_added: None })
+        .map(|t| Taint {
+            key: t.key.clone(),
+            value: t.value.clone(),
+            effect: t.effect.clone(),
+            time_added: None,
+        })
         .collect();
     Node {
         metadata: ObjectMeta {
@@ -488,7 +545,10 @@ fn node_object(spec: &NodeSpec, index: usize) -> Node {
             labels: Some(labels),
             annotations: Some(BTreeMap::from([
                 ("node.alpha.kubernetes.io/ttl".into(), "0".into()),
-                ("volumes.kubernetes.io/controller-managed-attach-detach".into(), "true".into()),
+                (
+                    "volumes.kubernetes.io/controller-managed-attach-detach".into(),
+                    "true".into(),
+                ),
             ])),
             ..Default::default()
         },
@@ -501,15 +561,36 @@ fn node_object(spec: &NodeSpec, index: usize) -> Node {
         }),
         status: Some(NodeStatus {
             addresses: Some(vec![
-                NodeAddress { type_: "InternalIP".into(), address: format!("172.18.0.{}", index + 2) },
-                NodeAddress { type_: "Hostname".into(), address: spec.name.clone() },
+                NodeAddress {
+                    type_: "InternalIP".into(),
+                    address: format!("172.18.0.{}", index + 2),
+                },
+                NodeAddress {
+                    type_: "Hostname".into(),
+                    address: spec.name.clone(),
+                },
             ]),
             allocatable: Some(resources.clone()),
             capacity: Some(resources),
             conditions: Some(vec![
-                condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-                condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-                condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+                condition(
+                    "MemoryPressure",
+                    "False",
+                    "KubeletHasSufficientMemory",
+                    "kubelet has sufficient memory available",
+                ),
+                condition(
+                    "DiskPressure",
+                    "False",
+                    "KubeletHasNoDiskPressure",
+                    "kubelet has no disk pressure",
+                ),
+                condition(
+                    "PIDPressure",
+                    "False",
+                    "KubeletHasSufficientPID",
+                    "kubelet has sufficient PID available",
+                ),
                 condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
             ]),
             node_info: Some(NodeSystemInfo {
@@ -588,7 +669,15 @@ mod tests {
     fn the_default_cluster_is_shaped_like_kind() {
         let cluster = ClusterSpec::default();
         let names: Vec<_> = cluster.nodes.iter().map(|n| n.name.as_str()).collect();
-        assert_eq!(names, ["podlab-control-plane", "podlab-worker", "podlab-worker2", "podlab-worker3"]);
+        assert_eq!(
+            names,
+            [
+                "podlab-control-plane",
+                "podlab-worker",
+                "podlab-worker2",
+                "podlab-worker3"
+            ]
+        );
         assert_eq!(cluster.nodes[0].taints[0].effect, "NoSchedule");
         assert!(cluster.nodes[1].taints.is_empty());
     }
@@ -614,10 +703,15 @@ mod tests {
         let first = sim.next_event_time().unwrap();
         assert!(sim.step());
         assert_eq!(sim.time(), first);
-        let total: u64 = ["podlab-control-plane", "podlab-worker", "podlab-worker2", "podlab-worker3"]
-            .iter()
-            .map(|n| sim.lease_renewals(n).unwrap())
-            .sum();
+        let total: u64 = [
+            "podlab-control-plane",
+            "podlab-worker",
+            "podlab-worker2",
+            "podlab-worker3",
+        ]
+        .iter()
+        .map(|n| sim.lease_renewals(n).unwrap())
+        .sum();
         assert_eq!(total, 1);
     }
 }

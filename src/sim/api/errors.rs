@@ -18,17 +18,32 @@ pub struct FieldError {
 impl FieldError {
     /// `path: Required value`.
     pub fn required(path: impl Into<String>) -> Self {
-        FieldError { path: path.into(), kind: "Required value", value: None, detail: None }
+        FieldError {
+            path: path.into(),
+            kind: "Required value",
+            value: None,
+            detail: None,
+        }
     }
 
     /// `path: Invalid value: VALUE: DETAIL`.
     pub fn invalid(path: impl Into<String>, value: impl Into<String>, detail: impl Into<String>) -> Self {
-        FieldError { path: path.into(), kind: "Invalid value", value: Some(value.into()), detail: Some(detail.into()) }
+        FieldError {
+            path: path.into(),
+            kind: "Invalid value",
+            value: Some(value.into()),
+            detail: Some(detail.into()),
+        }
     }
 
     /// `path: Duplicate value: VALUE`.
     pub fn duplicate(path: impl Into<String>, value: impl Into<String>) -> Self {
-        FieldError { path: path.into(), kind: "Duplicate value", value: Some(value.into()), detail: None }
+        FieldError {
+            path: path.into(),
+            kind: "Duplicate value",
+            value: Some(value.into()),
+            detail: None,
+        }
     }
 
     /// `path: Unsupported value: VALUE: supported values: "a", "b"`.
@@ -44,7 +59,12 @@ impl FieldError {
 
     /// `path: Forbidden: DETAIL`.
     pub fn forbidden(path: impl Into<String>, detail: impl Into<String>) -> Self {
-        FieldError { path: path.into(), kind: "Forbidden", value: None, detail: Some(detail.into()) }
+        FieldError {
+            path: path.into(),
+            kind: "Forbidden",
+            value: None,
+            detail: Some(detail.into()),
+        }
     }
 }
 
@@ -144,7 +164,11 @@ impl ApiError {
                 }
             },
             _ => match context {
-                Some(context) => format!("Error from server ({}): error when {context}: {}", self.reason(), self.message()),
+                Some(context) => format!(
+                    "Error from server ({}): error when {context}: {}",
+                    self.reason(),
+                    self.message()
+                ),
                 None => format!("Error from server ({}): {}", self.reason(), self.message()),
             },
         }
@@ -168,20 +192,33 @@ mod tests {
             name: "web".into(),
             causes: vec![FieldError::required("spec.containers[0].image")],
         };
-        assert_eq!(one.render(Some("creating \"pod.yaml\"")), "The Pod \"web\" is invalid: spec.containers[0].image: Required value");
+        assert_eq!(
+            one.render(Some("creating \"pod.yaml\"")),
+            "The Pod \"web\" is invalid: spec.containers[0].image: Required value"
+        );
         let two = ApiError::Invalid {
             kind: "Pod".into(),
             name: "web".into(),
-            causes: vec![FieldError::required("a"), FieldError::duplicate("b", quoted("app"))],
+            causes: vec![
+                FieldError::required("a"),
+                FieldError::duplicate("b", quoted("app")),
+            ],
         };
-        assert_eq!(two.render(None), "The Pod \"web\" is invalid: \n* a: Required value\n* b: Duplicate value: \"app\"");
-        let missing = ApiError::NotFound { resource: "namespaces".into(), name: "dev".into() };
+        assert_eq!(
+            two.render(None),
+            "The Pod \"web\" is invalid: \n* a: Required value\n* b: Duplicate value: \"app\""
+        );
+        let missing = ApiError::NotFound {
+            resource: "namespaces".into(),
+            name: "dev".into(),
+        };
         assert_eq!(
             missing.render(Some("creating \"pod.yaml\"")),
             "Error from server (NotFound): error when creating \"pod.yaml\": namespaces \"dev\" not found"
         );
         assert_eq!(
-            FieldError::unsupported("spec.template.spec.restartPolicy", quoted("Never"), &["Always"]).to_string(),
+            FieldError::unsupported("spec.template.spec.restartPolicy", quoted("Never"), &["Always"])
+                .to_string(),
             "spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\""
         );
     }

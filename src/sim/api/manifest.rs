@@ -54,11 +54,18 @@ impl DecodeError {
 pub fn parse_documents(file: &str, text: &str) -> Result<Vec<Value>, String> {
     let mut values = Vec::new();
     for chunk in split_documents(text) {
-        if chunk.trim().is_empty() || chunk.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+        if chunk.trim().is_empty()
+            || chunk
+                .lines()
+                .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        {
             continue;
         }
         let yaml: serde_yaml::Value = serde_yaml::from_str(&chunk).map_err(|e| {
-            format!("error: error parsing {file}: error converting YAML to JSON: yaml: {}", yaml_message(&e))
+            format!(
+                "error: error parsing {file}: error converting YAML to JSON: yaml: {}",
+                yaml_message(&e)
+            )
         })?;
         let json = yaml_to_json(yaml);
         match json {
@@ -95,7 +102,10 @@ fn yaml_message(error: &serde_yaml::Error) -> String {
         Some(at) => text[..at].to_string(),
         None => text,
     };
-    let text = text.strip_prefix("while parsing a block mapping, ").unwrap_or(&text).to_string();
+    let text = text
+        .strip_prefix("while parsing a block mapping, ")
+        .unwrap_or(&text)
+        .to_string();
     match error.location() {
         Some(location) => format!("line {}: {}", location.line(), text),
         None => text,
@@ -103,7 +113,10 @@ fn yaml_message(error: &serde_yaml::Error) -> String {
 }
 
 fn flatten_list(value: Value, out: &mut Vec<Value>) {
-    let is_list = value.get("kind").and_then(Value::as_str).is_some_and(|k| k == "List" || k.ends_with("List"))
+    let is_list = value
+        .get("kind")
+        .and_then(Value::as_str)
+        .is_some_and(|k| k == "List" || k.ends_with("List"))
         && value.get("items").is_some_and(Value::is_array);
     if is_list {
         if let Some(Value::Array(items)) = value.get("items") {
@@ -127,7 +140,10 @@ pub fn yaml_to_json(value: serde_yaml::Value) -> Value {
             } else if let Some(u) = n.as_u64() {
                 Value::Number(u.into())
             } else {
-                n.as_f64().and_then(Number::from_f64).map(Value::Number).unwrap_or(Value::Null)
+                n.as_f64()
+                    .and_then(Number::from_f64)
+                    .map(Value::Number)
+                    .unwrap_or(Value::Null)
             }
         }
         serde_yaml::Value::String(s) => Value::String(s),
@@ -153,7 +169,10 @@ pub fn yaml_to_json(value: serde_yaml::Value) -> Value {
 /// Decodes one document into an object, checking its type against `table` and rejecting
 /// unknown fields.
 pub fn decode(value: &Value, table: &ResourceTable) -> Result<Object, DecodeError> {
-    let api_version = value.get("apiVersion").and_then(Value::as_str).unwrap_or_default();
+    let api_version = value
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let kind = value.get("kind").and_then(Value::as_str).unwrap_or_default();
     let mut problems = Vec::new();
     if api_version.is_empty() {
@@ -167,7 +186,12 @@ pub fn decode(value: &Value, table: &ResourceTable) -> Result<Object, DecodeErro
     }
     let Some(resource) = table.for_api_version(api_version, kind) else {
         let meta = value.get("metadata");
-        let field = |f: &str| meta.and_then(|m| m.get(f)).and_then(Value::as_str).unwrap_or_default().to_string();
+        let field = |f: &str| {
+            meta.and_then(|m| m.get(f))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
         return Err(DecodeError::NoMatch {
             name: field("name"),
             namespace: field("namespace"),
@@ -220,7 +244,9 @@ pub fn decode(value: &Value, table: &ResourceTable) -> Result<Object, DecodeErro
 }
 
 fn cannot_handle(kind: &str, version: &str, detail: &str) -> ApiError {
-    ApiError::BadRequest(format!("{kind} in version {version:?} cannot be handled as a {kind}: {detail}"))
+    ApiError::BadRequest(format!(
+        "{kind} in version {version:?} cannot be handled as a {kind}: {detail}"
+    ))
 }
 
 /// Deserializes `T`, collecting every field `T` does not know, as the API server's strict
@@ -236,14 +262,22 @@ fn strict<T: DeserializeOwned>(value: &Value, kind: &str, version: &str) -> Resu
         Ok(v) => v,
         Err(e) => {
             let path = track.path().to_string();
-            return Err(DecodeError::Server(cannot_handle(kind, version, &type_error(kind, &path, &e.to_string()))));
+            return Err(DecodeError::Server(cannot_handle(
+                kind,
+                version,
+                &type_error(kind, &path, &e.to_string()),
+            )));
         }
     };
     if unknown.is_empty() {
         return Ok(decoded);
     }
     let list: Vec<String> = unknown.iter().map(|f| format!("unknown field {f:?}")).collect();
-    Err(DecodeError::Server(cannot_handle(kind, version, &format!("strict decoding error: {}", list.join(", ")))))
+    Err(DecodeError::Server(cannot_handle(
+        kind,
+        version,
+        &format!("strict decoding error: {}", list.join(", ")),
+    )))
 }
 
 /// `spec.containers[0].imagee` from serde_ignored's path (which marks Options with `?`).
@@ -280,13 +314,16 @@ fn type_error(kind: &str, path: &str, serde_message: &str) -> String {
         "null" | "unit" => "null",
         other => other,
     };
-    let camel = |t: &str| t.chars().next().is_some_and(char::is_uppercase) && t.chars().all(char::is_alphanumeric);
+    let camel =
+        |t: &str| t.chars().next().is_some_and(char::is_uppercase) && t.chars().all(char::is_alphanumeric);
     let go_type = match expected.strip_prefix("struct ") {
         Some(name) => format!("v1.{name}"),
         None if camel(expected) => format!("v1.{expected}"),
         None if expected.contains("sequence") => "[]".to_string() + expected,
         None if expected.contains("string") => "string".into(),
-        None if expected.contains("i32") || expected.contains("i64") || expected.contains("integer") => "int32".into(),
+        None if expected.contains("i32") || expected.contains("i64") || expected.contains("integer") => {
+            "int32".into()
+        }
         None => expected.to_string(),
     };
     // Go names the struct that holds the field: the parent field's type, e.g. NodeAffinity.
@@ -297,7 +334,12 @@ fn type_error(kind: &str, path: &str, serde_message: &str) -> String {
             let parent = segments[n - 2];
             let in_list = parent.ends_with(']');
             let parent = strip_indices(parent);
-            let mut name: String = parent.chars().take(1).flat_map(char::to_uppercase).chain(parent.chars().skip(1)).collect();
+            let mut name: String = parent
+                .chars()
+                .take(1)
+                .flat_map(char::to_uppercase)
+                .chain(parent.chars().skip(1))
+                .collect();
             if in_list && name.ends_with('s') {
                 name.pop();
             }
@@ -349,7 +391,11 @@ pub fn hpa_v1_to_v2(v1: autoscaling_v1::HorizontalPodAutoscaler) -> autoscaling_
         }),
         behavior: None,
     };
-    autoscaling_v2::HorizontalPodAutoscaler { metadata: v1.metadata, spec, status: None }
+    autoscaling_v2::HorizontalPodAutoscaler {
+        metadata: v1.metadata,
+        spec,
+        status: None,
+    }
 }
 
 #[cfg(test)]
@@ -359,7 +405,9 @@ mod tests {
     fn decode_text(file: &str, text: &str) -> Result<Vec<Object>, String> {
         let table = ResourceTable::default();
         let docs = parse_documents(file, text)?;
-        docs.iter().map(|d| decode(d, &table).map_err(|e| e.render(file, "creating"))).collect()
+        docs.iter()
+            .map(|d| decode(d, &table).map_err(|e| e.render(file, "creating")))
+            .collect()
     }
 
     #[test]
@@ -396,7 +444,10 @@ mod tests {
     fn tabs_are_reported_with_their_line() {
         let text = "apiVersion: v1\nkind: Pod\nmetadata:\n\tname: a\n";
         let err = decode_text("pod.yaml", text).unwrap_err();
-        assert!(err.starts_with("error: error parsing pod.yaml: error converting YAML to JSON: yaml: line 4: "), "{err}");
+        assert!(
+            err.starts_with("error: error parsing pod.yaml: error converting YAML to JSON: yaml: line 4: "),
+            "{err}"
+        );
     }
 
     #[test]
@@ -405,7 +456,10 @@ mod tests {
         let hpa = decode_text("hpa.yaml", text).unwrap().remove(0);
         assert_eq!(hpa.api_version(), "autoscaling/v2");
         let json = hpa.to_json();
-        assert_eq!(json["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"], 50);
+        assert_eq!(
+            json["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"],
+            50
+        );
     }
 
     #[test]

@@ -27,9 +27,18 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
 
 /// The field a list's items are merged by, if every item has it.
 fn merge_key(items: &[Value]) -> Option<&'static str> {
-    ["name", "containerPort", "mountPath", "devicePath", "port", "key", "ip", "type"]
-        .into_iter()
-        .find(|k| !items.is_empty() && items.iter().all(|i| i.get(*k).is_some()))
+    [
+        "name",
+        "containerPort",
+        "mountPath",
+        "devicePath",
+        "port",
+        "key",
+        "ip",
+        "type",
+    ]
+    .into_iter()
+    .find(|k| !items.is_empty() && items.iter().all(|i| i.get(*k).is_some()))
 }
 
 /// Applies a strategic merge patch for the common cases.
@@ -47,7 +56,9 @@ pub fn strategic_merge_patch(target: &mut Value, patch: &Value) {
             }
         }
         (Value::Array(target_items), Value::Array(patch_items)) => {
-            let Some(key) = merge_key(patch_items).filter(|k| target_items.iter().all(|i| i.get(*k).is_some())) else {
+            let Some(key) =
+                merge_key(patch_items).filter(|k| target_items.iter().all(|i| i.get(*k).is_some()))
+            else {
                 *target_items = patch_items.clone();
                 return;
             };
@@ -55,7 +66,11 @@ pub fn strategic_merge_patch(target: &mut Value, patch: &Value) {
             // sends `$setElementOrder` plus deletions for lists it fully specifies.
             let mut merged = Vec::with_capacity(patch_items.len());
             for item in patch_items {
-                let mut base = target_items.iter().find(|t| t.get(key) == item.get(key)).cloned().unwrap_or(Value::Null);
+                let mut base = target_items
+                    .iter()
+                    .find(|t| t.get(key) == item.get(key))
+                    .cloned()
+                    .unwrap_or(Value::Null);
                 if base.is_null() {
                     merged.push(item.clone());
                 } else {
@@ -74,13 +89,22 @@ pub fn contained(wanted: &Value, live: &Value) -> bool {
     match (wanted, live) {
         (Value::Object(w), Value::Object(l)) => w.iter().all(|(k, v)| match l.get(k) {
             Some(lv) => contained(v, lv),
-            None => v.is_null() || v.as_object().is_some_and(Map::is_empty) || v.as_array().is_some_and(Vec::is_empty),
+            None => {
+                v.is_null()
+                    || v.as_object().is_some_and(Map::is_empty)
+                    || v.as_array().is_some_and(Vec::is_empty)
+            }
         }),
-        (Value::Array(w), Value::Array(l)) => match merge_key(w).filter(|k| l.iter().all(|i| i.get(*k).is_some())) {
-            // Lists merged by key (tolerations, containers…) may hold items the server added.
-            Some(key) => w.iter().all(|item| l.iter().any(|live| live.get(key) == item.get(key) && contained(item, live))),
-            None => w.len() == l.len() && w.iter().zip(l).all(|(a, b)| contained(a, b)),
-        },
+        (Value::Array(w), Value::Array(l)) => {
+            match merge_key(w).filter(|k| l.iter().all(|i| i.get(*k).is_some())) {
+                // Lists merged by key (tolerations, containers…) may hold items the server added.
+                Some(key) => w.iter().all(|item| {
+                    l.iter()
+                        .any(|live| live.get(key) == item.get(key) && contained(item, live))
+                }),
+                None => w.len() == l.len() && w.iter().zip(l).all(|(a, b)| contained(a, b)),
+            }
+        }
         (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
         // Quantities written as bare numbers come back as strings.
         (Value::Number(n), Value::String(s)) => n.to_string() == *s,
@@ -136,7 +160,10 @@ mod tests {
     #[test]
     fn strategic_merge_merges_containers_by_name() {
         let mut target = json!({"containers": [{"name": "a", "image": "x", "imagePullPolicy": "Always"}, {"name": "b", "image": "y"}]});
-        strategic_merge_patch(&mut target, &json!({"containers": [{"name": "b", "image": "z"}, {"name": "a", "image": "x"}]}));
+        strategic_merge_patch(
+            &mut target,
+            &json!({"containers": [{"name": "b", "image": "z"}, {"name": "a", "image": "x"}]}),
+        );
         assert_eq!(
             target,
             json!({"containers": [{"name": "b", "image": "z"}, {"name": "a", "image": "x", "imagePullPolicy": "Always"}]})
@@ -148,8 +175,14 @@ mod tests {
         let previous = json!({"spec": {"replicas": 3, "paused": true}});
         let new = json!({"spec": {"replicas": 3, "template": {"c": [{"name": "a"}]}}});
         let live = json!({"spec": {"replicas": 3, "paused": true, "template": {"c": [{"name": "a", "policy": "Always"}]}}});
-        assert_eq!(three_way_patch(&previous, &new, &live), json!({"spec": {"paused": null}}));
+        assert_eq!(
+            three_way_patch(&previous, &new, &live),
+            json!({"spec": {"paused": null}})
+        );
         let scaled = json!({"spec": {"replicas": 5, "template": {"c": [{"name": "a"}]}}});
-        assert_eq!(three_way_patch(&new, &new, &scaled), json!({"spec": {"replicas": 3}}));
+        assert_eq!(
+            three_way_patch(&new, &new, &scaled),
+            json!({"spec": {"replicas": 3}})
+        );
     }
 }

@@ -36,8 +36,16 @@ impl DynamicObject {
     /// Builds one from a JSON object that has apiVersion, kind and metadata.
     pub fn from_json(value: &Value) -> Result<Self, String> {
         let map = value.as_object().ok_or("an object must be a mapping")?;
-        let api_version = map.get("apiVersion").and_then(Value::as_str).unwrap_or_default().to_string();
-        let kind = map.get("kind").and_then(Value::as_str).unwrap_or_default().to_string();
+        let api_version = map
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let kind = map
+            .get("kind")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
         let metadata = match map.get("metadata") {
             Some(m) => serde_json::from_value(m.clone()).map_err(|e| e.to_string())?,
             None => ObjectMeta::default(),
@@ -47,14 +55,22 @@ impl DynamicObject {
             .filter(|(k, _)| !matches!(k.as_str(), "apiVersion" | "kind" | "metadata"))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        Ok(DynamicObject { api_version, kind, metadata, fields })
+        Ok(DynamicObject {
+            api_version,
+            kind,
+            metadata,
+            fields,
+        })
     }
 
     fn to_json(&self) -> Value {
         let mut map = self.fields.clone();
         map.insert("apiVersion".into(), Value::String(self.api_version.clone()));
         map.insert("kind".into(), Value::String(self.kind.clone()));
-        map.insert("metadata".into(), serde_json::to_value(&self.metadata).unwrap_or(Value::Null));
+        map.insert(
+            "metadata".into(),
+            serde_json::to_value(&self.metadata).unwrap_or(Value::Null),
+        );
         Value::Object(map)
     }
 }
@@ -62,6 +78,9 @@ impl DynamicObject {
 macro_rules! objects {
     ($($variant:ident($ty:ty) $as_ref:ident $as_mut:ident;)*) => {
         /// One API object.
+        // Objects live behind `Rc` in the store, so the size spread between kinds costs little
+        // and keeps every kind matchable by value.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Clone, Debug, PartialEq)]
         pub enum Object {
             $(

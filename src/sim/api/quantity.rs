@@ -8,7 +8,9 @@ pub const QUANTITY_REGEX: &str = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$";
 /// is not a valid quantity.
 pub fn parse_millis(text: &str) -> Option<i128> {
     let text = text.trim();
-    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-')).unwrap_or(text.len());
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-'))
+        .unwrap_or(text.len());
     let (number, suffix) = text.split_at(split);
     if number.is_empty() || number.matches('.').count() > 1 || number[1..].contains(['+', '-']) {
         return None;
@@ -75,14 +77,28 @@ pub fn format_millis(millis: i128, binary: bool) -> String {
         return "0".into();
     }
     if binary {
-        for (suffix, size) in [("Ei", 1i128 << 60), ("Pi", 1 << 50), ("Ti", 1 << 40), ("Gi", 1 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)] {
+        for (suffix, size) in [
+            ("Ei", 1i128 << 60),
+            ("Pi", 1 << 50),
+            ("Ti", 1 << 40),
+            ("Gi", 1 << 30),
+            ("Mi", 1 << 20),
+            ("Ki", 1 << 10),
+        ] {
             if units % size == 0 {
                 return format!("{}{suffix}", units / size);
             }
         }
         return units.to_string();
     }
-    for (suffix, size) in [("E", 1_000_000_000_000_000_000i128), ("P", 1_000_000_000_000_000), ("T", 1_000_000_000_000), ("G", 1_000_000_000), ("M", 1_000_000), ("k", 1_000)] {
+    for (suffix, size) in [
+        ("E", 1_000_000_000_000_000_000i128),
+        ("P", 1_000_000_000_000_000),
+        ("T", 1_000_000_000_000),
+        ("G", 1_000_000_000),
+        ("M", 1_000_000),
+        ("k", 1_000),
+    ] {
         if units % size == 0 {
             return format!("{}{suffix}", units / size);
         }

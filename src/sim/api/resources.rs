@@ -61,7 +61,15 @@ impl ResourceType {
 }
 
 /// `(kind, group, versions, plural, short names, namespaced, modeled)` of the built-in kinds.
-type Row = (&'static str, &'static str, &'static [&'static str], &'static str, &'static [&'static str], bool, bool);
+type Row = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+    &'static [&'static str],
+    bool,
+    bool,
+);
 
 const BUILTIN: &[Row] = &[
     ("Pod", "", &["v1"], "pods", &["po"], true, true),
@@ -69,26 +77,122 @@ const BUILTIN: &[Row] = &[
     ("Namespace", "", &["v1"], "namespaces", &["ns"], false, true),
     ("Service", "", &["v1"], "services", &["svc"], true, true),
     ("Endpoints", "", &["v1"], "endpoints", &["ep"], true, true),
-    ("EndpointSlice", "discovery.k8s.io", &["v1"], "endpointslices", &[], true, true),
+    (
+        "EndpointSlice",
+        "discovery.k8s.io",
+        &["v1"],
+        "endpointslices",
+        &[],
+        true,
+        true,
+    ),
     ("ConfigMap", "", &["v1"], "configmaps", &["cm"], true, true),
     ("Secret", "", &["v1"], "secrets", &[], true, true),
-    ("PersistentVolume", "", &["v1"], "persistentvolumes", &["pv"], false, true),
-    ("PersistentVolumeClaim", "", &["v1"], "persistentvolumeclaims", &["pvc"], true, true),
-    ("StorageClass", "storage.k8s.io", &["v1"], "storageclasses", &["sc"], false, true),
+    (
+        "PersistentVolume",
+        "",
+        &["v1"],
+        "persistentvolumes",
+        &["pv"],
+        false,
+        true,
+    ),
+    (
+        "PersistentVolumeClaim",
+        "",
+        &["v1"],
+        "persistentvolumeclaims",
+        &["pvc"],
+        true,
+        true,
+    ),
+    (
+        "StorageClass",
+        "storage.k8s.io",
+        &["v1"],
+        "storageclasses",
+        &["sc"],
+        false,
+        true,
+    ),
     ("ReplicaSet", "apps", &["v1"], "replicasets", &["rs"], true, true),
-    ("ReplicationController", "", &["v1"], "replicationcontrollers", &["rc"], true, true),
-    ("Deployment", "apps", &["v1"], "deployments", &["deploy"], true, true),
+    (
+        "ReplicationController",
+        "",
+        &["v1"],
+        "replicationcontrollers",
+        &["rc"],
+        true,
+        true,
+    ),
+    (
+        "Deployment",
+        "apps",
+        &["v1"],
+        "deployments",
+        &["deploy"],
+        true,
+        true,
+    ),
     ("DaemonSet", "apps", &["v1"], "daemonsets", &["ds"], true, true),
-    ("StatefulSet", "apps", &["v1"], "statefulsets", &["sts"], true, true),
+    (
+        "StatefulSet",
+        "apps",
+        &["v1"],
+        "statefulsets",
+        &["sts"],
+        true,
+        true,
+    ),
     ("Job", "batch", &["v1"], "jobs", &[], true, true),
     ("CronJob", "batch", &["v1"], "cronjobs", &["cj"], true, true),
-    ("HorizontalPodAutoscaler", "autoscaling", &["v2", "v1"], "horizontalpodautoscalers", &["hpa"], true, true),
-    ("PodDisruptionBudget", "policy", &["v1"], "poddisruptionbudgets", &["pdb"], true, true),
-    ("ResourceQuota", "", &["v1"], "resourcequotas", &["quota"], true, true),
+    (
+        "HorizontalPodAutoscaler",
+        "autoscaling",
+        &["v2", "v1"],
+        "horizontalpodautoscalers",
+        &["hpa"],
+        true,
+        true,
+    ),
+    (
+        "PodDisruptionBudget",
+        "policy",
+        &["v1"],
+        "poddisruptionbudgets",
+        &["pdb"],
+        true,
+        true,
+    ),
+    (
+        "ResourceQuota",
+        "",
+        &["v1"],
+        "resourcequotas",
+        &["quota"],
+        true,
+        true,
+    ),
     ("LimitRange", "", &["v1"], "limitranges", &["limits"], true, true),
-    ("PriorityClass", "scheduling.k8s.io", &["v1"], "priorityclasses", &["pc"], false, true),
+    (
+        "PriorityClass",
+        "scheduling.k8s.io",
+        &["v1"],
+        "priorityclasses",
+        &["pc"],
+        false,
+        true,
+    ),
     ("Event", "", &["v1"], "events", &["ev"], true, true),
-    ("ServiceAccount", "", &["v1"], "serviceaccounts", &["sa"], true, true),
+    (
+        "ServiceAccount",
+        "",
+        &["v1"],
+        "serviceaccounts",
+        &["sa"],
+        true,
+        true,
+    ),
     ("Lease", "coordination.k8s.io", &["v1"], "leases", &[], true, true),
     (
         "CustomResourceDefinition",
@@ -100,18 +204,106 @@ const BUILTIN: &[Row] = &[
         true,
     ),
     // Stored and listed, with no effect on the simulated cluster.
-    ("Role", "rbac.authorization.k8s.io", &["v1"], "roles", &[], true, false),
-    ("RoleBinding", "rbac.authorization.k8s.io", &["v1"], "rolebindings", &[], true, false),
-    ("ClusterRole", "rbac.authorization.k8s.io", &["v1"], "clusterroles", &[], false, false),
-    ("ClusterRoleBinding", "rbac.authorization.k8s.io", &["v1"], "clusterrolebindings", &[], false, false),
-    ("Ingress", "networking.k8s.io", &["v1"], "ingresses", &["ing"], true, false),
-    ("IngressClass", "networking.k8s.io", &["v1"], "ingressclasses", &[], false, false),
-    ("NetworkPolicy", "networking.k8s.io", &["v1"], "networkpolicies", &["netpol"], true, false),
+    (
+        "Role",
+        "rbac.authorization.k8s.io",
+        &["v1"],
+        "roles",
+        &[],
+        true,
+        false,
+    ),
+    (
+        "RoleBinding",
+        "rbac.authorization.k8s.io",
+        &["v1"],
+        "rolebindings",
+        &[],
+        true,
+        false,
+    ),
+    (
+        "ClusterRole",
+        "rbac.authorization.k8s.io",
+        &["v1"],
+        "clusterroles",
+        &[],
+        false,
+        false,
+    ),
+    (
+        "ClusterRoleBinding",
+        "rbac.authorization.k8s.io",
+        &["v1"],
+        "clusterrolebindings",
+        &[],
+        false,
+        false,
+    ),
+    (
+        "Ingress",
+        "networking.k8s.io",
+        &["v1"],
+        "ingresses",
+        &["ing"],
+        true,
+        false,
+    ),
+    (
+        "IngressClass",
+        "networking.k8s.io",
+        &["v1"],
+        "ingressclasses",
+        &[],
+        false,
+        false,
+    ),
+    (
+        "NetworkPolicy",
+        "networking.k8s.io",
+        &["v1"],
+        "networkpolicies",
+        &["netpol"],
+        true,
+        false,
+    ),
     ("PodTemplate", "", &["v1"], "podtemplates", &[], true, false),
-    ("ControllerRevision", "apps", &["v1"], "controllerrevisions", &[], true, false),
-    ("CSIDriver", "storage.k8s.io", &["v1"], "csidrivers", &[], false, false),
-    ("VolumeAttachment", "storage.k8s.io", &["v1"], "volumeattachments", &[], false, false),
-    ("RuntimeClass", "node.k8s.io", &["v1"], "runtimeclasses", &[], false, false),
+    (
+        "ControllerRevision",
+        "apps",
+        &["v1"],
+        "controllerrevisions",
+        &[],
+        true,
+        false,
+    ),
+    (
+        "CSIDriver",
+        "storage.k8s.io",
+        &["v1"],
+        "csidrivers",
+        &[],
+        false,
+        false,
+    ),
+    (
+        "VolumeAttachment",
+        "storage.k8s.io",
+        &["v1"],
+        "volumeattachments",
+        &[],
+        false,
+        false,
+    ),
+    (
+        "RuntimeClass",
+        "node.k8s.io",
+        &["v1"],
+        "runtimeclasses",
+        &[],
+        false,
+        false,
+    ),
     (
         "ValidatingWebhookConfiguration",
         "admissionregistration.k8s.io",
@@ -130,9 +322,33 @@ const BUILTIN: &[Row] = &[
         false,
         false,
     ),
-    ("APIService", "apiregistration.k8s.io", &["v1"], "apiservices", &[], false, false),
-    ("CertificateSigningRequest", "certificates.k8s.io", &["v1"], "certificatesigningrequests", &["csr"], false, false),
-    ("FlowSchema", "flowcontrol.apiserver.k8s.io", &["v1"], "flowschemas", &[], false, false),
+    (
+        "APIService",
+        "apiregistration.k8s.io",
+        &["v1"],
+        "apiservices",
+        &[],
+        false,
+        false,
+    ),
+    (
+        "CertificateSigningRequest",
+        "certificates.k8s.io",
+        &["v1"],
+        "certificatesigningrequests",
+        &["csr"],
+        false,
+        false,
+    ),
+    (
+        "FlowSchema",
+        "flowcontrol.apiserver.k8s.io",
+        &["v1"],
+        "flowschemas",
+        &[],
+        false,
+        false,
+    ),
     (
         "PriorityLevelConfiguration",
         "flowcontrol.apiserver.k8s.io",
@@ -159,16 +375,18 @@ impl Default for ResourceTable {
     fn default() -> Self {
         let types = BUILTIN
             .iter()
-            .map(|&(kind, group, versions, plural, short, namespaced, modeled)| ResourceType {
-                kind: kind.into(),
-                group: group.into(),
-                versions: versions.iter().map(|v| v.to_string()).collect(),
-                plural: plural.into(),
-                singular: kind.to_lowercase(),
-                short_names: short.iter().map(|s| s.to_string()).collect(),
-                namespaced,
-                modeled,
-            })
+            .map(
+                |&(kind, group, versions, plural, short, namespaced, modeled)| ResourceType {
+                    kind: kind.into(),
+                    group: group.into(),
+                    versions: versions.iter().map(|v| v.to_string()).collect(),
+                    plural: plural.into(),
+                    singular: kind.to_lowercase(),
+                    short_names: short.iter().map(|s| s.to_string()).collect(),
+                    namespaced,
+                    modeled,
+                },
+            )
             .collect();
         ResourceTable { types }
     }
@@ -185,7 +403,10 @@ impl ResourceTable {
     pub fn resolve(&self, name: &str) -> Option<&ResourceType> {
         let lower = name.to_lowercase();
         let matches_name = |t: &ResourceType, n: &str| {
-            t.plural == n || t.singular == n || t.short_names.iter().any(|s| s == n) || t.kind.to_lowercase() == n
+            t.plural == n
+                || t.singular == n
+                || t.short_names.iter().any(|s| s == n)
+                || t.kind.to_lowercase() == n
         };
         if let Some(t) = self.types.iter().find(|t| matches_name(t, &lower)) {
             return Some(t);
@@ -195,7 +416,9 @@ impl ResourceTable {
             Some((version, rest)) if self.types.iter().any(|t| t.serves(version) && t.group == rest) => rest,
             _ => group,
         };
-        self.types.iter().find(|t| t.group == group && matches_name(t, resource))
+        self.types
+            .iter()
+            .find(|t| t.group == group && matches_name(t, resource))
     }
 
     /// The kind named `kind` in `group`, whatever its version.
@@ -216,13 +439,15 @@ impl ResourceTable {
 
     /// Adds (or replaces) a kind, as a CustomResourceDefinition does.
     pub fn register(&mut self, resource: ResourceType) {
-        self.types.retain(|t| !(t.group == resource.group && t.kind == resource.kind));
+        self.types
+            .retain(|t| !(t.group == resource.group && t.kind == resource.kind));
         self.types.push(resource);
     }
 
     /// Removes a kind added by a CRD.
     pub fn unregister(&mut self, group: &str, kind: &str) {
-        self.types.retain(|t| !(t.group == group && t.kind == kind && !t.modeled));
+        self.types
+            .retain(|t| !(t.group == group && t.kind == kind && !t.modeled));
     }
 }
 
@@ -257,7 +482,11 @@ mod tests {
             ("cj", "CronJob"),
             ("ing", "Ingress"),
         ] {
-            assert_eq!(table.resolve(typed).map(|t| t.kind.as_str()), Some(kind), "{typed}");
+            assert_eq!(
+                table.resolve(typed).map(|t| t.kind.as_str()),
+                Some(kind),
+                "{typed}"
+            );
         }
         assert!(table.resolve("deploymentz").is_none());
         assert!(table.resolve("deployments.batch").is_none());
@@ -268,7 +497,14 @@ mod tests {
         let table = ResourceTable::default();
         assert!(table.for_api_version("batch/v1", "CronJob").is_some());
         assert!(table.for_api_version("batch/v1beta1", "CronJob").is_none());
-        assert!(table.for_api_version("autoscaling/v1", "HorizontalPodAutoscaler").is_some());
-        assert_eq!(table.by_kind("apps", "Deployment").map(|t| t.qualified_singular()), Some("deployment.apps".into()));
+        assert!(table
+            .for_api_version("autoscaling/v1", "HorizontalPodAutoscaler")
+            .is_some());
+        assert_eq!(
+            table
+                .by_kind("apps", "Deployment")
+                .map(|t| t.qualified_singular()),
+            Some("deployment.apps".into())
+        );
     }
 }

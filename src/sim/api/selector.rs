@@ -7,7 +7,10 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 /// Whether `labels` satisfy `selector` (an empty selector matches everything).
 pub fn matches(selector: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
-    let labels_ok = selector.match_labels.as_ref().is_none_or(|m| matches_map(m, labels));
+    let labels_ok = selector
+        .match_labels
+        .as_ref()
+        .is_none_or(|m| matches_map(m, labels));
     let expressions_ok = selector.match_expressions.as_ref().is_none_or(|exprs| {
         exprs.iter().all(|e| {
             let values = e.values.as_deref().unwrap_or_default();
@@ -73,7 +76,12 @@ pub fn parse(text: &str) -> Result<Vec<Requirement>, String> {
     let mut out = Vec::new();
     for part in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
         let values = |list: &str| -> Vec<String> {
-            list.trim().trim_start_matches('(').trim_end_matches(')').split(',').map(|v| v.trim().to_string()).collect()
+            list.trim()
+                .trim_start_matches('(')
+                .trim_end_matches(')')
+                .split(',')
+                .map(|v| v.trim().to_string())
+                .collect()
         };
         let requirement = if let Some((k, v)) = part.split_once("!=") {
             Requirement::NotEquals(k.trim().into(), v.trim().into())
@@ -88,7 +96,9 @@ pub fn parse(text: &str) -> Result<Vec<Requirement>, String> {
         } else if let Some(k) = part.strip_prefix('!') {
             Requirement::DoesNotExist(k.trim().into())
         } else if part.contains(char::is_whitespace) || part.contains('(') {
-            return Err(format!("error: unable to parse requirement: found '{part}', expected: '=', '!=', '==', 'in', notin'"));
+            return Err(format!(
+                "error: unable to parse requirement: found '{part}', expected: '=', '!=', '==', 'in', notin'"
+            ));
         } else {
             Requirement::Exists(part.into())
         };
@@ -115,7 +125,10 @@ mod tests {
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelectorRequirement;
 
     fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -137,8 +150,17 @@ mod tests {
     #[test]
     fn kubectl_selector_syntax_parses() {
         let reqs = parse("app=web,env in (a, b),!legacy,tier!=db").unwrap();
-        assert!(matches_requirements(&reqs, &labels(&[("app", "web"), ("env", "b")])));
-        assert!(!matches_requirements(&reqs, &labels(&[("app", "web"), ("env", "c")])));
-        assert!(!matches_requirements(&reqs, &labels(&[("app", "web"), ("env", "a"), ("legacy", "")])));
+        assert!(matches_requirements(
+            &reqs,
+            &labels(&[("app", "web"), ("env", "b")])
+        ));
+        assert!(!matches_requirements(
+            &reqs,
+            &labels(&[("app", "web"), ("env", "c")])
+        ));
+        assert!(!matches_requirements(
+            &reqs,
+            &labels(&[("app", "web"), ("env", "a"), ("legacy", "")])
+        ));
     }
 }

@@ -37,7 +37,11 @@ pub struct ObjectKey {
 impl ObjectKey {
     /// The key of `object`.
     pub fn of(object: &Object) -> Self {
-        ObjectKey { kind: object.kind().into(), namespace: object.namespace().into(), name: object.name().into() }
+        ObjectKey {
+            kind: object.kind().into(),
+            namespace: object.namespace().into(),
+            name: object.name().into(),
+        }
     }
 
     /// `pod/default/web` or `node/worker`: how the trace names objects.
@@ -96,7 +100,10 @@ impl WriteCtx<'_> {
 
 /// An API timestamp for Unix seconds.
 pub fn timestamp(unix_secs: i64) -> Time {
-    Time(k8s_openapi::jiff::Timestamp::from_second(unix_secs).unwrap_or(k8s_openapi::jiff::Timestamp::UNIX_EPOCH))
+    Time(
+        k8s_openapi::jiff::Timestamp::from_second(unix_secs)
+            .unwrap_or(k8s_openapi::jiff::Timestamp::UNIX_EPOCH),
+    )
 }
 
 /// How dependents are handled when their owner is deleted.
@@ -197,7 +204,9 @@ impl Store {
 
     /// The type of `object`'s kind.
     pub fn resource_of(&self, object: &Object) -> Option<&ResourceType> {
-        self.resources.by_kind(object.group(), object.kind()).or_else(|| self.resources.by_kind_any_group(object.kind()))
+        self.resources
+            .by_kind(object.group(), object.kind())
+            .or_else(|| self.resources.by_kind_any_group(object.kind()))
     }
 
     /// The last resourceVersion handed out.
@@ -207,13 +216,25 @@ impl Store {
 
     /// One object.
     pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<&Rc<Object>> {
-        self.objects.get(&ObjectKey { kind: kind.into(), namespace: namespace.into(), name: name.into() })
+        self.objects.get(&ObjectKey {
+            kind: kind.into(),
+            namespace: namespace.into(),
+            name: name.into(),
+        })
     }
 
     /// Objects of `kind`, in `namespace` or (None) in all namespaces, ordered by namespace and
     /// name like the API server lists them.
-    pub fn list<'a>(&'a self, kind: &'a str, namespace: Option<&'a str>) -> impl Iterator<Item = &'a Rc<Object>> + 'a {
-        let start = ObjectKey { kind: kind.into(), namespace: namespace.unwrap_or_default().into(), name: String::new() };
+    pub fn list<'a>(
+        &'a self,
+        kind: &'a str,
+        namespace: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Rc<Object>> + 'a {
+        let start = ObjectKey {
+            kind: kind.into(),
+            namespace: namespace.unwrap_or_default().into(),
+            name: String::new(),
+        };
         self.objects
             .range(start..)
             .take_while(move |(k, _)| k.kind == kind && namespace.is_none_or(|ns| k.namespace == ns))
@@ -228,7 +249,10 @@ impl Store {
     /// Objects whose ownerReferences name `uid`.
     pub fn dependents_of<'a>(&'a self, uid: &'a str) -> impl Iterator<Item = &'a Rc<Object>> + 'a {
         self.objects.values().filter(move |o| {
-            o.metadata().owner_references.as_ref().is_some_and(|refs| refs.iter().any(|r| r.uid == uid))
+            o.metadata()
+                .owner_references
+                .as_ref()
+                .is_some_and(|refs| refs.iter().any(|r| r.uid == uid))
         })
     }
 
@@ -244,7 +268,11 @@ impl Store {
 
     fn resource_for(&self, object: &Object) -> Result<ResourceType, ApiError> {
         self.resource_of(object).cloned().ok_or_else(|| {
-            ApiError::BadRequest(format!("no matches for kind {:?} in version {:?}", object.kind(), object.api_version()))
+            ApiError::BadRequest(format!(
+                "no matches for kind {:?} in version {:?}",
+                object.kind(),
+                object.api_version()
+            ))
         })
     }
 
@@ -254,7 +282,10 @@ impl Store {
             .by_kind_any_group(kind)
             .map(ResourceType::qualified_plural)
             .unwrap_or_else(|| kind.to_lowercase());
-        ApiError::NotFound { resource, name: name.into() }
+        ApiError::NotFound {
+            resource,
+            name: name.into(),
+        }
     }
 
     /// Creates an object: defaulting, validation, then stamping.
@@ -272,7 +303,10 @@ impl Store {
         if resource.namespaced {
             match self.get("Namespace", "", &namespace) {
                 None => {
-                    return Err(ApiError::NotFound { resource: "namespaces".into(), name: namespace });
+                    return Err(ApiError::NotFound {
+                        resource: "namespaces".into(),
+                        name: namespace,
+                    });
                 }
                 Some(ns) if ns.metadata().deletion_timestamp.is_some() => {
                     return Err(ApiError::Forbidden(format!(
@@ -308,7 +342,10 @@ impl Store {
         admission::admit(self, ctx, &mut object, None)?;
         let key = ObjectKey::of(&object);
         if self.objects.contains_key(&key) {
-            return Err(ApiError::AlreadyExists { resource: resource.qualified_plural(), name: key.name });
+            return Err(ApiError::AlreadyExists {
+                resource: resource.qualified_plural(),
+                name: key.name,
+            });
         }
         let has_spec = object.to_json().get("spec").is_some();
         let rv = self.next_resource_version();
@@ -324,10 +361,45 @@ impl Store {
             self.resources.register(admission::crd_resource_type(crd));
         }
         let object = Rc::new(object);
-        ctx.trace.record(ctx.now, TraceKind::Created, key.trace_subject(), "created");
-        self.objects.insert(key, object.clone());
-        self.pending.push(WatchEvent { event_type: WatchEventType::Added, object: object.clone() });
+        ctx.trace
+            .record(ctx.now, TraceKind::Created, key.trace_subject(), "created");
+        self.objects.insert(key.clone(), object.clone());
+        self.pending.push(WatchEvent {
+            event_type: WatchEventType::Added,
+            object: object.clone(),
+        });
+        if matches!(key.kind.as_str(), "Pod" | "ResourceQuota") {
+            self.refresh_quotas(ctx, &key.namespace);
+        }
         Ok(object)
+    }
+
+    /// Keeps `status.hard` and `status.used` of the namespace's ResourceQuotas current, as the
+    /// quota controller and admission do.
+    fn refresh_quotas(&mut self, ctx: &mut WriteCtx, namespace: &str) {
+        let quotas: Vec<Rc<Object>> = self.list("ResourceQuota", Some(namespace)).cloned().collect();
+        for quota in quotas {
+            let Some(rq) = quota.as_resource_quota() else {
+                continue;
+            };
+            let hard = rq.spec.as_ref().and_then(|s| s.hard.clone()).unwrap_or_default();
+            let used = admission::plugins::quota_usage(self, namespace, &hard);
+            let status = k8s_openapi::api::core::v1::ResourceQuotaStatus {
+                hard: Some(hard),
+                used: Some(used),
+            };
+            if rq.status.as_ref() == Some(&status) {
+                continue;
+            }
+            let mut changed = rq.clone();
+            changed.status = Some(status);
+            self.replace(
+                ctx,
+                ObjectKey::of(&quota),
+                Object::ResourceQuota(changed),
+                "quota usage",
+            );
+        }
     }
 
     /// Replaces an object (controllers' and kubelets' writes, status included). A write that
@@ -339,7 +411,10 @@ impl Store {
         }
         let key = ObjectKey::of(&object);
         let Some(old) = self.objects.get(&key).cloned() else {
-            return Err(ApiError::NotFound { resource: resource.qualified_plural(), name: key.name });
+            return Err(ApiError::NotFound {
+                resource: resource.qualified_plural(),
+                name: key.name,
+            });
         };
         if let Some(rv) = object.metadata().resource_version.as_deref() {
             if !rv.is_empty() && Some(rv) != old.metadata().resource_version.as_deref() {
@@ -373,9 +448,13 @@ impl Store {
         let finalized = object.metadata().deletion_timestamp.is_some()
             && object.metadata().finalizers.as_ref().is_none_or(Vec::is_empty);
         let object = Rc::new(object);
-        ctx.trace.record(ctx.now, TraceKind::Updated, key.trace_subject(), "updated");
+        ctx.trace
+            .record(ctx.now, TraceKind::Updated, key.trace_subject(), "updated");
         self.objects.insert(key.clone(), object.clone());
-        self.pending.push(WatchEvent { event_type: WatchEventType::Modified, object: object.clone() });
+        self.pending.push(WatchEvent {
+            event_type: WatchEventType::Modified,
+            object: object.clone(),
+        });
         if finalized {
             self.remove(ctx, &key);
         }
@@ -419,19 +498,32 @@ impl Store {
         let mut applied = manifest.clone();
         if let Some(meta) = applied.get_mut("metadata").and_then(Value::as_object_mut) {
             if resource.namespaced && !meta.contains_key("namespace") {
-                meta.insert("namespace".into(), Value::String(object_namespace_or_default(&object)));
+                meta.insert(
+                    "namespace".into(),
+                    Value::String(object_namespace_or_default(&object)),
+                );
             }
-            let annotations = meta.entry("annotations").or_insert_with(|| Value::Object(Map::new()));
+            let annotations = meta
+                .entry("annotations")
+                .or_insert_with(|| Value::Object(Map::new()));
             if let Some(a) = annotations.as_object_mut() {
                 a.remove(LAST_APPLIED);
             }
         }
         let last_applied = format!("{}\n", serde_json::to_string(&applied).unwrap_or_default());
-        let namespace = if resource.namespaced { object_namespace_or_default(&object) } else { String::new() };
+        let namespace = if resource.namespaced {
+            object_namespace_or_default(&object)
+        } else {
+            String::new()
+        };
         let live = self.get(object.kind(), &namespace, object.name()).cloned();
         let Some(live) = live else {
             let mut object = object;
-            object.metadata_mut().annotations.get_or_insert_with(BTreeMap::new).insert(LAST_APPLIED.into(), last_applied);
+            object
+                .metadata_mut()
+                .annotations
+                .get_or_insert_with(BTreeMap::new)
+                .insert(LAST_APPLIED.into(), last_applied);
             return self.create(ctx, object).map(|o| (o, ApplyOutcome::Created));
         };
         let live_json = live.to_json();
@@ -443,7 +535,12 @@ impl Store {
             .and_then(|text| serde_json::from_str(text).ok())
             .unwrap_or(Value::Null);
         let mut patch = merge::three_way_patch(&previous, &applied, &live_json);
-        let annotation_changed = live.metadata().annotations.as_ref().and_then(|a| a.get(LAST_APPLIED)) != Some(&last_applied);
+        let annotation_changed = live
+            .metadata()
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(LAST_APPLIED))
+            != Some(&last_applied);
         if patch.as_object().is_none_or(Map::is_empty) && !annotation_changed {
             return Ok((live, ApplyOutcome::Unchanged));
         }
@@ -469,7 +566,11 @@ impl Store {
         name: &str,
         options: DeleteOptions,
     ) -> Result<DeleteOutcome, ApiError> {
-        let key = ObjectKey { kind: kind.into(), namespace: namespace.into(), name: name.into() };
+        let key = ObjectKey {
+            kind: kind.into(),
+            namespace: namespace.into(),
+            name: name.into(),
+        };
         let Some(object) = self.objects.get(&key).cloned() else {
             return Err(self.not_found(kind, name));
         };
@@ -487,8 +588,16 @@ impl Store {
                 .unwrap_or(30)
                 .max(0);
             let bound = pod.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
-            let finished = pod.status.as_ref().and_then(|s| s.phase.as_deref()).is_some_and(|p| p == "Succeeded" || p == "Failed");
-            let has_finalizers = object.metadata().finalizers.as_ref().is_some_and(|f| !f.is_empty());
+            let finished = pod
+                .status
+                .as_ref()
+                .and_then(|s| s.phase.as_deref())
+                .is_some_and(|p| p == "Succeeded" || p == "Failed");
+            let has_finalizers = object
+                .metadata()
+                .finalizers
+                .as_ref()
+                .is_some_and(|f| !f.is_empty());
             if (!bound || grace == 0 || finished) && !has_finalizers {
                 return Ok(DeleteOutcome::Removed(self.remove(ctx, &key).unwrap_or(object)));
             }
@@ -499,9 +608,18 @@ impl Store {
             let meta = marked.metadata_mut();
             meta.deletion_timestamp = Some(timestamp(ctx.unix_secs() + grace));
             meta.deletion_grace_period_seconds = Some(grace);
-            return Ok(DeleteOutcome::Terminating(self.replace(ctx, key, marked, "terminating")));
+            return Ok(DeleteOutcome::Terminating(self.replace(
+                ctx,
+                key,
+                marked,
+                "terminating",
+            )));
         }
-        let has_finalizers = object.metadata().finalizers.as_ref().is_some_and(|f| !f.is_empty());
+        let has_finalizers = object
+            .metadata()
+            .finalizers
+            .as_ref()
+            .is_some_and(|f| !f.is_empty());
         if options.propagation == Propagation::Foreground || has_finalizers {
             if object.metadata().deletion_timestamp.is_some() {
                 return Ok(DeleteOutcome::Terminating(object));
@@ -511,7 +629,9 @@ impl Store {
             meta.deletion_timestamp = Some(ctx.timestamp());
             meta.deletion_grace_period_seconds = Some(0);
             if options.propagation == Propagation::Foreground {
-                meta.finalizers.get_or_insert_with(Vec::new).push("foregroundDeletion".into());
+                meta.finalizers
+                    .get_or_insert_with(Vec::new)
+                    .push("foregroundDeletion".into());
             }
             let marked = self.replace(ctx, key.clone(), marked, "terminating");
             if options.propagation == Propagation::Foreground {
@@ -529,29 +649,54 @@ impl Store {
     /// Removes a pod at once: the kubelet calls this when the containers have stopped after a
     /// graceful delete (or `--grace-period=0 --force`). Returns whether it existed.
     pub fn delete_pod_finally(&mut self, ctx: &mut WriteCtx, namespace: &str, name: &str) -> bool {
-        let key = ObjectKey { kind: "Pod".into(), namespace: namespace.into(), name: name.into() };
+        let key = ObjectKey {
+            kind: "Pod".into(),
+            namespace: namespace.into(),
+            name: name.into(),
+        };
         self.remove(ctx, &key).is_some()
     }
 
-    fn replace(&mut self, ctx: &mut WriteCtx, key: ObjectKey, mut object: Object, detail: &str) -> Rc<Object> {
+    fn replace(
+        &mut self,
+        ctx: &mut WriteCtx,
+        key: ObjectKey,
+        mut object: Object,
+        detail: &str,
+    ) -> Rc<Object> {
         object.metadata_mut().resource_version = Some(self.next_resource_version());
         let object = Rc::new(object);
-        ctx.trace.record(ctx.now, TraceKind::Updated, key.trace_subject(), detail);
+        ctx.trace
+            .record(ctx.now, TraceKind::Updated, key.trace_subject(), detail);
         self.objects.insert(key, object.clone());
-        self.pending.push(WatchEvent { event_type: WatchEventType::Modified, object: object.clone() });
+        self.pending.push(WatchEvent {
+            event_type: WatchEventType::Modified,
+            object: object.clone(),
+        });
         object
     }
 
     /// Takes an object out of the store, then lets the garbage collector act on its dependents.
     fn remove(&mut self, ctx: &mut WriteCtx, key: &ObjectKey) -> Option<Rc<Object>> {
         let object = self.objects.remove(key)?;
-        ctx.trace.record(ctx.now, TraceKind::Deleted, key.trace_subject(), "deleted");
-        self.pending.push(WatchEvent { event_type: WatchEventType::Deleted, object: object.clone() });
+        ctx.trace
+            .record(ctx.now, TraceKind::Deleted, key.trace_subject(), "deleted");
+        self.pending.push(WatchEvent {
+            event_type: WatchEventType::Deleted,
+            object: object.clone(),
+        });
         if let Object::CustomResourceDefinition(crd) = &*object {
             let t = admission::crd_resource_type(crd);
             self.resources.unregister(&t.group, &t.kind);
         }
-        let orphaning = object.metadata().finalizers.as_ref().is_some_and(|f| f.iter().any(|x| x == "orphan"));
+        if key.kind == "Pod" {
+            self.refresh_quotas(ctx, &key.namespace);
+        }
+        let orphaning = object
+            .metadata()
+            .finalizers
+            .as_ref()
+            .is_some_and(|f| f.iter().any(|x| x == "orphan"));
         if !orphaning {
             self.delete_dependents(ctx, object.uid(), Propagation::Background);
         }
@@ -565,19 +710,31 @@ impl Store {
             .dependents_of(owner_uid)
             .filter(|d| {
                 d.metadata().owner_references.as_ref().is_some_and(|refs| {
-                    refs.iter().all(|r| r.uid == owner_uid || !self.uid_exists(&r.uid))
+                    refs.iter()
+                        .all(|r| r.uid == owner_uid || !self.uid_exists(&r.uid))
                 })
             })
             .filter(|d| d.metadata().deletion_timestamp.is_none())
             .map(|d| ObjectKey::of(d))
             .collect();
         for key in dependents {
-            let _ = self.delete(ctx, &key.kind, &key.namespace, &key.name, DeleteOptions { grace_period_seconds: None, propagation });
+            let _ = self.delete(
+                ctx,
+                &key.kind,
+                &key.namespace,
+                &key.name,
+                DeleteOptions {
+                    grace_period_seconds: None,
+                    propagation,
+                },
+            );
         }
     }
 
     fn uid_exists(&self, uid: &str) -> bool {
-        self.objects.values().any(|o| o.uid() == uid && o.metadata().deletion_timestamp.is_none())
+        self.objects
+            .values()
+            .any(|o| o.uid() == uid && o.metadata().deletion_timestamp.is_none())
     }
 
     fn orphan_dependents(&mut self, ctx: &mut WriteCtx, owner_uid: &str) {
@@ -595,7 +752,12 @@ impl Store {
         }
     }
 
-    fn delete_namespace(&mut self, ctx: &mut WriteCtx, key: &ObjectKey, namespace: &Rc<Object>) -> DeleteOutcome {
+    fn delete_namespace(
+        &mut self,
+        ctx: &mut WriteCtx,
+        key: &ObjectKey,
+        namespace: &Rc<Object>,
+    ) -> DeleteOutcome {
         let mut object = namespace.clone();
         if namespace.metadata().deletion_timestamp.is_none() {
             let mut marked = (**namespace).clone();
@@ -605,10 +767,20 @@ impl Store {
             }
             object = self.replace(ctx, key.clone(), marked, "terminating");
         }
-        let contents: Vec<ObjectKey> =
-            self.objects.keys().filter(|k| k.namespace == key.name && k.kind != "Namespace").cloned().collect();
+        let contents: Vec<ObjectKey> = self
+            .objects
+            .keys()
+            .filter(|k| k.namespace == key.name && k.kind != "Namespace")
+            .cloned()
+            .collect();
         for content in contents {
-            let _ = self.delete(ctx, &content.kind, &content.namespace, &content.name, DeleteOptions::default());
+            let _ = self.delete(
+                ctx,
+                &content.kind,
+                &content.namespace,
+                &content.name,
+                DeleteOptions::default(),
+            );
         }
         self.reap(ctx);
         match self.objects.get(key) {
@@ -645,7 +817,11 @@ impl Store {
     /// client-go event recorder.
     pub fn record_event(&mut self, ctx: &mut WriteCtx, record: EventRecord) -> Rc<Object> {
         let involved = record.involved;
-        let namespace = if involved.namespace().is_empty() { "default".to_string() } else { involved.namespace().to_string() };
+        let namespace = if involved.namespace().is_empty() {
+            "default".to_string()
+        } else {
+            involved.namespace().to_string()
+        };
         let reference = ObjectReference {
             api_version: Some(involved.api_version().into()),
             kind: Some(involved.kind().into()),
@@ -655,7 +831,10 @@ impl Store {
             resource_version: involved.metadata().resource_version.clone(),
             field_path: record.field_path.clone(),
         };
-        let source = EventSource { component: Some(record.component.into()), host: record.host.map(Into::into) };
+        let source = EventSource {
+            component: Some(record.component.into()),
+            host: record.host.map(Into::into),
+        };
         let now = ctx.timestamp();
         let existing = self
             .list("Event", Some(&namespace))
@@ -671,11 +850,20 @@ impl Store {
             })
             .cloned();
         let subject = ObjectKey::of(involved).trace_subject();
-        ctx.trace.record(ctx.now, TraceKind::Event, subject, format!("{} {}: {}", record.event_type, record.reason, record.message));
+        ctx.trace.record(
+            ctx.now,
+            TraceKind::Event,
+            subject,
+            format!("{} {}: {}", record.event_type, record.reason, record.message),
+        );
         if let Some(mut event) = existing {
             event.count = Some(event.count.unwrap_or(1) + 1);
             event.last_timestamp = Some(now);
-            let key = ObjectKey { kind: "Event".into(), namespace, name: event.metadata.name.clone().unwrap_or_default() };
+            let key = ObjectKey {
+                kind: "Event".into(),
+                namespace,
+                name: event.metadata.name.clone().unwrap_or_default(),
+            };
             return self.replace(ctx, key, Object::Event(event), "event repeated");
         }
         self.event_serial += 1;
@@ -704,10 +892,17 @@ impl Store {
             reporting_instance: Some(record.host.unwrap_or(record.component).into()),
             ..Default::default()
         };
-        let key = ObjectKey { kind: "Event".into(), namespace, name };
+        let key = ObjectKey {
+            kind: "Event".into(),
+            namespace,
+            name,
+        };
         let object = Rc::new(Object::Event(event));
         self.objects.insert(key, object.clone());
-        self.pending.push(WatchEvent { event_type: WatchEventType::Added, object: object.clone() });
+        self.pending.push(WatchEvent {
+            event_type: WatchEventType::Added,
+            object: object.clone(),
+        });
         object
     }
 
@@ -720,9 +915,13 @@ impl Store {
         meta.creation_timestamp = Some(ctx.timestamp());
         let key = ObjectKey::of(&object);
         let object = Rc::new(object);
-        ctx.trace.record(ctx.now, TraceKind::Created, key.trace_subject(), "created");
+        ctx.trace
+            .record(ctx.now, TraceKind::Created, key.trace_subject(), "created");
         self.objects.insert(key, object.clone());
-        self.pending.push(WatchEvent { event_type: WatchEventType::Added, object: object.clone() });
+        self.pending.push(WatchEvent {
+            event_type: WatchEventType::Added,
+            object: object.clone(),
+        });
         object
     }
 }
@@ -749,7 +948,9 @@ fn spec_of(object: &Object) -> Value {
 pub fn object_from_json(kind: &str, json: Value) -> Result<Object, ApiError> {
     match Object::from_json_lenient(kind, json.clone()) {
         Some(result) => result.map_err(|e| ApiError::BadRequest(format!("{kind} cannot be handled: {e}"))),
-        None => DynamicObject::from_json(&json).map(Object::Dynamic).map_err(ApiError::BadRequest),
+        None => DynamicObject::from_json(&json)
+            .map(Object::Dynamic)
+            .map_err(ApiError::BadRequest),
     }
 }
 
@@ -762,8 +963,15 @@ impl Store {
                 meta.creation_timestamp = Some(timestamp(ts.0.as_second() + delta_secs));
             }
             if let Some(node) = Rc::make_mut(object).as_node_mut() {
-                for c in node.status.iter_mut().flat_map(|s| s.conditions.iter_mut().flatten()) {
-                    for t in [&mut c.last_heartbeat_time, &mut c.last_transition_time].into_iter().flatten() {
+                for c in node
+                    .status
+                    .iter_mut()
+                    .flat_map(|s| s.conditions.iter_mut().flatten())
+                {
+                    for t in [&mut c.last_heartbeat_time, &mut c.last_transition_time]
+                        .into_iter()
+                        .flatten()
+                    {
                         *t = timestamp(t.0.as_second() + delta_secs);
                     }
                 }

@@ -5,10 +5,13 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{
     DaemonSetUpdateStrategy, DeploymentStrategy, RollingUpdateDaemonSet, RollingUpdateDeployment,
-    RollingUpdateStatefulSetStrategy, StatefulSetPersistentVolumeClaimRetentionPolicy, StatefulSetUpdateStrategy,
+    RollingUpdateStatefulSetStrategy, StatefulSetPersistentVolumeClaimRetentionPolicy,
+    StatefulSetUpdateStrategy,
 };
 use k8s_openapi::api::batch::v1::JobSpec;
-use k8s_openapi::api::core::v1::{Container, PodSecurityContext, PodSpec, PodTemplateSpec, Probe, ResourceRequirements};
+use k8s_openapi::api::core::v1::{
+    Container, PodSecurityContext, PodSpec, PodTemplateSpec, Probe, ResourceRequirements,
+};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::sim::api::object::Object;
@@ -33,7 +36,11 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
             if let Some(spec) = rc.spec.as_mut() {
                 spec.replicas.get_or_insert(1);
                 spec.min_ready_seconds.get_or_insert(0);
-                let labels = spec.template.as_ref().and_then(|t| t.metadata.as_ref()).and_then(|m| m.labels.clone());
+                let labels = spec
+                    .template
+                    .as_ref()
+                    .and_then(|t| t.metadata.as_ref())
+                    .and_then(|m| m.labels.clone());
                 if spec.selector.as_ref().is_none_or(BTreeMap::is_empty) {
                     spec.selector = labels.clone();
                 }
@@ -46,7 +53,12 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
                 template(spec.template.as_mut());
             }
             if rc.metadata.labels.as_ref().is_none_or(BTreeMap::is_empty) {
-                rc.metadata.labels = rc.spec.as_ref().and_then(|s| s.template.as_ref()).and_then(|t| t.metadata.as_ref()).and_then(|m| m.labels.clone());
+                rc.metadata.labels = rc
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.template.as_ref())
+                    .and_then(|t| t.metadata.as_ref())
+                    .and_then(|m| m.labels.clone());
             }
         }
         Object::Deployment(d) => {
@@ -57,9 +69,13 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
                 let strategy = spec.strategy.get_or_insert_with(DeploymentStrategy::default);
                 let kind = strategy.type_.get_or_insert_with(|| "RollingUpdate".into());
                 if kind == "RollingUpdate" {
-                    let rolling = strategy.rolling_update.get_or_insert_with(RollingUpdateDeployment::default);
+                    let rolling = strategy
+                        .rolling_update
+                        .get_or_insert_with(RollingUpdateDeployment::default);
                     rolling.max_surge.get_or_insert(IntOrString::String("25%".into()));
-                    rolling.max_unavailable.get_or_insert(IntOrString::String("25%".into()));
+                    rolling
+                        .max_unavailable
+                        .get_or_insert(IntOrString::String("25%".into()));
                 }
                 template(Some(&mut spec.template));
             }
@@ -67,10 +83,14 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
         Object::DaemonSet(ds) => {
             if let Some(spec) = ds.spec.as_mut() {
                 spec.revision_history_limit.get_or_insert(10);
-                let strategy = spec.update_strategy.get_or_insert_with(DaemonSetUpdateStrategy::default);
+                let strategy = spec
+                    .update_strategy
+                    .get_or_insert_with(DaemonSetUpdateStrategy::default);
                 let kind = strategy.type_.get_or_insert_with(|| "RollingUpdate".into());
                 if kind == "RollingUpdate" {
-                    let rolling = strategy.rolling_update.get_or_insert_with(RollingUpdateDaemonSet::default);
+                    let rolling = strategy
+                        .rolling_update
+                        .get_or_insert_with(RollingUpdateDaemonSet::default);
                     rolling.max_unavailable.get_or_insert(IntOrString::Int(1));
                     rolling.max_surge.get_or_insert(IntOrString::Int(0));
                 }
@@ -81,11 +101,16 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
             if let Some(spec) = sts.spec.as_mut() {
                 spec.replicas.get_or_insert(1);
                 spec.revision_history_limit.get_or_insert(10);
-                spec.pod_management_policy.get_or_insert_with(|| "OrderedReady".into());
-                let strategy = spec.update_strategy.get_or_insert_with(StatefulSetUpdateStrategy::default);
+                spec.pod_management_policy
+                    .get_or_insert_with(|| "OrderedReady".into());
+                let strategy = spec
+                    .update_strategy
+                    .get_or_insert_with(StatefulSetUpdateStrategy::default);
                 let kind = strategy.type_.get_or_insert_with(|| "RollingUpdate".into());
                 if kind == "RollingUpdate" {
-                    let rolling = strategy.rolling_update.get_or_insert_with(RollingUpdateStatefulSetStrategy::default);
+                    let rolling = strategy
+                        .rolling_update
+                        .get_or_insert_with(RollingUpdateStatefulSetStrategy::default);
                     rolling.partition.get_or_insert(0);
                 }
                 let retention = spec
@@ -97,9 +122,11 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
                     if let Some(s) = claim.spec.as_mut() {
                         s.volume_mode.get_or_insert_with(|| "Filesystem".into());
                     }
-                    claim.status.get_or_insert_with(|| k8s_openapi::api::core::v1::PersistentVolumeClaimStatus {
-                        phase: Some("Pending".into()),
-                        ..Default::default()
+                    claim.status.get_or_insert_with(|| {
+                        k8s_openapi::api::core::v1::PersistentVolumeClaimStatus {
+                            phase: Some("Pending".into()),
+                            ..Default::default()
+                        }
                     });
                 }
                 template(Some(&mut spec.template));
@@ -111,15 +138,13 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
             }
         }
         Object::CronJob(cj) => {
-            {
-                let spec = &mut cj.spec;
-                spec.concurrency_policy.get_or_insert_with(|| "Allow".into());
-                spec.suspend.get_or_insert(false);
-                spec.successful_jobs_history_limit.get_or_insert(3);
-                spec.failed_jobs_history_limit.get_or_insert(1);
-                if let Some(job) = spec.job_template.spec.as_mut() {
-                    job_spec(job);
-                }
+            let spec = &mut cj.spec;
+            spec.concurrency_policy.get_or_insert_with(|| "Allow".into());
+            spec.suspend.get_or_insert(false);
+            spec.successful_jobs_history_limit.get_or_insert(3);
+            spec.failed_jobs_history_limit.get_or_insert(1);
+            if let Some(job) = spec.job_template.spec.as_mut() {
+                job_spec(job);
             }
         }
         Object::Service(svc) => {
@@ -127,10 +152,12 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
                 let kind = spec.type_.get_or_insert_with(|| "ClusterIP".into()).clone();
                 spec.session_affinity.get_or_insert_with(|| "None".into());
                 if kind != "ExternalName" {
-                    spec.internal_traffic_policy.get_or_insert_with(|| "Cluster".into());
+                    spec.internal_traffic_policy
+                        .get_or_insert_with(|| "Cluster".into());
                 }
                 if kind == "NodePort" || kind == "LoadBalancer" {
-                    spec.external_traffic_policy.get_or_insert_with(|| "Cluster".into());
+                    spec.external_traffic_policy
+                        .get_or_insert_with(|| "Cluster".into());
                 }
                 for port in spec.ports.iter_mut().flatten() {
                     port.protocol.get_or_insert_with(|| "TCP".into());
@@ -142,45 +169,52 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
         }
         Object::PersistentVolume(pv) => {
             if let Some(spec) = pv.spec.as_mut() {
-                spec.persistent_volume_reclaim_policy.get_or_insert_with(|| "Retain".into());
+                spec.persistent_volume_reclaim_policy
+                    .get_or_insert_with(|| "Retain".into());
                 spec.volume_mode.get_or_insert_with(|| "Filesystem".into());
             }
-            pv.status.get_or_insert_with(|| k8s_openapi::api::core::v1::PersistentVolumeStatus {
-                phase: Some("Pending".into()),
-                ..Default::default()
-            });
+            pv.status
+                .get_or_insert_with(|| k8s_openapi::api::core::v1::PersistentVolumeStatus {
+                    phase: Some("Pending".into()),
+                    ..Default::default()
+                });
         }
         Object::PersistentVolumeClaim(pvc) => {
             if let Some(spec) = pvc.spec.as_mut() {
                 spec.volume_mode.get_or_insert_with(|| "Filesystem".into());
             }
-            pvc.status.get_or_insert_with(|| k8s_openapi::api::core::v1::PersistentVolumeClaimStatus {
-                phase: Some("Pending".into()),
-                ..Default::default()
-            });
+            pvc.status
+                .get_or_insert_with(|| k8s_openapi::api::core::v1::PersistentVolumeClaimStatus {
+                    phase: Some("Pending".into()),
+                    ..Default::default()
+                });
         }
         Object::HorizontalPodAutoscaler(hpa) => {
-            {
-                let spec = &mut hpa.spec;
-                spec.min_replicas.get_or_insert(1);
-            }
+            let spec = &mut hpa.spec;
+            spec.min_replicas.get_or_insert(1);
         }
         Object::Secret(secret) => {
             secret.type_.get_or_insert_with(|| "Opaque".into());
         }
         Object::Namespace(ns) => {
             let name = ns.metadata.name.clone().unwrap_or_default();
-            ns.metadata.labels.get_or_insert_with(BTreeMap::new).insert("kubernetes.io/metadata.name".into(), name);
-            ns.spec.get_or_insert_with(|| k8s_openapi::api::core::v1::NamespaceSpec {
-                finalizers: Some(vec!["kubernetes".into()]),
-            });
-            ns.status.get_or_insert_with(|| k8s_openapi::api::core::v1::NamespaceStatus {
-                phase: Some("Active".into()),
-                ..Default::default()
-            });
+            ns.metadata
+                .labels
+                .get_or_insert_with(BTreeMap::new)
+                .insert("kubernetes.io/metadata.name".into(), name);
+            ns.spec
+                .get_or_insert_with(|| k8s_openapi::api::core::v1::NamespaceSpec {
+                    finalizers: Some(vec!["kubernetes".into()]),
+                });
+            ns.status
+                .get_or_insert_with(|| k8s_openapi::api::core::v1::NamespaceStatus {
+                    phase: Some("Active".into()),
+                    ..Default::default()
+                });
         }
         Object::PriorityClass(pc) => {
-            pc.preemption_policy.get_or_insert_with(|| "PreemptLowerPriority".into());
+            pc.preemption_policy
+                .get_or_insert_with(|| "PreemptLowerPriority".into());
         }
         Object::StorageClass(sc) => {
             sc.reclaim_policy.get_or_insert_with(|| "Delete".into());
@@ -200,7 +234,8 @@ fn job_spec(spec: &mut JobSpec) {
     spec.completion_mode.get_or_insert_with(|| "NonIndexed".into());
     spec.suspend.get_or_insert(false);
     if spec.pod_failure_policy.is_none() {
-        spec.pod_replacement_policy.get_or_insert_with(|| "TerminatingOrFailed".into());
+        spec.pod_replacement_policy
+            .get_or_insert_with(|| "TerminatingOrFailed".into());
     }
     template(Some(&mut spec.template));
 }
@@ -218,8 +253,10 @@ pub fn pod_spec(spec: &mut PodSpec) {
     spec.restart_policy.get_or_insert_with(|| "Always".into());
     spec.termination_grace_period_seconds.get_or_insert(30);
     spec.dns_policy.get_or_insert_with(|| "ClusterFirst".into());
-    spec.scheduler_name.get_or_insert_with(|| "default-scheduler".into());
-    spec.security_context.get_or_insert_with(PodSecurityContext::default);
+    spec.scheduler_name
+        .get_or_insert_with(|| "default-scheduler".into());
+    spec.security_context
+        .get_or_insert_with(PodSecurityContext::default);
     for container in spec.containers.iter_mut() {
         container_defaults(container);
     }
@@ -230,23 +267,34 @@ pub fn pod_spec(spec: &mut PodSpec) {
 
 fn container_defaults(container: &mut Container) {
     if container.image_pull_policy.is_none() {
-        container.image_pull_policy = Some(pull_policy_for(container.image.as_deref().unwrap_or_default()).into());
+        container.image_pull_policy =
+            Some(pull_policy_for(container.image.as_deref().unwrap_or_default()).into());
     }
-    container.termination_message_path.get_or_insert_with(|| "/dev/termination-log".into());
-    container.termination_message_policy.get_or_insert_with(|| "File".into());
+    container
+        .termination_message_path
+        .get_or_insert_with(|| "/dev/termination-log".into());
+    container
+        .termination_message_policy
+        .get_or_insert_with(|| "File".into());
     for port in container.ports.iter_mut().flatten() {
         port.protocol.get_or_insert_with(|| "TCP".into());
     }
-    let resources = container.resources.get_or_insert_with(ResourceRequirements::default);
+    let resources = container
+        .resources
+        .get_or_insert_with(ResourceRequirements::default);
     if let Some(limits) = resources.limits.clone() {
         let requests = resources.requests.get_or_insert_with(BTreeMap::new);
         for (name, quantity) in limits {
             requests.entry(name).or_insert(quantity);
         }
     }
-    for probe in [&mut container.liveness_probe, &mut container.readiness_probe, &mut container.startup_probe]
-        .into_iter()
-        .flatten()
+    for probe in [
+        &mut container.liveness_probe,
+        &mut container.readiness_probe,
+        &mut container.startup_probe,
+    ]
+    .into_iter()
+    .flatten()
     {
         probe_defaults(probe);
     }

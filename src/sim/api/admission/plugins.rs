@@ -27,6 +27,11 @@ pub fn mutate_on_create(store: &Store, ctx: &mut WriteCtx, object: &mut Object) 
                 priority(store, spec);
                 limit_ranges(store, &namespace, spec);
             }
+            // The pod strategy: every new pod starts Pending with its QoS class decided.
+            let qos_class = pod.spec.as_ref().map(qos_class).unwrap_or("BestEffort");
+            let status = pod.status.get_or_insert_with(Default::default);
+            status.phase = Some("Pending".into());
+            status.qos_class = Some(qos_class.into());
         }
         Object::PersistentVolumeClaim(pvc) => {
             if let Some(spec) = pvc.spec.as_mut() {
@@ -41,10 +46,18 @@ pub fn mutate_on_create(store: &Store, ctx: &mut WriteCtx, object: &mut Object) 
             if let Some(spec) = job.spec.as_mut() {
                 if spec.manual_selector != Some(true) && spec.selector.is_none() {
                     spec.selector = Some(LabelSelector {
-                        match_labels: Some(BTreeMap::from([("batch.kubernetes.io/controller-uid".into(), uid.clone())])),
+                        match_labels: Some(BTreeMap::from([(
+                            "batch.kubernetes.io/controller-uid".into(),
+                            uid.clone(),
+                        )])),
                         match_expressions: None,
                     });
-                    let labels = spec.template.metadata.get_or_insert_with(Default::default).labels.get_or_insert_with(BTreeMap::new);
+                    let labels = spec
+                        .template
+                        .metadata
+                        .get_or_insert_with(Default::default)
+                        .labels
+                        .get_or_insert_with(BTreeMap::new);
                     for (key, value) in [
                         ("batch.kubernetes.io/controller-uid", &uid),
                         ("batch.kubernetes.io/job-name", &name),
@@ -88,7 +101,11 @@ pub fn mutate_on_create(store: &Store, ctx: &mut WriteCtx, object: &mut Object) 
 }
 
 fn service_account(spec: &mut PodSpec) {
-    let name = spec.service_account_name.clone().or_else(|| spec.service_account.clone()).unwrap_or_else(|| "default".into());
+    let name = spec
+        .service_account_name
+        .clone()
+        .or_else(|| spec.service_account.clone())
+        .unwrap_or_else(|| "default".into());
     spec.service_account_name = Some(name.clone());
     spec.service_account = Some(name);
 }
@@ -97,8 +114,11 @@ fn default_tolerations(spec: &mut PodSpec) {
     let tolerations = spec.tolerations.get_or_insert_with(Vec::new);
     for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
         let covered = tolerations.iter().any(|t| {
-            (t.key.as_deref() == Some(key) || t.key.as_deref().is_none_or(str::is_empty) && t.operator.as_deref() == Some("Exists"))
-                && t.effect.as_deref().is_none_or(|e| e.is_empty() || e == "NoExecute")
+            (t.key.as_deref() == Some(key)
+                || t.key.as_deref().is_none_or(str::is_empty) && t.operator.as_deref() == Some("Exists"))
+                && t.effect
+                    .as_deref()
+                    .is_none_or(|e| e.is_empty() || e == "NoExecute")
         });
         if !covered {
             tolerations.push(Toleration {
@@ -114,7 +134,9 @@ fn default_tolerations(spec: &mut PodSpec) {
 
 fn priority(store: &Store, spec: &mut PodSpec) {
     let class = match spec.priority_class_name.as_deref() {
-        Some(name) => store.get("PriorityClass", "", name).and_then(|o| o.as_priority_class().cloned()),
+        Some(name) => store
+            .get("PriorityClass", "", name)
+            .and_then(|o| o.as_priority_class().cloned()),
         None => store
             .list("PriorityClass", None)
             .filter_map(|o| o.as_priority_class())
@@ -127,11 +149,15 @@ fn priority(store: &Store, spec: &mut PodSpec) {
             if spec.priority_class_name.is_none() {
                 spec.priority_class_name = pc.metadata.name.clone();
             }
-            spec.preemption_policy = Some(pc.preemption_policy.unwrap_or_else(|| "PreemptLowerPriority".into()));
+            spec.preemption_policy = Some(
+                pc.preemption_policy
+                    .unwrap_or_else(|| "PreemptLowerPriority".into()),
+            );
         }
         None => {
             spec.priority.get_or_insert(0);
-            spec.preemption_policy.get_or_insert_with(|| "PreemptLowerPriority".into());
+            spec.preemption_policy
+                .get_or_insert_with(|| "PreemptLowerPriority".into());
         }
     }
 }
@@ -151,13 +177,27 @@ fn default_storage_class(store: &Store) -> Option<String> {
 
 /// LimitRanger: container defaults (`default`, `defaultRequest`) from LimitRanges.
 fn limit_ranges(store: &Store, namespace: &str, spec: &mut PodSpec) {
-    for range in store.list("LimitRange", Some(namespace)).filter_map(|o| o.as_limit_range()) {
-        for item in range.spec.as_ref().map(|s| s.limits.as_slice()).unwrap_or_default() {
+    for range in store
+        .list("LimitRange", Some(namespace))
+        .filter_map(|o| o.as_limit_range())
+    {
+        for item in range
+            .spec
+            .as_ref()
+            .map(|s| s.limits.as_slice())
+            .unwrap_or_default()
+        {
             if item.type_ != "Container" {
                 continue;
             }
-            for container in spec.containers.iter_mut().chain(spec.init_containers.iter_mut().flatten()) {
-                let resources = container.resources.get_or_insert_with(ResourceRequirements::default);
+            for container in spec
+                .containers
+                .iter_mut()
+                .chain(spec.init_containers.iter_mut().flatten())
+            {
+                let resources = container
+                    .resources
+                    .get_or_insert_with(ResourceRequirements::default);
                 if let Some(defaults) = &item.default {
                     let limits = resources.limits.get_or_insert_with(BTreeMap::new);
                     for (k, v) in defaults {
@@ -197,7 +237,12 @@ fn used_node_ports(store: &Store) -> Vec<i32> {
     store
         .list("Service", None)
         .filter_map(|o| o.as_service())
-        .flat_map(|s| s.spec.iter().flat_map(|s| s.ports.iter().flatten()).filter_map(|p| p.node_port))
+        .flat_map(|s| {
+            s.spec
+                .iter()
+                .flat_map(|s| s.ports.iter().flatten())
+                .filter_map(|p| p.node_port)
+        })
         .collect()
 }
 
@@ -206,7 +251,13 @@ fn pod_total(pod: &Pod, field: &str, resource: &str) -> (i128, bool) {
     let mut total = 0;
     let mut binary = false;
     for container in pod.spec.iter().flat_map(|s| s.containers.iter()) {
-        let map = container.resources.as_ref().and_then(|r| if field == "limits" { r.limits.as_ref() } else { r.requests.as_ref() });
+        let map = container.resources.as_ref().and_then(|r| {
+            if field == "limits" {
+                r.limits.as_ref()
+            } else {
+                r.requests.as_ref()
+            }
+        });
         if let Some(q) = map.and_then(|m| m.get(resource)) {
             total += quantity::parse_millis(&q.0).unwrap_or(0);
             binary |= quantity::is_binary(&q.0);
@@ -215,9 +266,20 @@ fn pod_total(pod: &Pod, field: &str, resource: &str) -> (i128, bool) {
     (total, binary)
 }
 
-fn has_value(pod: &Pod, field: &str, resource: &str, container: &k8s_openapi::api::core::v1::Container) -> bool {
+fn has_value(
+    pod: &Pod,
+    field: &str,
+    resource: &str,
+    container: &k8s_openapi::api::core::v1::Container,
+) -> bool {
     let _ = pod;
-    let map = container.resources.as_ref().and_then(|r| if field == "limits" { r.limits.as_ref() } else { r.requests.as_ref() });
+    let map = container.resources.as_ref().and_then(|r| {
+        if field == "limits" {
+            r.limits.as_ref()
+        } else {
+            r.requests.as_ref()
+        }
+    });
     map.is_some_and(|m| m.contains_key(resource))
 }
 
@@ -230,12 +292,21 @@ pub fn check_quota(store: &Store, object: &Object) -> Result<(), ApiError> {
         .list("Pod", Some(namespace))
         .filter_map(|o| o.as_pod())
         .filter(|p| {
-            let phase = p.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or_default();
+            let phase = p
+                .status
+                .as_ref()
+                .and_then(|s| s.phase.as_deref())
+                .unwrap_or_default();
             phase != "Succeeded" && phase != "Failed"
         })
         .collect();
-    for quota in store.list("ResourceQuota", Some(namespace)).filter_map(|o| o.as_resource_quota()) {
-        let Some(hard) = quota.spec.as_ref().and_then(|s| s.hard.as_ref()) else { continue };
+    for quota in store
+        .list("ResourceQuota", Some(namespace))
+        .filter_map(|o| o.as_resource_quota())
+    {
+        let Some(hard) = quota.spec.as_ref().and_then(|s| s.hard.as_ref()) else {
+            continue;
+        };
         let quota_name = quota.metadata.name.clone().unwrap_or_default();
         let mut missing = Vec::new();
         let mut exceeded = Vec::new();
@@ -251,7 +322,12 @@ pub fn check_quota(store: &Store, object: &Object) -> Result<(), ApiError> {
             if field == "count" {
                 let used = existing.len() as i128 * 1000;
                 if used + 1000 > limit_millis {
-                    exceeded.push((name.clone(), "1".to_string(), quantity::format_millis(used, false), limit.0.clone()));
+                    exceeded.push((
+                        name.clone(),
+                        "1".to_string(),
+                        quantity::format_millis(used, false),
+                        limit.0.clone(),
+                    ));
                 }
                 continue;
             }
@@ -301,12 +377,20 @@ pub fn check_quota(store: &Store, object: &Object) -> Result<(), ApiError> {
 }
 
 /// The `status.used` a quota shows for the pods in its namespace.
-pub fn quota_usage(store: &Store, namespace: &str, hard: &BTreeMap<String, Quantity>) -> BTreeMap<String, Quantity> {
+pub fn quota_usage(
+    store: &Store,
+    namespace: &str,
+    hard: &BTreeMap<String, Quantity>,
+) -> BTreeMap<String, Quantity> {
     let pods: Vec<&Pod> = store
         .list("Pod", Some(namespace))
         .filter_map(|o| o.as_pod())
         .filter(|p| {
-            let phase = p.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or_default();
+            let phase = p
+                .status
+                .as_ref()
+                .and_then(|s| s.phase.as_deref())
+                .unwrap_or_default();
             phase != "Succeeded" && phase != "Failed"
         })
         .collect();
@@ -323,7 +407,51 @@ pub fn quota_usage(store: &Store, namespace: &str, hard: &BTreeMap<String, Quant
             _ => continue,
         };
         let total: i128 = pods.iter().map(|p| pod_total(p, field, resource).0).sum();
-        used.insert(name.clone(), Quantity(quantity::format_millis(total, quantity::is_binary(&limit.0))));
+        used.insert(
+            name.clone(),
+            Quantity(quantity::format_millis(total, quantity::is_binary(&limit.0))),
+        );
     }
     used
+}
+
+/// The pod's QoS class (`pkg/apis/core/helper/qos`): Guaranteed when every container sets cpu and
+/// memory limits equal to its requests, BestEffort when none sets any, Burstable otherwise.
+pub fn qos_class(spec: &PodSpec) -> &'static str {
+    let containers: Vec<_> = spec
+        .containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten())
+        .collect();
+    let mut any = false;
+    let mut guaranteed = true;
+    for c in &containers {
+        let requests = c
+            .resources
+            .as_ref()
+            .and_then(|r| r.requests.clone())
+            .unwrap_or_default();
+        let limits = c
+            .resources
+            .as_ref()
+            .and_then(|r| r.limits.clone())
+            .unwrap_or_default();
+        let relevant = |m: &BTreeMap<String, Quantity>| m.keys().any(|k| k == "cpu" || k == "memory");
+        any |= relevant(&requests) || relevant(&limits);
+        for resource in ["cpu", "memory"] {
+            let limit = limits.get(resource).and_then(|q| quantity::parse_millis(&q.0));
+            let request = requests
+                .get(resource)
+                .and_then(|q| quantity::parse_millis(&q.0))
+                .or(limit);
+            if limit.is_none() || request != limit {
+                guaranteed = false;
+            }
+        }
+    }
+    match (any, guaranteed) {
+        (false, _) => "BestEffort",
+        (true, true) => "Guaranteed",
+        (true, false) => "Burstable",
+    }
 }

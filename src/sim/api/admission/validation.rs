@@ -23,14 +23,17 @@ pub fn is_dns1123_label(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
         && b.len() <= 63
-        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
         && b[0] != b'-'
         && b[b.len() - 1] != b'-'
 }
 
 /// Whether `s` is a DNS-1123 subdomain.
 pub fn is_dns1123_subdomain(s: &str) -> bool {
-    s.len() <= 253 && s.split('.').all(|part| !part.is_empty() && is_dns1123_label(part))
+    s.len() <= 253
+        && s.split('.')
+            .all(|part| !part.is_empty() && is_dns1123_label(part))
 }
 
 /// Whether `s` is a DNS-1035 label.
@@ -42,14 +45,19 @@ fn is_label_name(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
         && b.len() <= 63
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
         && b[0].is_ascii_alphanumeric()
         && b[b.len() - 1].is_ascii_alphanumeric()
 }
 
 fn label_name_errors(path: &str, value: &str, errors: &mut Vec<FieldError>) {
     if value.len() > 63 {
-        errors.push(FieldError::invalid(path, quoted(value), "name part must be no more than 63 characters"));
+        errors.push(FieldError::invalid(
+            path,
+            quoted(value),
+            "name part must be no more than 63 characters",
+        ));
     } else if !is_label_name(value) {
         errors.push(FieldError::invalid(path, quoted(value), LABEL_NAME_MSG));
     }
@@ -60,14 +68,22 @@ fn labels(path: &str, labels: Option<&BTreeMap<String, String>>, errors: &mut Ve
         match key.split_once('/') {
             Some((prefix, name)) => {
                 if !is_dns1123_subdomain(prefix) {
-                    errors.push(FieldError::invalid(path, quoted(key), format!("prefix part {DNS1123_SUBDOMAIN_MSG}")));
+                    errors.push(FieldError::invalid(
+                        path,
+                        quoted(key),
+                        format!("prefix part {DNS1123_SUBDOMAIN_MSG}"),
+                    ));
                 }
                 label_name_errors(path, name, errors);
             }
             None => label_name_errors(path, key, errors),
         }
         if value.len() > 63 {
-            errors.push(FieldError::invalid(format!("{path}"), quoted(value), "must be no more than 63 characters"));
+            errors.push(FieldError::invalid(
+                path,
+                quoted(value),
+                "must be no more than 63 characters",
+            ));
         } else if !value.is_empty() && !is_label_name(value) {
             errors.push(FieldError::invalid(path, quoted(value), LABEL_VALUE_MSG));
         }
@@ -89,7 +105,11 @@ fn metadata(meta: &ObjectMeta, rule: NameRule, errors: &mut Vec<FieldError>) {
         NameRule::Dns1035 => (is_dns1035_label(name), DNS1035_LABEL_MSG, 63),
     };
     if name.len() > max {
-        errors.push(FieldError::invalid("metadata.name", quoted(name), format!("must be no more than {max} characters")));
+        errors.push(FieldError::invalid(
+            "metadata.name",
+            quoted(name),
+            format!("must be no more than {max} characters"),
+        ));
     } else if !ok {
         errors.push(FieldError::invalid("metadata.name", quoted(name), message));
     }
@@ -127,7 +147,11 @@ pub fn validate(object: &Object) -> Vec<FieldError> {
                 if let Some(strategy) = &spec.strategy {
                     let kind = strategy.type_.as_deref().unwrap_or_default();
                     if !matches!(kind, "RollingUpdate" | "Recreate") {
-                        errors.push(FieldError::unsupported("spec.strategy.type", quoted(kind), &["Recreate", "RollingUpdate"]));
+                        errors.push(FieldError::unsupported(
+                            "spec.strategy.type",
+                            quoted(kind),
+                            &["Recreate", "RollingUpdate"],
+                        ));
                     }
                     if kind == "Recreate" && strategy.rolling_update.is_some() {
                         errors.push(FieldError::forbidden(
@@ -148,9 +172,19 @@ pub fn validate(object: &Object) -> Vec<FieldError> {
             if let Some(spec) = sts.spec.as_ref() {
                 replicas("spec.replicas", spec.replicas, &mut errors);
                 workload_selector(Some(&spec.selector), Some(&spec.template), &mut errors);
-                let claims: Vec<String> =
-                    spec.volume_claim_templates.iter().flatten().filter_map(|c| c.metadata.name.clone()).collect();
-                template_with_claims("spec.template", Some(&spec.template), &["Always"], &claims, &mut errors);
+                let claims: Vec<String> = spec
+                    .volume_claim_templates
+                    .iter()
+                    .flatten()
+                    .filter_map(|c| c.metadata.name.clone())
+                    .collect();
+                template_with_claims(
+                    "spec.template",
+                    Some(&spec.template),
+                    &["Always"],
+                    &claims,
+                    &mut errors,
+                );
             }
         }
         Object::ReplicationController(rc) => {
@@ -161,7 +195,12 @@ pub fn validate(object: &Object) -> Vec<FieldError> {
         }
         Object::Job(job) => {
             if let Some(spec) = job.spec.as_ref() {
-                template("spec.template", Some(&spec.template), &["OnFailure", "Never"], &mut errors);
+                template(
+                    "spec.template",
+                    Some(&spec.template),
+                    &["OnFailure", "Never"],
+                    &mut errors,
+                );
                 if let Some(selector) = spec.selector.as_ref() {
                     workload_selector(Some(selector), Some(&spec.template), &mut errors);
                 }
@@ -169,7 +208,11 @@ pub fn validate(object: &Object) -> Vec<FieldError> {
         }
         Object::CronJob(cj) => {
             if object.name().len() > 52 {
-                errors.push(FieldError::invalid("metadata.name", quoted(object.name()), "must be no more than 52 characters"));
+                errors.push(FieldError::invalid(
+                    "metadata.name",
+                    quoted(object.name()),
+                    "must be no more than 52 characters",
+                ));
             }
             {
                 let spec = &cj.spec;
@@ -177,7 +220,12 @@ pub fn validate(object: &Object) -> Vec<FieldError> {
                     errors.push(FieldError::required("spec.schedule"));
                 }
                 if let Some(job) = spec.job_template.spec.as_ref() {
-                    template("spec.jobTemplate.spec.template", Some(&job.template), &["OnFailure", "Never"], &mut errors);
+                    template(
+                        "spec.jobTemplate.spec.template",
+                        Some(&job.template),
+                        &["OnFailure", "Never"],
+                        &mut errors,
+                    );
                 }
             }
         }
@@ -210,7 +258,10 @@ pub fn validate(object: &Object) -> Vec<FieldError> {
                     }
                     if let Some(name) = port.name.as_deref().filter(|n| !n.is_empty()) {
                         if !names.insert(name.to_string()) {
-                            errors.push(FieldError::duplicate(format!("spec.ports[{i}].name"), quoted(name)));
+                            errors.push(FieldError::duplicate(
+                                format!("spec.ports[{i}].name"),
+                                quoted(name),
+                            ));
                         }
                     }
                 }
@@ -224,14 +275,23 @@ pub fn validate(object: &Object) -> Vec<FieldError> {
                 if spec.access_modes.as_ref().is_none_or(Vec::is_empty) {
                     errors.push(FieldError::required("spec.accessModes"));
                 }
-                let has_storage = spec.resources.as_ref().and_then(|r| r.requests.as_ref()).is_some_and(|r| r.contains_key("storage"));
+                let has_storage = spec
+                    .resources
+                    .as_ref()
+                    .and_then(|r| r.requests.as_ref())
+                    .is_some_and(|r| r.contains_key("storage"));
                 if !has_storage {
                     errors.push(FieldError::required("spec.resources[storage]"));
                 }
             }
         }
         Object::ConfigMap(cm) => {
-            for key in cm.data.iter().flat_map(|d| d.keys()).chain(cm.binary_data.iter().flat_map(|d| d.keys())) {
+            for key in cm
+                .data
+                .iter()
+                .flat_map(|d| d.keys())
+                .chain(cm.binary_data.iter().flat_map(|d| d.keys()))
+            {
                 if !is_config_key(key) {
                     errors.push(FieldError::invalid(
                         "data",
@@ -247,12 +307,20 @@ pub fn validate(object: &Object) -> Vec<FieldError> {
 }
 
 fn is_config_key(key: &str) -> bool {
-    !key.is_empty() && key.len() <= 253 && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    !key.is_empty()
+        && key.len() <= 253
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 fn replicas(path: &str, value: Option<i32>, errors: &mut Vec<FieldError>) {
     if let Some(n) = value.filter(|n| *n < 0) {
-        errors.push(FieldError::invalid(path, n.to_string(), "must be greater than or equal to 0"));
+        errors.push(FieldError::invalid(
+            path,
+            n.to_string(),
+            "must be greater than or equal to 0",
+        ));
     }
 }
 
@@ -260,17 +328,25 @@ fn selector_json(selector: &LabelSelector) -> String {
     serde_json::to_string(selector).unwrap_or_default()
 }
 
-fn workload_selector(selector: Option<&LabelSelector>, template: Option<&PodTemplateSpec>, errors: &mut Vec<FieldError>) {
+fn workload_selector(
+    selector: Option<&LabelSelector>,
+    template: Option<&PodTemplateSpec>,
+    errors: &mut Vec<FieldError>,
+) {
     let Some(selector) = selector else {
         errors.push(FieldError::required("spec.selector"));
         return;
     };
-    if selector::is_empty(selector) {
-        errors.push(FieldError::invalid("spec.selector", selector_json(selector), "empty selector is invalid for deployment"));
-        return;
+    let template_labels = template
+        .and_then(|t| t.metadata.as_ref())
+        .and_then(|m| m.labels.clone())
+        .unwrap_or_default();
+    // A missing selector decodes as an empty one; apps/v1 requires it.
+    let empty = selector::is_empty(selector);
+    if empty {
+        errors.push(FieldError::required("spec.selector"));
     }
-    let template_labels = template.and_then(|t| t.metadata.as_ref()).and_then(|m| m.labels.clone()).unwrap_or_default();
-    if !selector::matches(selector, &template_labels) {
+    if empty || !selector::matches(selector, &template_labels) {
         errors.push(FieldError::invalid(
             "spec.template.metadata.labels",
             serde_json::to_string(&template_labels).unwrap_or_default(),
@@ -279,7 +355,12 @@ fn workload_selector(selector: Option<&LabelSelector>, template: Option<&PodTemp
     }
 }
 
-fn template(path: &str, template: Option<&PodTemplateSpec>, restart_policies: &[&str], errors: &mut Vec<FieldError>) {
+fn template(
+    path: &str,
+    template: Option<&PodTemplateSpec>,
+    restart_policies: &[&str],
+    errors: &mut Vec<FieldError>,
+) {
     template_with_claims(path, template, restart_policies, &[], errors);
 }
 
@@ -327,15 +408,26 @@ fn pod_spec_with_claims(
     }
     if let Some(policy) = spec.restart_policy.as_deref() {
         if !restart_policies.contains(&policy) {
-            errors.push(FieldError::unsupported(format!("{path}.restartPolicy"), quoted(policy), restart_policies));
+            errors.push(FieldError::unsupported(
+                format!("{path}.restartPolicy"),
+                quoted(policy),
+                restart_policies,
+            ));
         }
     }
     let mut volumes: BTreeSet<String> = claims.iter().cloned().collect();
     for (i, v) in spec.volumes.iter().flatten().enumerate() {
         if !is_dns1123_label(&v.name) {
-            errors.push(FieldError::invalid(format!("{path}.volumes[{i}].name"), quoted(&v.name), DNS1123_LABEL_MSG));
+            errors.push(FieldError::invalid(
+                format!("{path}.volumes[{i}].name"),
+                quoted(&v.name),
+                DNS1123_LABEL_MSG,
+            ));
         } else if !volumes.insert(v.name.clone()) {
-            errors.push(FieldError::duplicate(format!("{path}.volumes[{i}].name"), quoted(&v.name)));
+            errors.push(FieldError::duplicate(
+                format!("{path}.volumes[{i}].name"),
+                quoted(&v.name),
+            ));
         }
     }
     for (ci, c) in spec.containers.iter().enumerate() {
@@ -356,7 +448,11 @@ fn container(path: &str, c: &Container, names: &mut BTreeSet<String>, errors: &m
     if c.name.is_empty() {
         errors.push(FieldError::required(format!("{path}.name")));
     } else if !is_dns1123_label(&c.name) {
-        errors.push(FieldError::invalid(format!("{path}.name"), quoted(&c.name), DNS1123_LABEL_MSG));
+        errors.push(FieldError::invalid(
+            format!("{path}.name"),
+            quoted(&c.name),
+            DNS1123_LABEL_MSG,
+        ));
     } else if !names.insert(c.name.clone()) {
         errors.push(FieldError::duplicate(format!("{path}.name"), quoted(&c.name)));
     }
@@ -384,16 +480,20 @@ fn container(path: &str, c: &Container, names: &mut BTreeSet<String>, errors: &m
     if let Some(resources) = &c.resources {
         let limits = resources.limits.clone().unwrap_or_default();
         for (name, request) in resources.requests.iter().flatten() {
-            let (Some(req), Some(limit)) =
-                (quantity::parse_millis(&request.0), limits.get(name).and_then(|l| quantity::parse_millis(&l.0)))
-            else {
+            let (Some(req), Some(limit)) = (
+                quantity::parse_millis(&request.0),
+                limits.get(name).and_then(|l| quantity::parse_millis(&l.0)),
+            ) else {
                 continue;
             };
             if req > limit {
                 errors.push(FieldError::invalid(
                     format!("{path}.resources.requests"),
                     quoted(&request.0),
-                    format!("must be less than or equal to {name} limit of {}", limits.get(name).map(|q| q.0.as_str()).unwrap_or_default()),
+                    format!(
+                        "must be less than or equal to {name} limit of {}",
+                        limits.get(name).map(|q| q.0.as_str()).unwrap_or_default()
+                    ),
                 ));
             }
         }
@@ -419,7 +519,10 @@ fn find_bad_quantity(value: &Value, in_resource_map: bool, bad: &mut Option<Stri
     match value {
         Value::Object(map) => {
             for (key, v) in map {
-                let resource_map = matches!(key.as_str(), "limits" | "requests" | "capacity" | "hard" | "allocatable");
+                let resource_map = matches!(
+                    key.as_str(),
+                    "limits" | "requests" | "capacity" | "hard" | "allocatable"
+                );
                 if in_resource_map {
                     if let Value::String(s) = v {
                         if !quantity::is_valid(s) {
@@ -443,7 +546,11 @@ pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
         (Object::Pod(new), Object::Pod(old)) => {
             let strip = |spec: Option<&PodSpec>| -> Value {
                 let mut spec = spec.cloned().unwrap_or_default();
-                for c in spec.containers.iter_mut().chain(spec.init_containers.iter_mut().flatten()) {
+                for c in spec
+                    .containers
+                    .iter_mut()
+                    .chain(spec.init_containers.iter_mut().flatten())
+                {
                     c.image = None;
                     c.resources = None;
                 }
@@ -460,23 +567,44 @@ pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
                     "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
                 ));
             }
-            let old_gates = old.spec.as_ref().and_then(|s| s.scheduling_gates.clone()).unwrap_or_default();
-            let new_gates = new.spec.as_ref().and_then(|s| s.scheduling_gates.clone()).unwrap_or_default();
+            let old_gates = old
+                .spec
+                .as_ref()
+                .and_then(|s| s.scheduling_gates.clone())
+                .unwrap_or_default();
+            let new_gates = new
+                .spec
+                .as_ref()
+                .and_then(|s| s.scheduling_gates.clone())
+                .unwrap_or_default();
             if new_gates.iter().any(|g| !old_gates.contains(g)) {
-                errors.push(FieldError::forbidden("spec.schedulingGates", "only deletion is allowed, but found new scheduling gate"));
+                errors.push(FieldError::forbidden(
+                    "spec.schedulingGates",
+                    "only deletion is allowed, but found new scheduling gate",
+                ));
             }
         }
-        (Object::Deployment(n), Object::Deployment(o)) => {
-            immutable_selector(n.spec.as_ref().map(|s| &s.selector), o.spec.as_ref().map(|s| &s.selector), &mut errors)
-        }
-        (Object::ReplicaSet(n), Object::ReplicaSet(o)) => {
-            immutable_selector(n.spec.as_ref().map(|s| &s.selector), o.spec.as_ref().map(|s| &s.selector), &mut errors)
-        }
-        (Object::DaemonSet(n), Object::DaemonSet(o)) => {
-            immutable_selector(n.spec.as_ref().map(|s| &s.selector), o.spec.as_ref().map(|s| &s.selector), &mut errors)
-        }
+        (Object::Deployment(n), Object::Deployment(o)) => immutable_selector(
+            n.spec.as_ref().map(|s| &s.selector),
+            o.spec.as_ref().map(|s| &s.selector),
+            &mut errors,
+        ),
+        (Object::ReplicaSet(n), Object::ReplicaSet(o)) => immutable_selector(
+            n.spec.as_ref().map(|s| &s.selector),
+            o.spec.as_ref().map(|s| &s.selector),
+            &mut errors,
+        ),
+        (Object::DaemonSet(n), Object::DaemonSet(o)) => immutable_selector(
+            n.spec.as_ref().map(|s| &s.selector),
+            o.spec.as_ref().map(|s| &s.selector),
+            &mut errors,
+        ),
         (Object::StatefulSet(n), Object::StatefulSet(o)) => {
-            immutable_selector(n.spec.as_ref().map(|s| &s.selector), o.spec.as_ref().map(|s| &s.selector), &mut errors);
+            immutable_selector(
+                n.spec.as_ref().map(|s| &s.selector),
+                o.spec.as_ref().map(|s| &s.selector),
+                &mut errors,
+            );
             let forbidden_change = |s: Option<&k8s_openapi::api::apps::v1::StatefulSetSpec>| {
                 s.map(|s| {
                     let mut s = s.clone();
@@ -498,7 +626,9 @@ pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
             }
         }
         (Object::Job(n), Object::Job(o)) => {
-            let (Some(ns), Some(os)) = (n.spec.as_ref(), o.spec.as_ref()) else { return errors };
+            let (Some(ns), Some(os)) = (n.spec.as_ref(), o.spec.as_ref()) else {
+                return errors;
+            };
             if ns.selector != os.selector {
                 errors.push(FieldError::invalid(
                     "spec.selector",
@@ -522,7 +652,9 @@ pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
             }
         }
         (Object::Service(n), Object::Service(o)) => {
-            let (Some(ns), Some(os)) = (n.spec.as_ref(), o.spec.as_ref()) else { return errors };
+            let (Some(ns), Some(os)) = (n.spec.as_ref(), o.spec.as_ref()) else {
+                return errors;
+            };
             if ns.cluster_ip.is_some() && os.cluster_ip.is_some() && ns.cluster_ip != os.cluster_ip {
                 errors.push(FieldError::invalid(
                     "spec.clusterIPs[0]",
@@ -553,7 +685,11 @@ pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
     errors
 }
 
-fn immutable_selector(new: Option<&LabelSelector>, old: Option<&LabelSelector>, errors: &mut Vec<FieldError>) {
+fn immutable_selector(
+    new: Option<&LabelSelector>,
+    old: Option<&LabelSelector>,
+    errors: &mut Vec<FieldError>,
+) {
     if new != old {
         errors.push(FieldError::invalid(
             "spec.selector",
