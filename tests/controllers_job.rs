@@ -186,3 +186,47 @@ fn a_finished_job_is_deleted_with_its_pods_after_its_ttl() {
     assert!(sim.store().get("Job", "default", "short").is_none());
     assert!(pods_of(&sim, "short-").is_empty());
 }
+
+#[test]
+fn a_cron_job_starts_a_job_each_minute_named_after_the_minute_and_keeps_three_finished() {
+    let mut sim = cluster();
+    apply(
+        &mut sim,
+        "
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: hello}
+spec:
+  schedule: '* * * * *'
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: hello, image: 'busybox:exit-0'}]
+",
+    );
+    // Virtual time zero is 2026-01-01T00:00:00Z: minute 29453760.
+    wait(&mut sim, 61);
+    assert!(sim.store().get("Job", "default", "hello-29453761").is_some());
+    wait(&mut sim, 5 * 60);
+    let mut jobs: Vec<String> =
+        sim.store().list("Job", Some("default")).map(|j| j.name().to_string()).collect();
+    jobs.sort();
+    // Three finished Jobs are kept, plus the one that just started.
+    assert_eq!(jobs, ["hello-29453763", "hello-29453764", "hello-29453765", "hello-29453766"]);
+    let events = events_for(&sim, "hello");
+    assert!(events.contains(&("SuccessfulCreate".into(), "Created job hello-29453761".into())), "{events:?}");
+    assert!(
+        events.contains(&(
+            "SawCompletedJob".into(),
+            "Saw completed job: hello-29453761, status: Complete".into()
+        )),
+        "{events:?}"
+    );
+    assert!(events.contains(&("SuccessfulDelete".into(), "Deleted job hello-29453761".into())), "{events:?}");
+    let cron = sim.store().get("CronJob", "default", "hello").unwrap().as_cron_job().cloned().unwrap();
+    let status = cron.status.unwrap();
+    assert_eq!(status.last_schedule_time.map(|t| t.0.as_second()), Some(29_453_766 * 60));
+    assert!(status.last_successful_time.is_some());
+}

@@ -11,6 +11,8 @@
 //! Shared upstream helpers live here too: [`Expectations`] (`controller_utils.go`), owner
 //! references, and pod readiness/availability (`podutil`).
 
+pub mod cron;
+pub mod cron_job;
 pub mod deployment;
 pub mod endpoints;
 pub mod job;
@@ -162,6 +164,7 @@ pub fn register_all(sim: &mut Simulation) {
     Controller::register(sim, endpoints::EndpointSliceController::default());
     Controller::register(sim, job::JobController::default());
     Controller::register(sim, job::TtlAfterFinishedController);
+    Controller::register(sim, cron_job::CronJobController);
 }
 
 /// How long expectations hold before a controller syncs anyway (`ExpectationsTimeout`).
