@@ -78,11 +78,28 @@ impl FakeKubelet {
                 }
             }
         }
-        let Some(node) = counts.iter().min_by_key(|(name, c)| (**c, (*name).clone())).map(|(n, _)| n.clone())
-        else {
-            return;
-        };
         let mut pod = object.as_pod().cloned().unwrap_or_default();
+        // DaemonSet pods name their node in a matchFields affinity.
+        let pinned = pod
+            .spec
+            .as_ref()
+            .and_then(|s| {
+                s.affinity
+                    .as_ref()?
+                    .node_affinity
+                    .as_ref()?
+                    .required_during_scheduling_ignored_during_execution
+                    .clone()
+            })
+            .and_then(|sel| {
+                sel.node_selector_terms
+                    .into_iter()
+                    .flat_map(|t| t.match_fields.into_iter().flatten())
+                    .find_map(|r| r.values?.first().cloned())
+            });
+        let least_loaded =
+            counts.iter().min_by_key(|(name, c)| (**c, (*name).clone())).map(|(n, _)| n.clone());
+        let Some(node) = pinned.or(least_loaded) else { return };
         pod.spec.get_or_insert_with(Default::default).node_name = Some(node);
         let now = timestamp(sim.now_unix());
         pod.status = Some(PodStatus {

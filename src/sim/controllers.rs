@@ -13,6 +13,7 @@
 
 pub mod cron;
 pub mod cron_job;
+pub mod daemon_set;
 pub mod deployment;
 pub mod endpoints;
 pub mod job;
@@ -165,6 +166,7 @@ pub fn register_all(sim: &mut Simulation) {
     Controller::register(sim, job::JobController::default());
     Controller::register(sim, job::TtlAfterFinishedController);
     Controller::register(sim, cron_job::CronJobController);
+    Controller::register(sim, daemon_set::DaemonSetController);
 }
 
 /// How long expectations hold before a controller syncs anyway (`ExpectationsTimeout`).
