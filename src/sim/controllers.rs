@@ -19,6 +19,7 @@ pub mod endpoints;
 pub mod job;
 pub mod pod_control;
 pub mod replica_set;
+pub mod stateful_set;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -167,6 +168,7 @@ pub fn register_all(sim: &mut Simulation) {
     Controller::register(sim, job::TtlAfterFinishedController);
     Controller::register(sim, cron_job::CronJobController);
     Controller::register(sim, daemon_set::DaemonSetController);
+    Controller::register(sim, stateful_set::StatefulSetController);
 }
 
 /// How long expectations hold before a controller syncs anyway (`ExpectationsTimeout`).
