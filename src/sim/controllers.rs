@@ -17,6 +17,7 @@ pub mod daemon_set;
 pub mod deployment;
 pub mod endpoints;
 pub mod job;
+pub mod persistent_volume;
 pub mod pod_control;
 pub mod replica_set;
 pub mod stateful_set;
@@ -169,6 +170,7 @@ pub fn register_all(sim: &mut Simulation) {
     Controller::register(sim, cron_job::CronJobController);
     Controller::register(sim, daemon_set::DaemonSetController);
     Controller::register(sim, stateful_set::StatefulSetController);
+    Controller::register(sim, persistent_volume::PersistentVolumeController);
 }
 
 /// How long expectations hold before a controller syncs anyway (`ExpectationsTimeout`).
