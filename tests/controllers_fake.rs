@@ -68,7 +68,10 @@ impl FakeKubelet {
         let mut counts: BTreeMap<String, usize> = sim
             .store()
             .list("Node", None)
-            .filter(|n| !n.labels().contains_key("node-role.kubernetes.io/control-plane"))
+            .filter(|n| {
+                !n.labels().contains_key("node-role.kubernetes.io/control-plane")
+                    && !n.name().contains("-lost")
+            })
             .map(|n| (n.name().to_string(), 0))
             .collect();
         for pod in sim.store().list("Pod", None).filter_map(|p| p.as_pod()) {
@@ -99,7 +102,8 @@ impl FakeKubelet {
             });
         let least_loaded =
             counts.iter().min_by_key(|(name, c)| (**c, (*name).clone())).map(|(n, _)| n.clone());
-        let Some(node) = pinned.or(least_loaded) else { return };
+        let assigned = pod.spec.as_ref().and_then(|s| s.node_name.clone());
+        let Some(node) = assigned.or(pinned).or(least_loaded) else { return };
         pod.spec.get_or_insert_with(Default::default).node_name = Some(node);
         let now = timestamp(sim.now_unix());
         pod.status = Some(PodStatus {
@@ -222,6 +226,11 @@ impl Actor for FakeKubelet {
             return;
         }
         let key = ObjectKey::of(object);
+        // Nodes named `*-lost*` have no kubelet: pods there are never started nor removed.
+        let node = object.as_pod().and_then(|p| p.spec.as_ref()?.node_name.clone()).unwrap_or_default();
+        if node.contains("-lost") {
+            return;
+        }
         match event.event_type {
             WatchEventType::Added => {
                 self.bind(sim, &key);

@@ -17,6 +17,7 @@ pub mod daemon_set;
 pub mod deployment;
 pub mod endpoints;
 pub mod job;
+pub mod node_lifecycle;
 pub mod persistent_volume;
 pub mod pod_control;
 pub mod replica_set;
@@ -171,6 +172,8 @@ pub fn register_all(sim: &mut Simulation) {
     Controller::register(sim, daemon_set::DaemonSetController);
     Controller::register(sim, stateful_set::StatefulSetController);
     Controller::register(sim, persistent_volume::PersistentVolumeController);
+    Controller::register(sim, node_lifecycle::NodeLifecycleController::default());
+    Controller::register(sim, node_lifecycle::TaintEvictionController);
 }
 
 /// How long expectations hold before a controller syncs anyway (`ExpectationsTimeout`).
