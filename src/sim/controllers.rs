@@ -16,6 +16,7 @@ pub mod cron_job;
 pub mod daemon_set;
 pub mod deployment;
 pub mod endpoints;
+pub mod hpa;
 pub mod job;
 pub mod node_lifecycle;
 pub mod persistent_volume;
@@ -174,6 +175,7 @@ pub fn register_all(sim: &mut Simulation) {
     Controller::register(sim, persistent_volume::PersistentVolumeController);
     Controller::register(sim, node_lifecycle::NodeLifecycleController::default());
     Controller::register(sim, node_lifecycle::TaintEvictionController);
+    Controller::register(sim, hpa::HorizontalController::default());
 }
 
 /// How long expectations hold before a controller syncs anyway (`ExpectationsTimeout`).
