@@ -19,7 +19,7 @@ pub fn targets(sim: &Simulation, args: &Args) -> Result<Vec<(ResourceType, Rc<Ob
         [] => return Err("error: you must provide one or more resources by argument or filename".into()),
         [first, rest @ ..] if !first.contains('/') => {
             if rest.is_empty() {
-                return Err(format!("error: resource(s) were provided, but no name was specified"));
+                return Err("error: resource(s) were provided, but no name was specified".into());
             }
             pairs.extend(rest.iter().map(|n| (first.clone(), n.clone())));
         }

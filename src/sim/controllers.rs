@@ -164,9 +164,9 @@ impl<R: Reconciler> Actor for Controller<R> {
 pub fn register_all(sim: &mut Simulation) {
     Controller::register(sim, replica_set::ReplicaSetController::replica_sets());
     Controller::register(sim, replica_set::ReplicaSetController::replication_controllers());
-    Controller::register(sim, deployment::DeploymentController::default());
-    Controller::register(sim, endpoints::EndpointsController::default());
-    Controller::register(sim, endpoints::EndpointSliceController::default());
+    Controller::register(sim, deployment::DeploymentController);
+    Controller::register(sim, endpoints::EndpointsController);
+    Controller::register(sim, endpoints::EndpointSliceController);
     Controller::register(sim, job::JobController::default());
     Controller::register(sim, job::TtlAfterFinishedController);
     Controller::register(sim, cron_job::CronJobController);

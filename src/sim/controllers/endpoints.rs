@@ -143,6 +143,9 @@ fn service_keys(sim: &Simulation, event: &WatchEvent) -> Vec<ObjectKey> {
     }
 }
 
+/// A resolved port: (name, number, protocol).
+type PortKey = (String, i32, String);
+
 /// Maintains the legacy Endpoints object of each Service (`endpoint-controller`).
 #[derive(Clone, Debug, Default)]
 pub struct EndpointsController;
@@ -164,13 +167,13 @@ impl EndpointsController {
         };
         let service_ports = service.spec.as_ref().and_then(|s| s.ports.clone()).unwrap_or_default();
         // Pods with the same resolved ports share a subset (`RepackSubsets`).
-        let mut subsets: BTreeMap<Vec<(String, i32, String)>, (Vec<EndpointAddress>, Vec<EndpointAddress>)> =
+        let mut subsets: BTreeMap<Vec<PortKey>, (Vec<EndpointAddress>, Vec<EndpointAddress>)> =
             BTreeMap::new();
         for pod in &pods {
             if pod.terminating {
                 continue;
             }
-            let ports: Vec<(String, i32, String)> = service_ports
+            let ports: Vec<PortKey> = service_ports
                 .iter()
                 .zip(&pod.ports)
                 .filter_map(|(sp, resolved)| {

@@ -130,8 +130,11 @@ fn exit_code(pod: &Pod, container: Option<&str>) -> Option<(String, i32)> {
         })
 }
 
+/// A podFailurePolicy match: the action, the rule's index, and the container and exit code.
+type PolicyMatch = (String, usize, Option<(String, i32)>);
+
 /// What the podFailurePolicy says about a failed pod: the action and the matching rule.
-fn match_pod_failure_policy(job: &Job, pod: &Pod) -> Option<(String, usize, Option<(String, i32)>)> {
+fn match_pod_failure_policy(job: &Job, pod: &Pod) -> Option<PolicyMatch> {
     let rules = job.spec.as_ref()?.pod_failure_policy.as_ref()?.rules.clone();
     for (index, rule) in rules.iter().enumerate() {
         if let Some(req) = rule.on_exit_codes.as_ref() {
