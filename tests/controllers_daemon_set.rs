@@ -120,3 +120,19 @@ fn a_template_change_rolls_out_one_node_at_a_time() {
         assert_eq!(image.as_deref(), Some("busybox:1.37"));
     }
 }
+
+#[test]
+fn rollout_status_waits_for_every_node() {
+    let mut sim = cluster();
+    apply(&mut sim, AGENT);
+    let out = fake::run(&mut sim, "kubectl rollout status daemonset/node-agent");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines.first(),
+        Some(
+            &"Waiting for daemon set \"node-agent\" rollout to finish: 0 of 3 updated pods are available..."
+        ),
+        "{out}"
+    );
+    assert_eq!(lines.last(), Some(&"daemon set \"node-agent\" successfully rolled out"));
+}

@@ -141,3 +141,19 @@ fn a_rolling_update_replaces_pods_from_the_highest_ordinal_down_to_the_partition
         ["delete Pod web-2 in StatefulSet web successful", "delete Pod web-1 in StatefulSet web successful"]
     );
 }
+
+#[test]
+fn rollout_status_counts_pods_until_ready() {
+    let mut sim = cluster();
+    apply(&mut sim, WEB);
+    let out = fake::run(&mut sim, "kubectl rollout status statefulset/web");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.first(), Some(&"Waiting for 3 pods to be ready..."), "{out}");
+    assert!(lines.contains(&"Waiting for 1 pods to be ready..."), "{out}");
+    let last = lines.last().unwrap();
+    assert!(
+        last.starts_with("statefulset rolling update complete 3 pods at revision web-")
+            && last.ends_with("..."),
+        "{out}"
+    );
+}

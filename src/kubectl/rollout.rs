@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
 
 use super::scale::targets;
 use super::Args;
@@ -35,12 +35,14 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
     };
     let mut out = Output::default();
     for (resource, object) in targets {
-        if object.as_deployment().is_none() {
+        let kind = resource.kind.as_str();
+        let status_only = matches!(kind, "DaemonSet" | "StatefulSet") && sub == "status";
+        if object.as_deployment().is_none() && !status_only {
             out.err(format!("error: no {sub} has been implemented for {:?}", resource.kind));
             continue;
         }
         match sub.as_str() {
-            "status" => status(sim, &rest, &object, &mut out),
+            "status" => status(sim, &rest, &resource, &object, &mut out),
             "history" => history(sim, &resource, &object, &mut out),
             "undo" => undo(sim, &rest, &resource, &object, &mut out),
             "pause" => set_paused(sim, &resource, &object, true, &mut out),
@@ -81,7 +83,69 @@ pub fn deployment_status(d: &Deployment) -> Result<(String, bool), String> {
     Ok((format!("deployment {name:?} successfully rolled out"), true))
 }
 
-fn status(sim: &mut Simulation, args: &Args, object: &Object, out: &mut Output) {
+/// `DaemonSetStatusViewer`.
+pub fn daemon_set_status(ds: &DaemonSet) -> Result<(String, bool), String> {
+    let name = ds.metadata.name.as_deref().unwrap_or_default();
+    let spec = ds.spec.clone().unwrap_or_default();
+    if spec.update_strategy.as_ref().and_then(|s| s.type_.as_deref()).unwrap_or("RollingUpdate")
+        != "RollingUpdate"
+    {
+        return Err("error: rollout status is only available for RollingUpdate strategy type".into());
+    }
+    let status = ds.status.clone().unwrap_or_default();
+    if ds.metadata.generation.unwrap_or(0) > status.observed_generation.unwrap_or(0) {
+        return Ok(("Waiting for daemon set spec update to be observed...".into(), false));
+    }
+    let desired = status.desired_number_scheduled;
+    let updated = status.updated_number_scheduled.unwrap_or(0);
+    let available = status.number_available.unwrap_or(0);
+    if updated < desired {
+        return Ok((format!("Waiting for daemon set {name:?} rollout to finish: {updated} out of {desired} new pods have been updated..."), false));
+    }
+    if available < desired {
+        return Ok((format!("Waiting for daemon set {name:?} rollout to finish: {available} of {desired} updated pods are available..."), false));
+    }
+    Ok((format!("daemon set {name:?} successfully rolled out"), true))
+}
+
+/// `StatefulSetStatusViewer`.
+pub fn stateful_set_status(sts: &StatefulSet) -> Result<(String, bool), String> {
+    let spec = sts.spec.clone().unwrap_or_default();
+    let strategy = spec.update_strategy.clone().unwrap_or_default();
+    if strategy.type_.as_deref().unwrap_or("RollingUpdate") != "RollingUpdate" {
+        return Err("error: rollout status is only available for RollingUpdate strategy type".into());
+    }
+    let status = sts.status.clone().unwrap_or_default();
+    let observed = status.observed_generation.unwrap_or(0);
+    if observed == 0 || sts.metadata.generation.unwrap_or(0) > observed {
+        return Ok(("Waiting for statefulset spec update to be observed...".into(), false));
+    }
+    let replicas = spec.replicas.unwrap_or(1);
+    let ready = status.ready_replicas.unwrap_or(0);
+    if ready < replicas {
+        return Ok((format!("Waiting for {} pods to be ready...", replicas - ready), false));
+    }
+    let updated = status.updated_replicas.unwrap_or(0);
+    let partition = strategy.rolling_update.and_then(|r| r.partition).unwrap_or(0);
+    if partition > 0 {
+        if updated < replicas - partition {
+            return Ok((format!("Waiting for partitioned roll out to finish: {updated} out of {} new pods have been updated...", replicas - partition), false));
+        }
+        return Ok((format!("partitioned roll out complete: {updated} new pods have been updated..."), true));
+    }
+    let update_revision = status.update_revision.clone().unwrap_or_default();
+    if status.update_revision != status.current_revision {
+        return Ok((format!("waiting for statefulset rolling update to complete {updated} pods at revision {update_revision}..."), false));
+    }
+    let current = status.current_replicas.unwrap_or(0);
+    let current_revision = status.current_revision.unwrap_or_default();
+    Ok((
+        format!("statefulset rolling update complete {current} pods at revision {current_revision}..."),
+        true,
+    ))
+}
+
+fn status(sim: &mut Simulation, args: &Args, resource: &ResourceType, object: &Object, out: &mut Output) {
     let watch = args.flag("watch").is_none_or(|v| v != "false");
     let limit = args.flag("timeout").and_then(SimDuration::parse).filter(|d| d.as_millis() > 0);
     let deadline = sim.time() + limit.unwrap_or(STATUS_WAIT_LIMIT);
@@ -89,16 +153,17 @@ fn status(sim: &mut Simulation, args: &Args, object: &Object, out: &mut Output) 
     // What the cluster does in the instant before kubectl's first request arrives.
     sim.step_until(sim.time());
     loop {
-        let Some(d) = sim
-            .store()
-            .get("Deployment", object.namespace(), object.name())
-            .and_then(|o| o.as_deployment())
-            .cloned()
-        else {
-            out.err(format!("error: deployments.apps {:?} not found", object.name()));
+        let Some(live) = sim.store().get(&resource.kind, object.namespace(), object.name()).cloned() else {
+            out.err(format!("error: {} {:?} not found", resource.qualified_plural(), object.name()));
             return;
         };
-        match deployment_status(&d) {
+        let state = match &*live {
+            Object::Deployment(d) => deployment_status(d),
+            Object::DaemonSet(ds) => daemon_set_status(ds),
+            Object::StatefulSet(sts) => stateful_set_status(sts),
+            _ => Err(format!("error: no status has been implemented for {:?}", resource.kind)),
+        };
+        match state {
             Err(message) => {
                 out.err(message);
                 return;
