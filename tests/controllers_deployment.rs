@@ -333,3 +333,23 @@ fn scale_reports_unknown_names_like_kubectl() {
         "error: required flag(s) \"replicas\" not set\n"
     );
 }
+
+#[test]
+fn scaling_mid_rollout_is_proportional_across_replica_sets() {
+    let mut sim = cluster();
+    apply(&mut sim, &WEB.replace("minReadySeconds: 10", "minReadySeconds: 0"));
+    run(&mut sim, "kubectl rollout status deployment/web");
+    set_image(&mut sim, "nginx:never-ready");
+    wait(&mut sim, 5);
+    let sets = replica_sets(&sim);
+    assert_eq!((sets[0].1, sets[1].1), (4, 1));
+    let patch = serde_json::json!({"spec": {"replicas": 8}});
+    sim.patch("Deployment", "default", "web", &patch, PatchKind::Merge).unwrap();
+    wait(&mut sim, 1);
+    let sets = replica_sets(&sim);
+    // 9 allowed (8 + maxSurge 1), 5 exist: 4 more, shared 7.2 : 1.8 by the max-replicas annotations.
+    assert_eq!((sets[0].1, sets[1].1), (7, 2), "{sets:?}");
+    let old = &sets[0].0;
+    assert!(events_for(&sim, "web")
+        .contains(&("ScalingReplicaSet".into(), format!("Scaled up replica set {old} from 4 to 7"))));
+}

@@ -365,23 +365,10 @@ impl DeploymentController {
 
     /// `isScalingEvent`: an active ReplicaSet was last scaled for another replica count.
     fn is_scaling_event(&self, sync: &Sync, rs_list: &[ReplicaSet]) -> bool {
-        let template = sync.spec_template();
-        let new_rs = rs_list.iter().find(|rs| {
-            rs.spec
-                .as_ref()
-                .and_then(|s| s.template.as_ref())
-                .is_some_and(|t| equal_ignore_hash(t, &template))
-        });
-        let active = rs_list.iter().filter(|rs| rs_replicas(rs) > 0);
-        let mut any = false;
-        for rs in active.chain(new_rs) {
-            any = true;
-            if annotation(rs, DESIRED_REPLICAS_ANNOTATION).is_some_and(|d| d != sync.replicas()) {
-                return true;
-            }
-        }
-        let _ = any;
-        false
+        rs_list
+            .iter()
+            .filter(|rs| rs_replicas(rs) > 0)
+            .any(|rs| annotation(rs, DESIRED_REPLICAS_ANNOTATION).is_some_and(|d| d != sync.replicas()))
     }
 
     /// `getAllReplicaSetsAndSyncRevision` / `getNewReplicaSet`: finds (or creates) the ReplicaSet
