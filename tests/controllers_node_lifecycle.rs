@@ -130,3 +130,16 @@ fn healthy_nodes_stay_ready() {
             .all(|t| t.key != "node.kubernetes.io/unreachable"));
     }
 }
+
+#[test]
+fn pods_of_a_deleted_node_are_collected_after_the_quarantine() {
+    let mut sim = cluster();
+    add_silent_node(&mut sim, "podlab-lost");
+    add_running_pod(&mut sim, "lonely", "podlab-lost");
+    wait(&mut sim, 5);
+    sim.delete("Node", "", "podlab-lost", Default::default()).unwrap();
+    wait(&mut sim, 30);
+    assert!(sim.store().get("Pod", "default", "lonely").is_some(), "still in quarantine");
+    wait(&mut sim, 15);
+    assert!(sim.store().get("Pod", "default", "lonely").is_none());
+}

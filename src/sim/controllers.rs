@@ -21,6 +21,7 @@ pub mod job;
 pub mod node_lifecycle;
 pub mod persistent_volume;
 pub mod pod_control;
+pub mod pod_gc;
 pub mod replica_set;
 pub mod stateful_set;
 
@@ -121,7 +122,8 @@ pub struct Controller<R: Reconciler> {
 }
 
 impl<R: Reconciler> Controller<R> {
-    /// Registers `reconciler` with `sim` and queues every existing object it cares about.
+    /// Registers `reconciler` with `sim`; it sees every watch event not yet delivered (all of
+    /// them when registered while the cluster is built).
     pub fn register(sim: &mut Simulation, reconciler: R) -> ActorId {
         sim.add_actor_with(|id| {
             Box::new(Controller { id, reconciler, queue: WorkQueue::default(), timers: BTreeSet::new() })
@@ -176,6 +178,7 @@ pub fn register_all(sim: &mut Simulation) {
     Controller::register(sim, node_lifecycle::NodeLifecycleController::default());
     Controller::register(sim, node_lifecycle::TaintEvictionController);
     Controller::register(sim, hpa::HorizontalController::default());
+    Controller::register(sim, pod_gc::PodGcController);
 }
 
 /// How long expectations hold before a controller syncs anyway (`ExpectationsTimeout`).
