@@ -8,8 +8,10 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    ContainerState, ContainerStateTerminated, ContainerStatus, PodCondition, PodStatus,
+    ContainerState, ContainerStateTerminated, ContainerStatus, Node, NodeCondition, NodeSpec, NodeStatus,
+    PodCondition, PodStatus, Taint,
 };
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use podlab::sim::api::store::timestamp;
 use podlab::sim::api::{Object, ObjectKey, WatchEvent, WatchEventType};
 use podlab::sim::{Actor, ActorId, ClusterSpec, SimDuration, SimTime, Simulation};
@@ -41,8 +43,43 @@ pub fn cluster() -> Simulation {
 
 /// A default cluster with the given start and stop delays.
 pub fn cluster_with(start_delay: SimDuration, stop_delay: SimDuration) -> Simulation {
-    let mut sim = Simulation::new(ClusterSpec::default(), 7);
-    sim.add_actor_with(|id| {
+    // The nodes are created through the API rather than the cluster spec, so that no real
+    // kubelet runs beside the fake one.
+    let mut sim = Simulation::new(ClusterSpec { nodes: Vec::new() }, 7);
+    for name in ["podlab-control-plane", "podlab-worker", "podlab-worker2", "podlab-worker3"] {
+        let control_plane = name.ends_with("control-plane");
+        let mut labels = BTreeMap::from([
+            ("kubernetes.io/hostname".to_string(), name.to_string()),
+            ("kubernetes.io/os".to_string(), "linux".to_string()),
+        ]);
+        let mut taints = None;
+        if control_plane {
+            labels.insert("node-role.kubernetes.io/control-plane".into(), String::new());
+            taints = Some(vec![Taint {
+                key: "node-role.kubernetes.io/control-plane".into(),
+                effect: "NoSchedule".into(),
+                ..Default::default()
+            }]);
+        }
+        let now = timestamp(sim.now_unix());
+        let node = Node {
+            metadata: ObjectMeta { name: Some(name.into()), labels: Some(labels), ..Default::default() },
+            spec: Some(NodeSpec { taints, ..Default::default() }),
+            status: Some(NodeStatus {
+                conditions: Some(vec![NodeCondition {
+                    type_: "Ready".into(),
+                    status: "True".into(),
+                    reason: Some("KubeletReady".into()),
+                    message: Some("kubelet is posting ready status".into()),
+                    last_heartbeat_time: Some(now.clone()),
+                    last_transition_time: Some(now),
+                }]),
+                ..Default::default()
+            }),
+        };
+        sim.create(Object::Node(node)).expect("node");
+    }
+    let id = sim.add_actor_with(|id| {
         Box::new(FakeKubelet {
             id,
             start_delay,
@@ -52,8 +89,14 @@ pub fn cluster_with(start_delay: SimDuration, stop_delay: SimDuration) -> Simula
             next_ip: 2,
         })
     });
+    // Token 0 is the heartbeat; pod steps use tokens from 1.
+    let first = sim.time() + HEARTBEAT_INTERVAL;
+    sim.schedule_timer(id, first, 0);
     sim
 }
+
+/// How often the fake posts each node's Ready heartbeat.
+pub const HEARTBEAT_INTERVAL: SimDuration = SimDuration::from_secs(10);
 
 impl FakeKubelet {
     fn later(&mut self, sim: &mut Simulation, after: SimDuration, step: Step) {
@@ -113,6 +156,28 @@ impl FakeKubelet {
         });
         pod.metadata.resource_version = None;
         let _ = sim.update(Object::Pod(pod));
+    }
+
+    /// Posts a Ready heartbeat for every node except the `-lost` ones.
+    fn heartbeat(&mut self, sim: &mut Simulation) {
+        let now = timestamp(sim.now_unix());
+        let nodes: Vec<Node> = sim
+            .store()
+            .list("Node", None)
+            .filter(|n| !n.name().contains("-lost"))
+            .filter_map(|n| n.as_node().cloned())
+            .collect();
+        for mut node in nodes {
+            for c in node.status.iter_mut().flat_map(|s| s.conditions.iter_mut().flatten()) {
+                if c.type_ == "Ready" {
+                    c.last_heartbeat_time = Some(now.clone());
+                }
+            }
+            node.metadata.resource_version = None;
+            let _ = sim.update(Object::Node(node));
+        }
+        let at = sim.time() + HEARTBEAT_INTERVAL;
+        sim.schedule_timer(self.id, at, 0);
     }
 
     fn start(&mut self, sim: &mut Simulation, key: &ObjectKey) {
@@ -246,6 +311,10 @@ impl Actor for FakeKubelet {
     }
 
     fn on_timer(&mut self, sim: &mut Simulation, token: u64) {
+        if token == 0 {
+            self.heartbeat(sim);
+            return;
+        }
         match self.steps.remove(&token) {
             Some(Step::Start(key)) => self.start(sim, &key),
             Some(Step::Finish(key, code)) => self.finish(sim, &key, code),
