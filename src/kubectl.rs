@@ -11,6 +11,8 @@ pub mod label;
 pub mod logs;
 pub mod output;
 pub mod printers;
+pub mod rollout;
+pub mod scale;
 
 use crate::console::Output;
 use crate::sim::api::ResourceType;
@@ -49,6 +51,7 @@ pub fn execute(sim: &mut Simulation, files: &[(String, String)], args: &[String]
         "label" => label::run_metadata(sim, &parsed, label::MetadataField::Labels),
         "annotate" => label::run_metadata(sim, &parsed, label::MetadataField::Annotations),
         "scale" => label::run_scale(sim, &parsed),
+        "rollout" => rollout::run(sim, &parsed),
         other => Output::error(format!(
             "error: unknown command \"{other}\" for \"kubectl\"\nRun 'kubectl --help' for usage."
         )),

@@ -10,6 +10,7 @@
 //!    the same trace hash.
 
 pub mod api;
+pub mod controllers;
 pub mod kubelet;
 pub mod quantity;
 pub mod queue;

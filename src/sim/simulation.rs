@@ -222,6 +222,7 @@ impl Simulation {
         };
         sim.bootstrap();
         crate::sim::kubelet::Kubelets::install(&mut sim);
+        super::controllers::register_all(&mut sim);
         for index in 0..sim.cluster.nodes.len() {
             // Kubelets start at slightly different moments, as on a real cluster.
             let offset = SimDuration::from_millis(sim.rng.below(NODE_LEASE_RENEW_INTERVAL.as_millis()));
@@ -447,6 +448,13 @@ impl Simulation {
             self.actors[id] = Some(actor);
         }
         None
+    }
+
+    /// Registers an actor built by `make`, which is told its own id (to set timers with).
+    pub fn add_actor_with(&mut self, make: impl FnOnce(ActorId) -> Box<dyn Actor>) -> ActorId {
+        let id = self.actors.len();
+        self.actors.push(Some(make(id)));
+        id
     }
 
     /// Calls `actor`'s [`Actor::on_timer`] with `token` at `at` (not before now).
