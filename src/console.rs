@@ -111,8 +111,10 @@ fn kubelet_action(sim: &mut Simulation, words: &[String]) -> Output {
             };
             kubelet::kill_container(sim, "default", pod, container)
         }
-        Some("fail") => kubelet::set_node_down(sim, target, true).map(|()| format!("node {target} failed (kubelet stopped)")),
-        _ => kubelet::set_node_down(sim, target, false).map(|()| format!("node {target} recovered (kubelet running)")),
+        Some("fail") => kubelet::set_node_down(sim, target, true)
+            .map(|()| format!("node {target} failed (kubelet stopped)")),
+        _ => kubelet::set_node_down(sim, target, false)
+            .map(|()| format!("node {target} recovered (kubelet running)")),
     };
     match result {
         Ok(message) => {

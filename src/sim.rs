@@ -25,6 +25,6 @@ mod simulation;
 
 pub use queue::EventQueue;
 pub use rng::SimRng;
-pub use simulation::{Actor, ActorId, ClusterSpec, NodeSpec, Simulation, DEFAULT_SEED};
+pub use simulation::{Actor, ActorId, ClusterSpec, Components, NodeSpec, Simulation, DEFAULT_SEED};
 pub use time::{SimDuration, SimTime};
 pub use trace::{Trace, TraceEntry, TraceKind};

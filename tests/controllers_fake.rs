@@ -14,7 +14,7 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use podlab::sim::api::store::timestamp;
 use podlab::sim::api::{Object, ObjectKey, WatchEvent, WatchEventType};
-use podlab::sim::{Actor, ActorId, ClusterSpec, SimDuration, SimTime, Simulation};
+use podlab::sim::{Actor, ActorId, ClusterSpec, Components, SimDuration, SimTime, Simulation};
 
 /// What the fake does to a pod when its timer fires.
 #[derive(Clone, Debug)]
@@ -43,9 +43,10 @@ pub fn cluster() -> Simulation {
 
 /// A default cluster with the given start and stop delays.
 pub fn cluster_with(start_delay: SimDuration, stop_delay: SimDuration) -> Simulation {
-    // The nodes are created through the API rather than the cluster spec, so that no real
-    // kubelet runs beside the fake one.
-    let mut sim = Simulation::new(ClusterSpec { nodes: Vec::new() }, 7);
+    // Only the controllers run: the fake plays the scheduler and the kubelets. The nodes are
+    // created through the API, as their kubelets would register them.
+    let mut sim =
+        Simulation::with_components(ClusterSpec { nodes: Vec::new() }, 7, Components::CONTROLLERS_ONLY);
     for name in ["podlab-control-plane", "podlab-worker", "podlab-worker2", "podlab-worker3"] {
         let control_plane = name.ends_with("control-plane");
         let mut labels = BTreeMap::from([

@@ -204,9 +204,33 @@ pub struct Simulation {
     stopped_kubelets: std::collections::BTreeSet<String>,
 }
 
+/// Which cluster components a simulation runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Components {
+    /// The kubelets (one per node) and the container runtime.
+    pub kubelets: bool,
+    /// The kube-controller-manager's controllers.
+    pub controllers: bool,
+    /// The default scheduler.
+    pub scheduler: bool,
+}
+
+impl Components {
+    /// A whole cluster.
+    pub const ALL: Components = Components { kubelets: true, controllers: true, scheduler: true };
+    /// Only the controllers: tests that play the scheduler and kubelets themselves.
+    pub const CONTROLLERS_ONLY: Components =
+        Components { kubelets: false, controllers: true, scheduler: false };
+}
+
 impl Simulation {
     /// A cluster built from `cluster`, with all randomness drawn from `seed`.
     pub fn new(cluster: ClusterSpec, seed: u64) -> Self {
+        Simulation::with_components(cluster, seed, Components::ALL)
+    }
+
+    /// A cluster running only `components` (the API server always runs).
+    pub fn with_components(cluster: ClusterSpec, seed: u64, components: Components) -> Self {
         let mut sim = Simulation {
             seed,
             epoch_unix: DEFAULT_EPOCH_UNIX,
@@ -221,14 +245,20 @@ impl Simulation {
             stopped_kubelets: Default::default(),
         };
         sim.bootstrap();
-        crate::sim::kubelet::Kubelets::install(&mut sim);
-        super::controllers::register_all(&mut sim);
+        if components.kubelets {
+            crate::sim::kubelet::Kubelets::install(&mut sim);
+        }
+        if components.controllers {
+            super::controllers::register_all(&mut sim);
+        }
         for index in 0..sim.cluster.nodes.len() {
             // Kubelets start at slightly different moments, as on a real cluster.
             let offset = SimDuration::from_millis(sim.rng.below(NODE_LEASE_RENEW_INTERVAL.as_millis()));
             sim.queue.push(SimTime::ZERO + offset, Event::LeaseRenewal { node: index });
         }
-        super::scheduling::DefaultScheduler::install(&mut sim);
+        if components.scheduler {
+            super::scheduling::DefaultScheduler::install(&mut sim);
+        }
         sim
     }
 
@@ -514,7 +544,8 @@ impl Simulation {
     fn handle(&mut self, event: Event) {
         match event {
             Event::LeaseRenewal { node } => {
-                let stopped = self.cluster.nodes.get(node).is_some_and(|n| self.stopped_kubelets.contains(&n.name));
+                let stopped =
+                    self.cluster.nodes.get(node).is_some_and(|n| self.stopped_kubelets.contains(&n.name));
                 if let Some(count) = self.lease_renewals.get_mut(node).filter(|_| !stopped) {
                     *count += 1;
                     if *count == 1 {

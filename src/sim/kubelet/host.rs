@@ -153,19 +153,15 @@ impl<'a> ContainerHost<'a> {
         if ip == self.pod.network.ip {
             return Ok((None, port));
         }
-        if let Some((namespace, name, target)) = self.service_by_ip(&ip, port) {
-            let endpoints: Vec<(String, BTreeMap<String, u16>)> =
-                service_endpoints(self.store, &namespace, &name);
+        if let Some((namespace, name, port_name, target)) = self.service_by_ip(&ip, port) {
+            let endpoints = service_endpoints(self.store, &namespace, &name);
             if endpoints.is_empty() {
                 return Err(NetError::ConnectionRefused);
             }
             let pick = (*self.round_robin % endpoints.len() as u64) as usize;
             *self.round_robin += 1;
-            let (pod_ip, named) = endpoints.get(pick).cloned().ok_or(NetError::ConnectionRefused)?;
-            let target_port = match target {
-                IntOrString::Int(p) => u16::try_from(p).map_err(|_| NetError::ConnectionRefused)?,
-                IntOrString::String(name) => *named.get(&name).ok_or(NetError::ConnectionRefused)?,
-            };
+            let (pod_ip, ports) = endpoints.get(pick).cloned().ok_or(NetError::ConnectionRefused)?;
+            let target_port = ports.resolve(&port_name, &target).ok_or(NetError::ConnectionRefused)?;
             return self.pod_route(&pod_ip, target_port);
         }
         self.pod_route(&ip, port)
@@ -182,8 +178,8 @@ impl<'a> ContainerHost<'a> {
         Ok((Some(target.uid.clone()), port))
     }
 
-    /// The Service with this ClusterIP and the targetPort of its `port`.
-    fn service_by_ip(&self, ip: &str, port: u16) -> Option<(String, String, IntOrString)> {
+    /// The Service with this ClusterIP, and the name and targetPort of its `port`.
+    fn service_by_ip(&self, ip: &str, port: u16) -> Option<(String, String, String, IntOrString)> {
         for object in self.store.list("Service", None) {
             let Some(spec) = object.as_service().and_then(|s| s.spec.as_ref()) else { continue };
             if spec.cluster_ip.as_deref() != Some(ip) {
@@ -191,7 +187,8 @@ impl<'a> ContainerHost<'a> {
             }
             let service_port = spec.ports.as_ref()?.iter().find(|p| p.port == i32::from(port))?;
             let target = service_port.target_port.clone().unwrap_or(IntOrString::Int(service_port.port));
-            return Some((object.namespace().to_string(), object.name().to_string(), target));
+            let port_name = service_port.name.clone().unwrap_or_default();
+            return Some((object.namespace().to_string(), object.name().to_string(), port_name, target));
         }
         None
     }
@@ -212,15 +209,34 @@ impl<'a> ContainerHost<'a> {
     }
 }
 
-/// Ready endpoints of a Service: (pod IP, named container ports). Reads Endpoints or
-/// EndpointSlices when an endpoints controller wrote them, else the ready pods the selector
-/// matches.
-pub fn service_endpoints(
-    store: &Store,
-    namespace: &str,
-    service: &str,
-) -> Vec<(String, BTreeMap<String, u16>)> {
-    let mut found: Vec<(String, BTreeMap<String, u16>)> = Vec::new();
+/// How an endpoint's ports are named: EndpointSlices and Endpoints name them after the Service's
+/// ports (the target port already resolved), a pod found through the selector by its own
+/// container ports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EndpointPorts {
+    /// Service port name → resolved target port.
+    ByServicePort(BTreeMap<String, u16>),
+    /// Container port name → port.
+    ByContainerPort(BTreeMap<String, u16>),
+}
+
+impl EndpointPorts {
+    /// The port to connect to for the Service port named `service_port` with `target`.
+    pub fn resolve(&self, service_port: &str, target: &IntOrString) -> Option<u16> {
+        match self {
+            EndpointPorts::ByServicePort(ports) => ports.get(service_port).copied(),
+            EndpointPorts::ByContainerPort(ports) => match target {
+                IntOrString::Int(p) => u16::try_from(*p).ok(),
+                IntOrString::String(name) => ports.get(name).copied(),
+            },
+        }
+    }
+}
+
+/// Ready endpoints of a Service: (pod IP, its ports). Reads EndpointSlices or Endpoints when an
+/// endpoints controller wrote them, else the ready pods the selector matches.
+pub fn service_endpoints(store: &Store, namespace: &str, service: &str) -> Vec<(String, EndpointPorts)> {
+    let mut found: Vec<(String, EndpointPorts)> = Vec::new();
     let mut seen_source = false;
     for slice in store.list("EndpointSlice", Some(namespace)).filter_map(|o| o.as_endpoint_slice()) {
         let owner = slice.metadata.labels.as_ref().and_then(|l| l.get("kubernetes.io/service-name"));
@@ -232,13 +248,13 @@ pub fn service_endpoints(
             .ports
             .iter()
             .flatten()
-            .filter_map(|p| Some((p.name.clone()?, u16::try_from(p.port?).ok()?)))
+            .filter_map(|p| Some((p.name.clone().unwrap_or_default(), u16::try_from(p.port?).ok()?)))
             .collect();
         for endpoint in slice.endpoints.iter().flatten() {
             let ready = endpoint.conditions.as_ref().and_then(|c| c.ready).unwrap_or(true);
             if ready {
                 for address in &endpoint.addresses {
-                    found.push((address.clone(), named.clone()));
+                    found.push((address.clone(), EndpointPorts::ByServicePort(named.clone())));
                 }
             }
         }
@@ -252,10 +268,10 @@ pub fn service_endpoints(
                 .ports
                 .iter()
                 .flatten()
-                .filter_map(|p| Some((p.name.clone()?, u16::try_from(p.port).ok()?)))
+                .filter_map(|p| Some((p.name.clone().unwrap_or_default(), u16::try_from(p.port).ok()?)))
                 .collect();
             for address in subset.addresses.iter().flatten() {
-                found.push((address.ip.clone(), named.clone()));
+                found.push((address.ip.clone(), EndpointPorts::ByServicePort(named.clone())));
             }
         }
         return found;
@@ -291,7 +307,7 @@ pub fn service_endpoints(
             .flat_map(|c| c.ports.iter().flatten())
             .filter_map(|p| Some((p.name.clone()?, u16::try_from(p.container_port).ok()?)))
             .collect();
-        found.push((ip, named));
+        found.push((ip, EndpointPorts::ByContainerPort(named)));
     }
     found
 }

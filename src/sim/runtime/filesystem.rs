@@ -80,12 +80,8 @@ impl Volume {
     pub fn put_file(&mut self, path: &str, content: &str) {
         let key = normalise(path);
         let mut parent = String::new();
-        for part in key
-            .split('/')
-            .collect::<Vec<_>>()
-            .split_last()
-            .map(|(_, p)| p.to_vec())
-            .unwrap_or_default()
+        for part in
+            key.split('/').collect::<Vec<_>>().split_last().map(|(_, p)| p.to_vec()).unwrap_or_default()
         {
             if !parent.is_empty() {
                 parent.push('/');
@@ -145,9 +141,7 @@ impl Volume {
         }
         match self.entries.get(key)? {
             Entry::Dir => Some(FileKind::Dir),
-            Entry::File(content) => Some(FileKind::File {
-                size: content.len() as u64,
-            }),
+            Entry::File(content) => Some(FileKind::File { size: content.len() as u64 }),
         }
     }
 
@@ -161,11 +155,7 @@ impl Volume {
     }
 
     fn children(&self, key: &str) -> Vec<String> {
-        let prefix = if key.is_empty() {
-            String::new()
-        } else {
-            format!("{key}/")
-        };
+        let prefix = if key.is_empty() { String::new() } else { format!("{key}/") };
         self.entries
             .range(prefix.clone()..)
             .take_while(|(k, _)| k.starts_with(&prefix))
@@ -194,11 +184,7 @@ fn normalise(path: &str) -> String {
 
 /// Resolves `path` against the working directory `cwd` into a clean absolute path.
 pub fn absolute_path(cwd: &str, path: &str) -> String {
-    let joined = if path.starts_with('/') {
-        path.to_string()
-    } else {
-        format!("{cwd}/{path}")
-    };
+    let joined = if path.starts_with('/') { path.to_string() } else { format!("{cwd}/{path}") };
     format!("/{}", normalise(&joined))
 }
 
@@ -224,10 +210,7 @@ pub struct ContainerFs {
 impl ContainerFs {
     /// A filesystem over the container's own (writable) layer.
     pub fn new(root: Volume) -> ContainerFs {
-        ContainerFs {
-            root: Rc::new(RefCell::new(root)),
-            mounts: Vec::new(),
-        }
+        ContainerFs { root: Rc::new(RefCell::new(root)), mounts: Vec::new() }
     }
 
     /// Mounts `volume` at `path` (a `subPath` of "" mounts the whole volume). A mount at a
@@ -237,12 +220,7 @@ impl ContainerFs {
         if !sub.is_empty() && volume.borrow().kind(&sub).is_none() {
             volume.borrow_mut().put_dir(&sub);
         }
-        self.mounts.push(Mount {
-            path: absolute_path("/", path),
-            volume,
-            sub_path: sub,
-            read_only,
-        });
+        self.mounts.push(Mount { path: absolute_path("/", path), volume, sub_path: sub, read_only });
     }
 
     /// Writes a file into the container's own layer, creating its directories (image content,
@@ -430,11 +408,7 @@ impl ContainerFs {
         let (volume, key, _) = self.resolve(path);
         let mut names: Vec<String> = volume.borrow().children(&key);
         let clean = absolute_path("/", path);
-        let prefix = if clean == "/" {
-            "/".to_string()
-        } else {
-            format!("{clean}/")
-        };
+        let prefix = if clean == "/" { "/".to_string() } else { format!("{clean}/") };
         for mount in &self.mounts {
             if let Some(rest) = mount.path.strip_prefix(&prefix) {
                 if !rest.is_empty() && !rest.contains('/') && !names.iter().any(|n| n == rest) {

@@ -166,10 +166,7 @@ pub enum MemoryOutcome {
 
 /// The value of `name` in an ordered environment (the last definition wins).
 pub fn env_lookup<'a>(env: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    env.iter()
-        .rev()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.as_str())
+    env.iter().rev().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
 }
 
 /// Everything a process can ask of the world outside it. The kubelet implements this per

@@ -39,11 +39,7 @@ impl ImageRef {
         let (name_and_tag, digest) = match text.split_once('@') {
             Some((name, digest)) => {
                 let hex = digest.strip_prefix("sha256:").ok_or_else(|| invalid(""))?;
-                if hex.len() != 64
-                    || !hex
-                        .chars()
-                        .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
-                {
+                if hex.len() != 64 || !hex.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c)) {
                     return Err(invalid(""));
                 }
                 (name, Some(digest.to_string()))
@@ -59,13 +55,8 @@ impl ImageRef {
         if let Some(tag) = &tag {
             let valid = !tag.is_empty()
                 && tag.len() <= 128
-                && tag
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
-                && tag
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+                && tag.chars().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                && tag.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
             if !valid {
                 return Err(invalid(""));
             }
@@ -74,11 +65,7 @@ impl ImageRef {
         let first = components.first().copied().unwrap_or("");
         let has_registry =
             components.len() > 1 && (first.contains('.') || first.contains(':') || first == "localhost");
-        let registry = if has_registry {
-            components.remove(0).to_string()
-        } else {
-            "docker.io".to_string()
-        };
+        let registry = if has_registry { components.remove(0).to_string() } else { "docker.io".to_string() };
         if components.is_empty() {
             return Err(invalid(""));
         }
@@ -90,14 +77,8 @@ impl ImageRef {
                 && component
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
-                && component
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphanumeric())
-                && component
-                    .chars()
-                    .last()
-                    .is_some_and(|c| c.is_ascii_alphanumeric());
+                && component.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+                && component.chars().last().is_some_and(|c| c.is_ascii_alphanumeric());
             if !valid {
                 return Err(invalid(""));
             }
@@ -106,13 +87,7 @@ impl ImageRef {
         if registry == "docker.io" && components.len() == 1 {
             repository = format!("library/{repository}");
         }
-        Ok(ImageRef {
-            original: text.to_string(),
-            registry,
-            repository,
-            tag,
-            digest,
-        })
+        Ok(ImageRef { original: text.to_string(), registry, repository, tag, digest })
     }
 
     /// The tag, `latest` when none is given.

@@ -16,24 +16,14 @@ use crate::sim::time::SimDuration;
 #[derive(Clone, Copy, Debug)]
 pub enum TagRule {
     Exact(&'static str),
-    Version {
-        major: (u32, u32),
-        minor: (u32, u32),
-        max_patch: u32,
-        suffixes: &'static [&'static str],
-    },
+    Version { major: (u32, u32), minor: (u32, u32), max_patch: u32, suffixes: &'static [&'static str] },
 }
 
 impl TagRule {
     fn matches(&self, tag: &str) -> bool {
         match self {
             TagRule::Exact(exact) => tag == *exact,
-            TagRule::Version {
-                major,
-                minor,
-                max_patch,
-                suffixes,
-            } => suffixes.iter().any(|suffix| {
+            TagRule::Version { major, minor, max_patch, suffixes } => suffixes.iter().any(|suffix| {
                 let Some(version) = tag.strip_suffix(suffix) else {
                     return false;
                 };
@@ -121,28 +111,21 @@ const MYAPP_INDEX_HTML: &str = "Hello MyApp | Version: v1 | <a href=\"hostname.h
 const NO_SUFFIX: &[&str] = &[""];
 
 fn nginx_version(tag: &str) -> String {
-    let known = [
-        ("1.29", "1.29.3"),
-        ("1.28", "1.28.0"),
-        ("1.27", "1.27.5"),
-        ("1.26", "1.26.3"),
-        ("1.25", "1.25.5"),
-    ];
+    let known =
+        [("1.29", "1.29.3"), ("1.28", "1.28.0"), ("1.27", "1.27.5"), ("1.26", "1.26.3"), ("1.25", "1.25.5")];
     let base = tag.split('-').next().unwrap_or(tag);
     match base {
         "latest" | "mainline" | "alpine" | "perl" | "alpine-slim" | "" => "1.29.3".to_string(),
         "stable" => "1.28.0".to_string(),
-        _ => known
-            .iter()
-            .find(|(minor, _)| *minor == base)
-            .map(|(_, full)| full.to_string())
-            .unwrap_or_else(|| {
+        _ => known.iter().find(|(minor, _)| *minor == base).map(|(_, full)| full.to_string()).unwrap_or_else(
+            || {
                 if base.matches('.').count() == 2 {
                     base.to_string()
                 } else {
                     format!("{base}.0")
                 }
-            }),
+            },
+        ),
     }
 }
 
@@ -806,15 +789,9 @@ pub fn repository_not_found_message(reference: &ImageRef) -> String {
 /// Names that say they do not exist (`non-existing-repo/non-existing-image`): the docs use
 /// them to show pull failures, so they fail here too.
 fn names_missing_repository(repository: &str) -> bool {
-    [
-        "non-existing",
-        "nonexistent",
-        "non-existent",
-        "doesnotexist",
-        "does-not-exist",
-    ]
-    .iter()
-    .any(|marker| repository.contains(marker))
+    ["non-existing", "nonexistent", "non-existent", "doesnotexist", "does-not-exist"]
+        .iter()
+        .any(|marker| repository.contains(marker))
 }
 
 /// Resolves a reference against the catalog.
@@ -828,14 +805,10 @@ pub fn resolve(reference: &ImageRef) -> Resolution {
         if entry.tags.iter().any(|rule| rule.matches(tag)) {
             return Resolution::Found(entry);
         }
-        return Resolution::NotFound {
-            message: tag_not_found_message(reference),
-        };
+        return Resolution::NotFound { message: tag_not_found_message(reference) };
     }
     if reference.is_official_candidate() || names_missing_repository(&reference.repository) {
-        return Resolution::NotFound {
-            message: repository_not_found_message(reference),
-        };
+        return Resolution::NotFound { message: repository_not_found_message(reference) };
     }
     Resolution::Generic
 }
@@ -845,9 +818,7 @@ pub fn generic_size(reference: &ImageRef) -> u64 {
     let hash = reference
         .normalized()
         .bytes()
-        .fold(1_469_598_103_934_665_603u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(1_099_511_628_211)
-        });
+        .fold(1_469_598_103_934_665_603u64, |h, b| (h ^ u64::from(b)).wrapping_mul(1_099_511_628_211));
     20_000_000 + hash % 100_000_000
 }
 

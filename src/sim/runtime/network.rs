@@ -26,11 +26,7 @@ pub enum ServerModel {
     /// The pause container: listens nowhere, stops cleanly.
     Pause,
     /// A server speaking its own TCP protocol (redis, mysql…); `grpc` = answers gRPC health.
-    Tcp {
-        name: String,
-        grpc: bool,
-        stop_exit: i32,
-    },
+    Tcp { name: String, grpc: bool, stop_exit: i32 },
     /// An image the catalog does not know: HTTP 200 on any path, gRPC SERVING.
     Generic,
     /// An HTTP application answering `body` on every path.
@@ -50,14 +46,8 @@ impl ServerModel {
     /// The reaction to `signal` at Unix time `unix_now` (SIGKILL is handled by the process
     /// itself).
     pub fn on_signal(&self, signal: Signal, unix_now: i64) -> SignalReaction {
-        let exit = |code: i32| SignalReaction {
-            log: Vec::new(),
-            exit_code: Some(code),
-        };
-        let ignore = SignalReaction {
-            log: Vec::new(),
-            exit_code: None,
-        };
+        let exit = |code: i32| SignalReaction { log: Vec::new(), exit_code: Some(code) };
+        let ignore = SignalReaction { log: Vec::new(), exit_code: None };
         match self {
             ServerModel::Nginx { .. } => {
                 let time = format_date(unix_now, "%Y/%m/%d %H:%M:%S");
@@ -67,28 +57,17 @@ impl ServerModel {
                         &["29#29: gracefully shutting down", "29#29: exiting", "29#29: exit"],
                     ),
                     Signal::Term | Signal::Int => (
-                        format!(
-                            "1#1: signal {} ({}) received, exiting",
-                            signal.number(),
-                            signal.name()
-                        ),
+                        format!("1#1: signal {} ({}) received, exiting", signal.number(), signal.name()),
                         &["29#29: exiting", "29#29: exit"],
                     ),
                     _ => return ignore,
                 };
                 let mut log = vec![format!("{time} [notice] {first}")];
                 log.extend(worker_lines.iter().map(|line| format!("{time} [notice] {line}")));
-                log.push(format!(
-                    "{time} [notice] 1#1: signal 17 (SIGCHLD) received from 29"
-                ));
-                log.push(format!(
-                    "{time} [notice] 1#1: worker process 29 exited with code 0"
-                ));
+                log.push(format!("{time} [notice] 1#1: signal 17 (SIGCHLD) received from 29"));
+                log.push(format!("{time} [notice] 1#1: worker process 29 exited with code 0"));
                 log.push(format!("{time} [notice] 1#1: exit"));
-                SignalReaction {
-                    log,
-                    exit_code: Some(0),
-                }
+                SignalReaction { log, exit_code: Some(0) }
             }
             ServerModel::Httpd { .. } => match signal {
                 Signal::Winch | Signal::Term | Signal::Int => {
@@ -163,10 +142,7 @@ pub struct PodNetwork {
 
 impl PodNetwork {
     pub fn new(ip: &str) -> PodNetwork {
-        PodNetwork {
-            ip: ip.to_string(),
-            listeners: BTreeMap::new(),
-        }
+        PodNetwork { ip: ip.to_string(), listeners: BTreeMap::new() }
     }
 
     /// Binds `port` for `container`; fails if anyone in the pod already listens there.
@@ -174,13 +150,7 @@ impl PodNetwork {
         if self.listeners.contains_key(&port) {
             return Err(BindError::AddressInUse);
         }
-        self.listeners.insert(
-            port,
-            Listener {
-                container: container.to_string(),
-                server,
-            },
-        );
+        self.listeners.insert(port, Listener { container: container.to_string(), server });
         Ok(())
     }
 
@@ -251,11 +221,7 @@ fn response(status: u16, server: &str, content_type: &str, body: String) -> Http
     }
     headers.push(("Content-Type".to_string(), content_type.to_string()));
     headers.push(("Content-Length".to_string(), body.len().to_string()));
-    HttpResponse {
-        status,
-        headers,
-        body,
-    }
+    HttpResponse { status, headers, body }
 }
 
 /// The line a server writes to its access log (stdout) for a request, if it keeps one:
@@ -280,10 +246,9 @@ pub fn access_log_line(
             "{client_ip} - - [{time}] \"{line}\" {} {bytes} \"-\" \"{}\" \"-\"",
             response.status, request.user_agent
         )),
-        ServerModel::Httpd { .. } => Some(format!(
-            "{client_ip} - - [{time}] \"{line}\" {} {bytes}",
-            response.status
-        )),
+        ServerModel::Httpd { .. } => {
+            Some(format!("{client_ip} - - [{time}] \"{line}\" {} {bytes}", response.status))
+        }
         _ => None,
     }
 }
@@ -302,11 +267,7 @@ const HTTPD_NOT_FOUND: &str = "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN
 fn static_file(fs: Option<&ContainerFs>, docroot: &str, path: &str) -> Option<String> {
     let fs = fs?;
     let clean = path.split(['?', '#']).next().unwrap_or("/");
-    let mut file = format!(
-        "{}/{}",
-        docroot.trim_end_matches('/'),
-        clean.trim_start_matches('/')
-    );
+    let mut file = format!("{}/{}", docroot.trim_end_matches('/'), clean.trim_start_matches('/'));
     if file.ends_with('/') || fs.is_dir(&file) {
         file = format!("{}/index.html", file.trim_end_matches('/'));
     }
@@ -360,12 +321,7 @@ pub fn answer_http(
                     response(200, "", "text/plain; charset=utf-8", "ok".to_string())
                 }
             } else {
-                response(
-                    404,
-                    "",
-                    "text/plain; charset=utf-8",
-                    "404 page not found\n".to_string(),
-                )
+                response(404, "", "text/plain; charset=utf-8", "404 page not found\n".to_string())
             }
         }
         ServerModel::AgnhostNetexec { hostname } => {
@@ -380,18 +336,8 @@ pub fn answer_http(
                 ),
                 "/healthz" => response(200, "", "text/plain; charset=utf-8", String::new()),
                 "/exit" => response(200, "", "text/plain; charset=utf-8", String::new()),
-                "/" => response(
-                    200,
-                    "",
-                    "text/plain; charset=utf-8",
-                    format!("NOW: {}", now.as_millis()),
-                ),
-                _ => response(
-                    404,
-                    "",
-                    "text/plain; charset=utf-8",
-                    "404 page not found\n".to_string(),
-                ),
+                "/" => response(200, "", "text/plain; charset=utf-8", format!("NOW: {}", now.as_millis())),
+                _ => response(404, "", "text/plain; charset=utf-8", "404 page not found\n".to_string()),
             }
         }
         ServerModel::AgnhostServeHostname { hostname } => {

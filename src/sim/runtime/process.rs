@@ -94,9 +94,7 @@ impl Process {
             return Process::spawn(&entrypoint, toolbox, fs, role);
         }
         let Some(program) = argv.first() else {
-            return Err(StartError {
-                program: String::new(),
-            });
+            return Err(StartError { program: String::new() });
         };
         let mut toolbox = toolbox.clone();
         let pid1 = matches!(role, ProcessRole::Main { pid1: true });
@@ -109,9 +107,7 @@ impl Process {
                 _ => toolbox.has_shell,
             };
             if !available || (program.contains('/') && program_name(program) == program.as_str()) {
-                return Err(StartError {
-                    program: program.clone(),
-                });
+                return Err(StartError { program: program.clone() });
             }
             if flavor == ShellFlavor::Bash {
                 toolbox.flavor = ShellFlavor::Bash;
@@ -123,14 +119,9 @@ impl Process {
             });
         }
         if !(toolbox.can_run(program) || (program.contains('/') && fs.is_file(program))) {
-            return Err(StartError {
-                program: program.clone(),
-            });
+            return Err(StartError { program: program.clone() });
         }
-        Ok(Process {
-            shell: Shell::argv(argv, Rc::new(toolbox), pid1),
-            command_line,
-        })
+        Ok(Process { shell: Shell::argv(argv, Rc::new(toolbox), pid1), command_line })
     }
 
     /// Runs until the process sleeps, blocks or exits; call again when the returned sleep is

@@ -36,12 +36,7 @@ pub enum ImageProgram {
     /// An entrypoint script that just runs its arguments (`docker-entrypoint.sh`).
     PassThrough,
     /// A server with its own TCP protocol.
-    TcpServer {
-        name: &'static str,
-        port: u16,
-        grpc: bool,
-        stop_exit: i32,
-    },
+    TcpServer { name: &'static str, port: u16, grpc: bool, stop_exit: i32 },
     /// An HTTP application answering `body` on every path.
     HttpApp { port: u16, body: &'static str },
     /// A client that succeeds and prints `output` (empty: prints nothing).
@@ -92,26 +87,15 @@ pub fn run(program: &ImageProgram, ctx: &mut Ctx<'_>, args: &[String]) -> Comman
         }
         ImageProgram::Agnhost => agnhost(ctx, args),
         ImageProgram::LivenessServer => {
-            let model = ServerModel::AgnhostLiveness {
-                started: ctx.host.now(),
-            };
+            let model = ServerModel::AgnhostLiveness { started: ctx.host.now() };
             serve_on(ctx, 8080, model, "")
         }
         ImageProgram::Pause => CommandOutcome::Serve(ServerModel::Pause),
         ImageProgram::Stress => stress(ctx, args),
         ImageProgram::Perl => perl(ctx, args),
         ImageProgram::Python => python(ctx, args),
-        ImageProgram::TcpServer {
-            name: server,
-            port,
-            grpc,
-            stop_exit,
-        } => {
-            let model = ServerModel::Tcp {
-                name: server.to_string(),
-                grpc: *grpc,
-                stop_exit: *stop_exit,
-            };
+        ImageProgram::TcpServer { name: server, port, grpc, stop_exit } => {
+            let model = ServerModel::Tcp { name: server.to_string(), grpc: *grpc, stop_exit: *stop_exit };
             let banner = match *server {
                 "redis" => "1:M * Ready to accept connections tcp\n".to_string(),
                 "mysqld" => format!("[System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '{}'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL.\n", ctx.toolbox.version),
@@ -121,9 +105,7 @@ pub fn run(program: &ImageProgram, ctx: &mut Ctx<'_>, args: &[String]) -> Comman
             serve_on(ctx, *port, model, &banner)
         }
         ImageProgram::HttpApp { port, body } => {
-            let model = ServerModel::App {
-                body: body.to_string(),
-            };
+            let model = ServerModel::App { body: body.to_string() };
             serve_on(ctx, *port, model, "")
         }
         ImageProgram::Client { output } => {
@@ -143,8 +125,7 @@ fn serve_on(ctx: &mut Ctx<'_>, port: u16, model: ServerModel, banner: &str) -> C
             CommandOutcome::Serve(model)
         }
         Err(BindError::AddressInUse) => {
-            ctx.err
-                .push_str(&format!("listen tcp :{port}: bind: address already in use\n"));
+            ctx.err.push_str(&format!("listen tcp :{port}: bind: address already in use\n"));
             CommandOutcome::Status(1)
         }
     }
@@ -170,18 +151,12 @@ fn nginx(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
             Some("reload") => Signal::Hup,
             Some("reopen") => Signal::Usr1,
             other => {
-                ctx.err.push_str(&format!(
-                    "nginx: invalid option: \"-s {}\"\n",
-                    other.unwrap_or("")
-                ));
+                ctx.err.push_str(&format!("nginx: invalid option: \"-s {}\"\n", other.unwrap_or("")));
                 return CommandOutcome::Status(1);
             }
         };
-        let master = ctx
-            .host
-            .processes()
-            .into_iter()
-            .find(|p| p.command.starts_with("nginx: master process"));
+        let master =
+            ctx.host.processes().into_iter().find(|p| p.command.starts_with("nginx: master process"));
         return match master {
             Some(process) => {
                 ctx.host.signal_process(process.pid, signal);
@@ -194,10 +169,7 @@ fn nginx(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
             }
         };
     }
-    let model = ServerModel::Nginx {
-        version: version.clone(),
-        docroot: "/usr/share/nginx/html".to_string(),
-    };
+    let model = ServerModel::Nginx { version: version.clone(), docroot: "/usr/share/nginx/html".to_string() };
     let time = nginx_time(ctx);
     if ctx.host.listen(80, model.clone()).is_err() {
         for _ in 0..5 {
@@ -233,23 +205,17 @@ fn agnhost(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     let hostname = ctx.host.hostname();
     match args.first().map(String::as_str) {
         Some("liveness") => {
-            let model = ServerModel::AgnhostLiveness {
-                started: ctx.host.now(),
-            };
+            let model = ServerModel::AgnhostLiveness { started: ctx.host.now() };
             serve_on(ctx, 8080, model, "")
         }
         Some("netexec") => {
-            let port = flag_value(args, "--http-port")
-                .and_then(|p| p.parse().ok())
-                .unwrap_or(8080);
+            let port = flag_value(args, "--http-port").and_then(|p| p.parse().ok()).unwrap_or(8080);
             let model = ServerModel::AgnhostNetexec { hostname };
             let banner = format!("Started HTTP server on port {port}\nStarted UDP server on port  8081\n");
             serve_on(ctx, port, model, &banner)
         }
         Some("serve-hostname") => {
-            let port = flag_value(args, "--port")
-                .and_then(|p| p.parse().ok())
-                .unwrap_or(9376);
+            let port = flag_value(args, "--port").and_then(|p| p.parse().ok()).unwrap_or(9376);
             let model = ServerModel::AgnhostServeHostname { hostname };
             serve_on(ctx, port, model, &format!("Serving on port {port}.\n"))
         }
@@ -299,9 +265,8 @@ fn stress(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     let bytes = match vish_bytes {
         Some(bytes) => bytes,
         None => {
-            let per_worker = flag_value(args, "--vm-bytes")
-                .and_then(|v| stress_bytes(&v))
-                .unwrap_or(256 * 1024 * 1024);
+            let per_worker =
+                flag_value(args, "--vm-bytes").and_then(|v| stress_bytes(&v)).unwrap_or(256 * 1024 * 1024);
             vm.saturating_mul(per_worker)
         }
     };
@@ -315,10 +280,7 @@ fn stress(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     }
     // CPU hogs spin a core each; memory hogs with --vm-hang mostly sleep between touches.
     let hangs = flag_value(args, "--vm-hang").is_some_and(|h| h != "0");
-    let hogs = cpu
-        .saturating_add(io)
-        .saturating_add(hdd)
-        .saturating_add(if hangs { 0 } else { vm });
+    let hogs = cpu.saturating_add(io).saturating_add(hdd).saturating_add(if hangs { 0 } else { vm });
     let millicores = hogs.saturating_mul(1000);
     match flag_value(args, "--timeout").or_else(|| flag_value(args, "-t")) {
         Some(timeout) => {
@@ -326,16 +288,10 @@ fn stress(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
             CommandOutcome::Spin {
                 millicores,
                 duration: Some(SimDuration::from_secs(seconds)),
-                then: Some(format!(
-                    "echo 'stress: info: [1] successful run completed in {seconds}s'"
-                )),
+                then: Some(format!("echo 'stress: info: [1] successful run completed in {seconds}s'")),
             }
         }
-        None => CommandOutcome::Spin {
-            millicores,
-            duration: None,
-            then: None,
-        },
+        None => CommandOutcome::Spin { millicores, duration: None, then: None },
     }
 }
 
@@ -359,10 +315,7 @@ fn perl(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
             match ctx.host.fs().read(&path) {
                 Ok(content) => program = Some(content),
                 Err(error) => {
-                    ctx.err.push_str(&format!(
-                        "Can't open perl script \"{arg}\": {}\n",
-                        error.message()
-                    ));
+                    ctx.err.push_str(&format!("Can't open perl script \"{arg}\": {}\n", error.message()));
                     return CommandOutcome::Status(2);
                 }
             }
@@ -373,10 +326,7 @@ fn perl(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     };
     let mut output = String::new();
     for statement in program.split(';').map(str::trim).filter(|s| !s.is_empty()) {
-        if let Some(inner) = statement
-            .strip_prefix("print bpi(")
-            .and_then(|s| s.strip_suffix(')'))
-        {
+        if let Some(inner) = statement.strip_prefix("print bpi(").and_then(|s| s.strip_suffix(')')) {
             match inner.trim().parse::<usize>() {
                 Ok(digits) if digits > 0 && digits <= 20_000 => {
                     output.push_str(&pi_significant_digits(digits))
@@ -490,8 +440,7 @@ pub fn nested_shell(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOu
                     run_nested(ctx, &content, arg, &rest)
                 }
                 Err(error) => {
-                    ctx.err
-                        .push_str(&format!("{name}: can't open '{arg}': {}\n", error.message()));
+                    ctx.err.push_str(&format!("{name}: can't open '{arg}': {}\n", error.message()));
                     CommandOutcome::Status(2)
                 }
             };

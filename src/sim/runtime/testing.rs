@@ -32,10 +32,7 @@ pub struct FakeHost {
 impl FakeHost {
     pub fn new() -> FakeHost {
         let env = vec![
-            (
-                "PATH".to_string(),
-                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
-            ),
+            ("PATH".to_string(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string()),
             ("HOSTNAME".to_string(), "demo".to_string()),
         ];
         let mut root = Volume::new();
@@ -94,10 +91,7 @@ impl ProcessHost for FakeHost {
     fn dns_lookup(&mut self, name: &str) -> DnsAnswer {
         for candidate in [name.to_string(), format!("{name}.default.svc.cluster.local")] {
             if let Some(addresses) = self.dns.get(&candidate) {
-                return DnsAnswer::Resolved {
-                    fqdn: candidate,
-                    addresses: addresses.clone(),
-                };
+                return DnsAnswer::Resolved { fqdn: candidate, addresses: addresses.clone() };
             }
         }
         DnsAnswer::NxDomain
@@ -111,17 +105,8 @@ impl ProcessHost for FakeHost {
                 DnsAnswer::Resolved { .. } => Err(NetError::ConnectionRefused),
             };
         }
-        let listener = self
-            .network
-            .listener(request.port)
-            .ok_or(NetError::ConnectionRefused)?;
-        answer_http(
-            &listener.server,
-            &request.method,
-            &request.path,
-            Some(&self.fs),
-            self.now,
-        )
+        let listener = self.network.listener(request.port).ok_or(NetError::ConnectionRefused)?;
+        answer_http(&listener.server, &request.method, &request.path, Some(&self.fs), self.now)
     }
     fn tcp_connect(&mut self, _host: &str, port: u16) -> Result<(), NetError> {
         self.network.tcp_connect(port)

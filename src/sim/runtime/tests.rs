@@ -23,10 +23,7 @@ fn image_references_normalise() {
         ("nginx:1.27", "docker.io/library/nginx:1.27"),
         ("docker.io/library/nginx:1.27", "docker.io/library/nginx:1.27"),
         ("polinux/stress", "docker.io/polinux/stress:latest"),
-        (
-            "registry.k8s.io/e2e-test-images/agnhost:2.40",
-            "registry.k8s.io/e2e-test-images/agnhost:2.40",
-        ),
+        ("registry.k8s.io/e2e-test-images/agnhost:2.40", "registry.k8s.io/e2e-test-images/agnhost:2.40"),
         ("localhost:5000/app:v1", "localhost:5000/app:v1"),
     ];
     for (text, normalized) in cases {
@@ -34,19 +31,8 @@ fn image_references_normalise() {
         assert_eq!(reference.normalized(), normalized);
     }
     let digest = format!("quay.io/x/y@sha256:{}", "a".repeat(64));
-    assert_eq!(
-        ImageRef::parse(&digest).map(|r| r.normalized()).ok(),
-        Some(digest.clone())
-    );
-    for bad in [
-        "",
-        "Nginx",
-        "nginx:",
-        "nginx::1",
-        "-nginx",
-        "nginx@sha256:abc",
-        "a b",
-    ] {
+    assert_eq!(ImageRef::parse(&digest).map(|r| r.normalized()).ok(), Some(digest.clone()));
+    for bad in ["", "Nginx", "nginx:", "nginx::1", "-nginx", "nginx@sha256:abc", "a b"] {
         assert!(ImageRef::parse(bad).is_err(), "{bad:?} should be invalid");
     }
     assert_eq!(
@@ -89,20 +75,14 @@ fn catalog_resolution() {
         "us-docker.pkg.dev/google-samples/containers/gke/gb-frontend:v5",
         "k8s.gcr.io/busybox",
     ] {
-        assert!(
-            matches!(resolution(found), Resolution::Found(_)),
-            "{found} should be catalogued"
-        );
+        assert!(matches!(resolution(found), Resolution::Found(_)), "{found} should be catalogued");
     }
     for generic in [
         "quay.io/fluentd_elasticsearch/fluentd:v5.0.1",
         "myorg/app:1.0",
         "gcr.io/google-samples/hello-app:1.0",
     ] {
-        assert!(
-            matches!(resolution(generic), Resolution::Generic),
-            "{generic} should be generic"
-        );
+        assert!(matches!(resolution(generic), Resolution::Generic), "{generic} should be generic");
     }
     let message = |text: &str| match resolution(text) {
         Resolution::NotFound { message } => message,
@@ -126,18 +106,13 @@ fn catalog_resolution() {
 
 #[test]
 fn pull_time_grows_with_size_and_is_seeded() {
-    let nginx = lookup("docker.io/library/nginx")
-        .map(|e| e.size_bytes)
-        .unwrap_or(0);
+    let nginx = lookup("docker.io/library/nginx").map(|e| e.size_bytes).unwrap_or(0);
     assert_eq!(nginx, 72_099_410);
     let mut a = SimRng::new(7);
     let mut b = SimRng::new(7);
     let first = pull_duration(nginx, &mut a);
     assert_eq!(first, pull_duration(nginx, &mut b));
-    assert!(
-        first >= SimDuration::from_millis(4_800) && first < SimDuration::from_millis(5_400),
-        "{first:?}"
-    );
+    assert!(first >= SimDuration::from_millis(4_800) && first < SimDuration::from_millis(5_400), "{first:?}");
     let busybox = pull_duration(2_160_406, &mut a);
     assert!(busybox < SimDuration::from_millis(2_600));
 }
@@ -161,10 +136,7 @@ fn filesystem_mounts_share_and_protect() {
     assert_eq!(fs.write("/etc/app/app.conf", "x"), Err(FsError::ReadOnly));
     assert_eq!(fs.remove("/etc/app/app.conf", false), Err(FsError::ReadOnly));
     if let Some(mount) = fs.mounts().first() {
-        mount
-            .volume
-            .borrow_mut()
-            .replace_files([("app.conf", "debug=false\n")]);
+        mount.volume.borrow_mut().replace_files([("app.conf", "debug=false\n")]);
         assert_eq!(mount.volume.borrow().total_bytes(), 12);
     }
     assert_eq!(fs.read("/etc/app/app.conf"), Ok("debug=false\n".to_string()));
@@ -175,10 +147,7 @@ fn filesystem_mounts_share_and_protect() {
     let mut fs = ContainerFs::new(Volume::new());
     fs.mount("/var/lib/mysql", pvc.clone(), "mysql", false);
     assert_eq!(fs.write("/var/lib/mysql/ibdata1", "x"), Ok(()));
-    assert_eq!(
-        pvc.borrow().files(),
-        vec![("/mysql/ibdata1".to_string(), "x".to_string())]
-    );
+    assert_eq!(pvc.borrow().files(), vec![("/mysql/ibdata1".to_string(), "x".to_string())]);
     assert_eq!(fs.mkdir("/a/b", false), Err(FsError::NotFound));
     assert_eq!(fs.mkdir("/a/b", true), Ok(()));
     assert_eq!(fs.mkdir("/a/b", false), Err(FsError::Exists));
@@ -190,10 +159,7 @@ fn port_conflicts_in_a_pod() {
     assert!(network.bind(80, "web", ServerModel::Generic).is_ok());
     assert!(network.bind(80, "sidecar", ServerModel::Generic).is_err());
     assert_eq!(network.tcp_connect(80), Ok(()));
-    assert_eq!(
-        network.tcp_connect(81),
-        Err(super::host::NetError::ConnectionRefused)
-    );
+    assert_eq!(network.tcp_connect(81), Err(super::host::NetError::ConnectionRefused));
     assert_eq!(
         super::network::dial_error("10.244.1.5", 81, super::host::NetError::ConnectionRefused),
         "dial tcp 10.244.1.5:81: connect: connection refused"
@@ -210,9 +176,7 @@ fn nginx_process(host: &FakeHost, args: &[String]) -> Process {
 }
 
 fn nginx_host() -> FakeHost {
-    FakeHost::with_fs(ContainerFs::new(super::images::root_volume(lookup(
-        "docker.io/library/nginx",
-    ))))
+    FakeHost::with_fs(ContainerFs::new(super::images::root_volume(lookup("docker.io/library/nginx"))))
 }
 
 #[test]
@@ -243,10 +207,7 @@ fn nginx_serves_and_stops_on_sigquit() {
         host.stderr.first().map(String::as_str),
         Some("2026/01/01 00:01:00 [notice] 1#1: signal 3 (SIGQUIT) received, shutting down")
     );
-    assert_eq!(
-        host.stderr.last().map(String::as_str),
-        Some("2026/01/01 00:01:00 [notice] 1#1: exit")
-    );
+    assert_eq!(host.stderr.last().map(String::as_str), Some("2026/01/01 00:01:00 [notice] 1#1: exit"));
 }
 
 #[test]
@@ -260,10 +221,7 @@ fn second_nginx_in_a_pod_cannot_bind() {
     assert!(host
         .stderr
         .contains(&"nginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address already in use)".to_string()));
-    assert_eq!(
-        host.stderr.last().map(String::as_str),
-        Some("nginx: [emerg] still could not bind()")
-    );
+    assert_eq!(host.stderr.last().map(String::as_str), Some("nginx: [emerg] still could not bind()"));
 }
 
 #[test]
@@ -271,19 +229,11 @@ fn agnhost_liveness_turns_unhealthy_after_ten_seconds() {
     let mut host = FakeHost::new();
     let entry = lookup("registry.k8s.io/e2e-test-images/agnhost").expect("agnhost");
     let argv = effective_argv(entry.entrypoint, entry.cmd, &[], &["liveness".to_string()]);
-    let mut process = Process::spawn(
-        &argv,
-        &entry.toolbox("2.40", &[]),
-        &host.fs,
-        ProcessRole::Main { pid1: true },
-    )
-    .expect("spawn");
+    let mut process =
+        Process::spawn(&argv, &entry.toolbox("2.40", &[]), &host.fs, ProcessRole::Main { pid1: true })
+            .expect("spawn");
     assert_eq!(process.resume(&mut host), ProcessState::Blocked);
-    let server = host
-        .network
-        .listener(8080)
-        .map(|l| l.server.clone())
-        .expect("listening on 8080");
+    let server = host.network.listener(8080).map(|l| l.server.clone()).expect("listening on 8080");
     let at =
         |secs: u64| answer_http(&server, "GET", "/healthz", None, SimTime(secs * 1000)).map(|r| r.status);
     assert_eq!(at(9), Ok(200));
@@ -294,50 +244,32 @@ fn agnhost_liveness_turns_unhealthy_after_ten_seconds() {
 #[test]
 fn stress_is_oom_killed_above_the_limit() {
     let entry = lookup("docker.io/polinux/stress").expect("stress");
-    let args: Vec<String> = ["--vm", "1", "--vm-bytes", "250M", "--vm-hang", "1"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let args: Vec<String> =
+        ["--vm", "1", "--vm-bytes", "250M", "--vm-hang", "1"].iter().map(|s| s.to_string()).collect();
     let argv = effective_argv(entry.entrypoint, entry.cmd, &["stress".to_string()], &args);
     let mut host = FakeHost::new();
     host.memory_limit = Some(100 * 1024 * 1024);
-    let mut process = Process::spawn(
-        &argv,
-        &entry.toolbox("latest", &[]),
-        &host.fs,
-        ProcessRole::Main { pid1: true },
-    )
-    .expect("spawn");
+    let mut process =
+        Process::spawn(&argv, &entry.toolbox("latest", &[]), &host.fs, ProcessRole::Main { pid1: true })
+            .expect("spawn");
     assert_eq!(process.resume(&mut host), ProcessState::Exited(137));
-    assert_eq!(
-        host.stdout,
-        vec!["stress: info: [1] dispatching hogs: 0 cpu, 0 io, 1 vm, 0 hdd"]
-    );
+    assert_eq!(host.stdout, vec!["stress: info: [1] dispatching hogs: 0 cpu, 0 io, 1 vm, 0 hdd"]);
 
     let mut host = FakeHost::new();
     host.memory_limit = Some(200 * 1024 * 1024);
-    let args: Vec<String> = ["--vm", "1", "--vm-bytes", "150M", "--vm-hang", "1"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let args: Vec<String> =
+        ["--vm", "1", "--vm-bytes", "150M", "--vm-hang", "1"].iter().map(|s| s.to_string()).collect();
     let argv = effective_argv(entry.entrypoint, entry.cmd, &["stress".to_string()], &args);
-    let mut process = Process::spawn(
-        &argv,
-        &entry.toolbox("latest", &[]),
-        &host.fs,
-        ProcessRole::Main { pid1: true },
-    )
-    .expect("spawn");
+    let mut process =
+        Process::spawn(&argv, &entry.toolbox("latest", &[]), &host.fs, ProcessRole::Main { pid1: true })
+            .expect("spawn");
     assert_eq!(process.resume(&mut host), ProcessState::Blocked);
     assert_eq!(host.memory_used, 150 * 1024 * 1024);
 }
 
 #[test]
 fn pi_is_computed() {
-    assert_eq!(
-        pi_significant_digits(50),
-        "3.1415926535897932384626433832795028841971693993751"
-    );
+    assert_eq!(pi_significant_digits(50), "3.1415926535897932384626433832795028841971693993751");
     assert_eq!(pi_significant_digits(3), "3.14");
     assert_eq!(pi_significant_digits(5), "3.1416");
     let long = pi_significant_digits(2000);
@@ -349,22 +281,13 @@ fn pi_is_computed() {
 #[test]
 fn perl_job_prints_pi() {
     let entry = lookup("docker.io/library/perl").expect("perl");
-    let command: Vec<String> = ["perl", "-Mbignum=bpi", "-wle", "print bpi(2000)"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let command: Vec<String> =
+        ["perl", "-Mbignum=bpi", "-wle", "print bpi(2000)"].iter().map(|s| s.to_string()).collect();
     let mut host = FakeHost::new();
-    let mut process = Process::spawn(
-        &command,
-        &entry.toolbox("5.34.0", &[]),
-        &host.fs,
-        ProcessRole::Main { pid1: true },
-    )
-    .expect("spawn");
-    assert_eq!(
-        run_until(&mut process, &mut host, SimTime(1_000)),
-        ProcessState::Exited(0)
-    );
+    let mut process =
+        Process::spawn(&command, &entry.toolbox("5.34.0", &[]), &host.fs, ProcessRole::Main { pid1: true })
+            .expect("spawn");
+    assert_eq!(run_until(&mut process, &mut host, SimTime(1_000)), ProcessState::Exited(0));
     assert_eq!(host.stdout.len(), 1);
     assert!(host.stdout[0].starts_with("3.14159265358979323846264338327950288419716939937510"));
     assert_eq!(host.stdout[0].len(), 2001);
@@ -378,15 +301,8 @@ fn generic_image_serves_its_declared_ports() {
     let mut process =
         Process::spawn(&argv, &toolbox, &host.fs, ProcessRole::Main { pid1: true }).expect("spawn");
     assert_eq!(process.resume(&mut host), ProcessState::Blocked);
-    let server = host
-        .network
-        .listener(8080)
-        .map(|l| l.server.clone())
-        .expect("listening");
-    assert_eq!(
-        answer_http(&server, "GET", "/anything", None, host.now).map(|r| r.status),
-        Ok(200)
-    );
+    let server = host.network.listener(8080).map(|l| l.server.clone()).expect("listening");
+    assert_eq!(answer_http(&server, "GET", "/anything", None, host.now).map(|r| r.status), Ok(200));
     assert_eq!(server.grpc_serving(), Some(true));
     let probe = vec!["/bin/check-health".to_string()];
     let mut exec = Process::spawn(&probe, &toolbox, &host.fs, ProcessRole::Exec).expect("spawn");
@@ -407,13 +323,9 @@ fn busybox_default_command_exits_at_once() {
     let argv = effective_argv(entry.entrypoint, entry.cmd, &[], &[]);
     assert_eq!(argv, vec!["sh".to_string()]);
     let mut host = FakeHost::new();
-    let mut process = Process::spawn(
-        &argv,
-        &entry.toolbox("1.36", &[]),
-        &host.fs,
-        ProcessRole::Main { pid1: true },
-    )
-    .expect("spawn");
+    let mut process =
+        Process::spawn(&argv, &entry.toolbox("1.36", &[]), &host.fs, ProcessRole::Main { pid1: true })
+            .expect("spawn");
     assert_eq!(process.resume(&mut host), ProcessState::Exited(0));
 }
 
@@ -430,10 +342,7 @@ fn probe_wording() {
         "Get \"http://10.244.1.5:8080/\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
     );
     assert_eq!(http_probe_status(302), Ok(()));
-    assert_eq!(
-        http_probe_status(500),
-        Err("HTTP probe failed with statuscode: 500".to_string())
-    );
+    assert_eq!(http_probe_status(500), Err("HTTP probe failed with statuscode: 500".to_string()));
     let nginx = lookup("docker.io/library/nginx").expect("nginx");
     assert_eq!(nginx.size_for_tag("1.27"), 72_099_410);
     assert!(nginx.size_for_tag("1.27-alpine") < 25_000_000);
@@ -442,23 +351,13 @@ fn probe_wording() {
 #[test]
 fn cpu_demand_of_busy_processes() {
     let entry = lookup("docker.io/polinux/stress").expect("stress");
-    let args: Vec<String> = ["--cpu", "2", "--timeout", "30s"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let args: Vec<String> = ["--cpu", "2", "--timeout", "30s"].iter().map(|s| s.to_string()).collect();
     let argv = effective_argv(entry.entrypoint, entry.cmd, &["stress".to_string()], &args);
     let mut host = FakeHost::new();
-    let mut process = Process::spawn(
-        &argv,
-        &entry.toolbox("latest", &[]),
-        &host.fs,
-        ProcessRole::Main { pid1: true },
-    )
-    .expect("spawn");
-    assert_eq!(
-        process.resume(&mut host),
-        ProcessState::Sleeping(SimDuration::from_secs(30))
-    );
+    let mut process =
+        Process::spawn(&argv, &entry.toolbox("latest", &[]), &host.fs, ProcessRole::Main { pid1: true })
+            .expect("spawn");
+    assert_eq!(process.resume(&mut host), ProcessState::Sleeping(SimDuration::from_secs(30)));
     assert_eq!(process.cpu_demand_millicores(), 2000);
     host.now = SimTime(30_000);
     assert_eq!(process.resume(&mut host), ProcessState::Exited(0));
@@ -476,10 +375,8 @@ fn nginx_access_log() {
     use super::host::HttpRequest;
     use super::network::access_log_line;
     let mut host = nginx_host();
-    let server = ServerModel::Nginx {
-        version: "1.27.5".to_string(),
-        docroot: "/usr/share/nginx/html".to_string(),
-    };
+    let server =
+        ServerModel::Nginx { version: "1.27.5".to_string(), docroot: "/usr/share/nginx/html".to_string() };
     let request = HttpRequest {
         method: "GET".to_string(),
         host: "10.244.1.5".to_string(),

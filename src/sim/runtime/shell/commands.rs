@@ -184,11 +184,7 @@ pub enum CommandOutcome {
     /// Never finishes by itself.
     Block,
     /// Keeps `millicores` of CPU busy, for `duration` (then runs `then`, a script) or forever.
-    Spin {
-        millicores: u64,
-        duration: Option<SimDuration>,
-        then: Option<String>,
-    },
+    Spin { millicores: u64, duration: Option<SimDuration>, then: Option<String> },
     /// Follows a file (`tail -f`): the executor polls it every second.
     Follow { path: String, offset: usize },
     /// A server program now runs in the foreground.
@@ -260,13 +256,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> CommandOutcome {
     };
     let args = &argv[1..];
     let name = program_name(command);
-    if let Some(program) = ctx
-        .toolbox
-        .programs
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, p)| *p)
-    {
+    if let Some(program) = ctx.toolbox.programs.iter().find(|(n, _)| *n == name).map(|(_, p)| *p) {
         return programs::run(&program, ctx, args);
     }
     if ctx.toolbox.has_utility(name) && (name == command || is_bin_path(command)) {
@@ -298,20 +288,9 @@ pub fn program_name(command: &str) -> &str {
 }
 
 fn is_bin_path(command: &str) -> bool {
-    [
-        "/bin/",
-        "/usr/bin/",
-        "/sbin/",
-        "/usr/sbin/",
-        "/usr/local/bin/",
-        "/usr/local/sbin/",
-    ]
-    .iter()
-    .any(|dir| {
-        command
-            .strip_prefix(dir)
-            .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
-    })
+    ["/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/", "/usr/local/bin/", "/usr/local/sbin/"]
+        .iter()
+        .any(|dir| command.strip_prefix(dir).is_some_and(|rest| !rest.is_empty() && !rest.contains('/')))
 }
 
 /// Parses a `sleep` operand: `5`, `0.5`, `2m`, `1h`, `1d`.
@@ -356,8 +335,7 @@ fn utility(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome {
             if name != "test" {
                 let close = if name == "[" { "]" } else { "]]" };
                 if operands.last().map(String::as_str) != Some(close) {
-                    ctx.err
-                        .push_str(&format!("{}: missing {close}\n", ctx.toolbox.shell_name()));
+                    ctx.err.push_str(&format!("{}: missing {close}\n", ctx.toolbox.shell_name()));
                     return Status(2);
                 }
                 operands.pop();
@@ -368,25 +346,17 @@ fn utility(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome {
                 Ok(true) => Status(0),
                 Ok(false) => Status(1),
                 Err(message) => {
-                    ctx.err
-                        .push_str(&format!("{}: {message}\n", ctx.toolbox.shell_name()));
+                    ctx.err.push_str(&format!("{}: {message}\n", ctx.toolbox.shell_name()));
                     Status(2)
                 }
             }
         }
         "seq" => seq(ctx, args),
         "sleep" => sleep(ctx, args),
-        "yes" => CommandOutcome::Spin {
-            millicores: 1000,
-            duration: None,
-            then: None,
-        },
+        "yes" => CommandOutcome::Spin { millicores: 1000, duration: None, then: None },
         "cat" => {
-            let files: Vec<String> = args
-                .iter()
-                .filter(|a| !a.starts_with('-') || *a == "-")
-                .cloned()
-                .collect();
+            let files: Vec<String> =
+                args.iter().filter(|a| !a.starts_with('-') || *a == "-").cloned().collect();
             let (text, ok) = ctx.inputs("cat", &files);
             ctx.out.push_str(&text);
             Status(if ok { 0 } else { 1 })
@@ -537,11 +507,7 @@ fn echo(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
 fn seq(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     let numbers: Option<Vec<i64>> = args.iter().map(|a| a.parse::<i64>().ok()).collect();
     let Some(numbers) = numbers else {
-        let bad = args
-            .iter()
-            .find(|a| a.parse::<i64>().is_err())
-            .cloned()
-            .unwrap_or_default();
+        let bad = args.iter().find(|a| a.parse::<i64>().is_err()).cloned().unwrap_or_default();
         ctx.err.push_str(&format!("seq: invalid number '{bad}'\n"));
         return CommandOutcome::Status(1);
     };
@@ -572,11 +538,7 @@ fn seq(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
 
 fn sleep(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     if args.is_empty() {
-        ctx.err.push_str(if ctx.gnu() {
-            "sleep: missing operand\n"
-        } else {
-            "sleep: applet not found\n"
-        });
+        ctx.err.push_str(if ctx.gnu() { "sleep: missing operand\n" } else { "sleep: applet not found\n" });
         return CommandOutcome::Status(1);
     }
     let mut total = SimDuration::ZERO;
@@ -618,11 +580,7 @@ fn touch(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
 }
 
 fn rm(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
-    let flags: String = args
-        .iter()
-        .filter(|a| a.starts_with('-'))
-        .flat_map(|a| a.chars().skip(1))
-        .collect();
+    let flags: String = args.iter().filter(|a| a.starts_with('-')).flat_map(|a| a.chars().skip(1)).collect();
     let force = flags.contains('f');
     let recursive = flags.contains('r') || flags.contains('R');
     let mut status = 0;
@@ -677,14 +635,12 @@ fn copy(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome {
     let content = match ctx.host.fs().read(&from) {
         Ok(content) => content,
         Err(error) => {
-            ctx.err
-                .push_str(&format!("{name}: can't stat '{source}': {}\n", error.message()));
+            ctx.err.push_str(&format!("{name}: can't stat '{source}': {}\n", error.message()));
             return CommandOutcome::Status(1);
         }
     };
     if let Err(error) = ctx.host.fs().write(&to, &content) {
-        ctx.err
-            .push_str(&format!("{name}: can't create '{target}': {}\n", error.message()));
+        ctx.err.push_str(&format!("{name}: can't create '{target}': {}\n", error.message()));
         return CommandOutcome::Status(1);
     }
     if name == "mv" {
@@ -743,12 +699,7 @@ fn head_tail(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome {
     while let Some(arg) = iter.next() {
         match arg.as_str() {
             "-f" | "-F" | "--follow" => follow = true,
-            "-n" => {
-                count = iter
-                    .next()
-                    .and_then(|n| n.trim_start_matches('+').parse().ok())
-                    .unwrap_or(10)
-            }
+            "-n" => count = iter.next().and_then(|n| n.trim_start_matches('+').parse().ok()).unwrap_or(10),
             a if a.starts_with("-n") => count = a[2..].parse().unwrap_or(10),
             a if a.starts_with('-') && a.len() > 1 && a[1..].chars().all(|c| c.is_ascii_digit()) => {
                 count = a[1..].parse().unwrap_or(10)
@@ -774,10 +725,7 @@ fn head_tail(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome {
                 ctx.out.push_str(line);
                 ctx.out.push('\n');
             }
-            return CommandOutcome::Follow {
-                path,
-                offset: content.len(),
-            };
+            return CommandOutcome::Follow { path, offset: content.len() };
         }
         return CommandOutcome::Block;
     }
@@ -797,11 +745,7 @@ fn head_tail(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome {
 }
 
 fn wc(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
-    let flags: String = args
-        .iter()
-        .filter(|a| a.starts_with('-'))
-        .flat_map(|a| a.chars().skip(1))
-        .collect();
+    let flags: String = args.iter().filter(|a| a.starts_with('-')).flat_map(|a| a.chars().skip(1)).collect();
     let files: Vec<String> = args.iter().filter(|a| !a.starts_with('-')).cloned().collect();
     let (text, ok) = ctx.inputs("wc", &files);
     let lines = text.matches('\n').count();
@@ -820,11 +764,7 @@ fn wc(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     let mut line = if fields.len() == 1 {
         fields.first().map(|n| n.to_string()).unwrap_or_default()
     } else {
-        fields
-            .iter()
-            .map(|n| format!("{n:>7}"))
-            .collect::<Vec<_>>()
-            .join(" ")
+        fields.iter().map(|n| format!("{n:>7}")).collect::<Vec<_>>().join(" ")
     };
     if let Some(file) = files.first() {
         line.push(' ');
@@ -853,9 +793,8 @@ fn printenv(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
 }
 
 const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+const MONTHS: [&str; 12] =
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /// Formats Unix seconds with a `date +FORMAT` string (UTC).
 pub fn format_date(unix: i64, format: &str) -> String {
@@ -863,14 +802,8 @@ pub fn format_date(unix: i64, format: &str) -> String {
     let secs = unix.rem_euclid(86400);
     let (year, month, day) = civil_from_days(days);
     let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-    let weekday = WEEKDAYS
-        .get(days.rem_euclid(7) as usize)
-        .copied()
-        .unwrap_or("Thu");
-    let month_name = MONTHS
-        .get(month.saturating_sub(1) as usize)
-        .copied()
-        .unwrap_or("Jan");
+    let weekday = WEEKDAYS.get(days.rem_euclid(7) as usize).copied().unwrap_or("Thu");
+    let month_name = MONTHS.get(month.saturating_sub(1) as usize).copied().unwrap_or("Jan");
     let mut out = String::new();
     let mut chars = format.chars();
     while let Some(c) = chars.next() {
@@ -922,8 +855,7 @@ fn nslookup(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
         return CommandOutcome::Status(1);
     };
     let server = ctx.host.nameserver();
-    ctx.out
-        .push_str(&format!("Server:\t\t{server}\nAddress:\t{server}:53\n\n"));
+    ctx.out.push_str(&format!("Server:\t\t{server}\nAddress:\t{server}:53\n\n"));
     match ctx.host.dns_lookup(name) {
         DnsAnswer::Resolved { fqdn, addresses } => {
             for address in addresses {
@@ -934,10 +866,8 @@ fn nslookup(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
         }
         DnsAnswer::NxDomain => {
             let shown = name;
-            ctx.out
-                .push_str(&format!("** server can't find {shown}: NXDOMAIN\n\n"));
-            ctx.out
-                .push_str(&format!("** server can't find {shown}: NXDOMAIN\n\n"));
+            ctx.out.push_str(&format!("** server can't find {shown}: NXDOMAIN\n\n"));
+            ctx.out.push_str(&format!("** server can't find {shown}: NXDOMAIN\n\n"));
             CommandOutcome::Status(1)
         }
     }
@@ -968,11 +898,7 @@ pub fn parse_url(text: &str) -> Option<Url> {
     if host.is_empty() {
         return None;
     }
-    Some(Url {
-        host: host.to_string(),
-        port,
-        path,
-    })
+    Some(Url { host: host.to_string(), port, path })
 }
 
 /// The address a host name connects to, for wget's `Connecting to` line.
@@ -1002,11 +928,7 @@ fn wget(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
             "-O" => output = iter.next().cloned(),
             "-qO-" | "-qO" => {
                 quiet = true;
-                output = if arg == "-qO-" {
-                    Some("-".to_string())
-                } else {
-                    iter.next().cloned()
-                };
+                output = if arg == "-qO-" { Some("-".to_string()) } else { iter.next().cloned() };
             }
             "--spider" => spider = true,
             "-S" | "--server-response" => server_response = true,
@@ -1027,8 +949,7 @@ fn wget(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
         return CommandOutcome::Status(1);
     };
     let Some(url) = parse_url(&url_text) else {
-        ctx.err
-            .push_str(&format!("wget: not an http or ftp url: {url_text}\n"));
+        ctx.err.push_str(&format!("wget: not an http or ftp url: {url_text}\n"));
         return CommandOutcome::Status(1);
     };
     let Some(address) = display_address(ctx, &url.host) else {
@@ -1036,17 +957,10 @@ fn wget(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
         return CommandOutcome::Status(1);
     };
     if !quiet {
-        ctx.err.push_str(&format!(
-            "Connecting to {} ({}:{})\n",
-            url.host, address, url.port
-        ));
+        ctx.err.push_str(&format!("Connecting to {} ({}:{})\n", url.host, address, url.port));
     }
     let request = HttpRequest {
-        method: if spider {
-            "HEAD".to_string()
-        } else {
-            "GET".to_string()
-        },
+        method: if spider { "HEAD".to_string() } else { "GET".to_string() },
         host: url.host.clone(),
         port: url.port,
         path: url.path.clone(),
@@ -1055,9 +969,8 @@ fn wget(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     let response = match ctx.host.http(&request) {
         Ok(response) => response,
         Err(NetError::ConnectionRefused) => {
-            ctx.err.push_str(&format!(
-                "wget: can't connect to remote host ({address}): Connection refused\n"
-            ));
+            ctx.err
+                .push_str(&format!("wget: can't connect to remote host ({address}): Connection refused\n"));
             return CommandOutcome::Status(1);
         }
         Err(NetError::Timeout) => {
@@ -1069,14 +982,12 @@ fn wget(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
             return CommandOutcome::Status(1);
         }
         Err(NetError::BadResponse) => {
-            ctx.err
-                .push_str("wget: error getting response: Connection reset by peer\n");
+            ctx.err.push_str("wget: error getting response: Connection reset by peer\n");
             return CommandOutcome::Status(1);
         }
     };
     if server_response {
-        ctx.err
-            .push_str(&format!("  HTTP/1.1 {} {}\n", response.status, response.reason()));
+        ctx.err.push_str(&format!("  HTTP/1.1 {} {}\n", response.status, response.reason()));
         for (name, value) in &response.headers {
             ctx.err.push_str(&format!("  {name}: {value}\n"));
         }
@@ -1098,14 +1009,7 @@ fn wget(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     let file_name = match &output {
         Some(name) => name.clone(),
         None => {
-            let base = url
-                .path
-                .split('?')
-                .next()
-                .unwrap_or("")
-                .rsplit('/')
-                .next()
-                .unwrap_or("");
+            let base = url.path.split('?').next().unwrap_or("").rsplit('/').next().unwrap_or("");
             if base.is_empty() {
                 "index.html".to_string()
             } else {
@@ -1128,8 +1032,7 @@ fn wget(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     }
     let path = ctx.path(&file_name);
     if let Err(error) = ctx.host.fs().write(&path, &response.body) {
-        ctx.err
-            .push_str(&format!("wget: can't open '{file_name}': {}\n", error.message()));
+        ctx.err.push_str(&format!("wget: can't open '{file_name}': {}\n", error.message()));
         return CommandOutcome::Status(1);
     }
     if !quiet {
@@ -1184,26 +1087,18 @@ fn curl(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
         }
     };
     let Some(url_text) = url_text else {
-        ctx.err
-            .push_str("curl: try 'curl --help' or 'curl --manual' for more information\n");
+        ctx.err.push_str("curl: try 'curl --help' or 'curl --manual' for more information\n");
         return CommandOutcome::Status(2);
     };
     let Some(url) = parse_url(&url_text) else {
         report(
             ctx,
-            format!(
-                "curl: (1) Protocol \"{}\" not supported",
-                url_text.split("://").next().unwrap_or("")
-            ),
+            format!("curl: (1) Protocol \"{}\" not supported", url_text.split("://").next().unwrap_or("")),
         );
         return CommandOutcome::Status(1);
     };
     let request = HttpRequest {
-        method: if head {
-            "HEAD".to_string()
-        } else {
-            "GET".to_string()
-        },
+        method: if head { "HEAD".to_string() } else { "GET".to_string() },
         host: url.host.clone(),
         port: url.port,
         path: url.path.clone(),
@@ -1222,10 +1117,7 @@ fn curl(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
             return CommandOutcome::Status(7);
         }
         Err(NetError::Timeout) => {
-            report(
-                ctx,
-                "curl: (28) Connection timed out after 10002 milliseconds".to_string(),
-            );
+            report(ctx, "curl: (28) Connection timed out after 10002 milliseconds".to_string());
             return CommandOutcome::Status(28);
         }
         Err(NetError::NoSuchHost) => {
@@ -1238,10 +1130,7 @@ fn curl(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
         }
     };
     if fail && response.status >= 400 {
-        report(
-            ctx,
-            format!("curl: (22) The requested URL returned error: {}", response.status),
-        );
+        report(ctx, format!("curl: (22) The requested URL returned error: {}", response.status));
         return CommandOutcome::Status(22);
     }
     let mut text = String::new();
@@ -1259,13 +1148,7 @@ fn curl(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
         Some(file) if file != "-" => {
             let path = ctx.path(&file);
             if let Err(error) = ctx.host.fs().write(&path, &text) {
-                report(
-                    ctx,
-                    format!(
-                        "curl: (23) Failure writing output to destination: {}",
-                        error.message()
-                    ),
-                );
+                report(ctx, format!("curl: (23) Failure writing output to destination: {}", error.message()));
                 return CommandOutcome::Status(23);
             }
         }
@@ -1276,10 +1159,8 @@ fn curl(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
 
 fn nc(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
     let operands: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-    let (Some(host), Some(port)) = (
-        operands.first(),
-        operands.get(1).and_then(|p| p.parse::<u16>().ok()),
-    ) else {
+    let (Some(host), Some(port)) = (operands.first(), operands.get(1).and_then(|p| p.parse::<u16>().ok()))
+    else {
         return CommandOutcome::Status(1);
     };
     match ctx.host.tcp_connect(host, port) {
@@ -1289,8 +1170,7 @@ fn nc(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
             CommandOutcome::Status(1)
         }
         Err(NetError::ConnectionRefused) => {
-            ctx.err
-                .push_str("nc: can't connect to remote host: Connection refused\n");
+            ctx.err.push_str("nc: can't connect to remote host: Connection refused\n");
             CommandOutcome::Status(1)
         }
         Err(NetError::Timeout) => {
@@ -1304,10 +1184,8 @@ fn nc(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
 fn ps(ctx: &mut Ctx<'_>) -> CommandOutcome {
     ctx.out.push_str("PID   USER     TIME  COMMAND\n");
     for process in ctx.host.processes() {
-        ctx.out.push_str(&format!(
-            "{:>5} {:<8} {:>5} {}\n",
-            process.pid, process.user, "0:00", process.command
-        ));
+        ctx.out
+            .push_str(&format!("{:>5} {:<8} {:>5} {}\n", process.pid, process.user, "0:00", process.command));
     }
     CommandOutcome::Status(0)
 }
@@ -1353,8 +1231,7 @@ fn kill(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
                 None => true,
             };
         if !delivered {
-            ctx.err
-                .push_str(&format!("sh: can't kill pid {pid}: No such process\n"));
+            ctx.err.push_str(&format!("sh: can't kill pid {pid}: No such process\n"));
             status = 1;
         }
     }

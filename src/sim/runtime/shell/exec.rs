@@ -134,9 +134,7 @@ impl Shell {
     /// A shell running `source` (`sh -c source arg0 args…`).
     pub fn script(source: &str, arg0: &str, args: &[String], toolbox: Rc<Toolbox>, pid1: bool) -> Shell {
         let mut shell = Shell::empty(toolbox, pid1);
-        shell.positional = std::iter::once(arg0.to_string())
-            .chain(args.iter().cloned())
-            .collect();
+        shell.positional = std::iter::once(arg0.to_string()).chain(args.iter().cloned()).collect();
         match parse(source) {
             Ok(node) => {
                 shell.exec_mode = matches!(&*node, Node::Simple(_));
@@ -335,21 +333,16 @@ impl Shell {
         let start = if content.len() < offset { 0 } else { offset };
         let fresh = content.get(start..).unwrap_or("").to_string();
         self.write_out(host, &fresh);
-        self.waiting = Waiting::Follow {
-            path: path.to_string(),
-            offset: content.len(),
-        };
+        self.waiting = Waiting::Follow { path: path.to_string(), offset: content.len() };
         ProcessState::Sleeping(FOLLOW_INTERVAL)
     }
 
     fn current_state(&self, now: SimTime) -> ProcessState {
         match &self.waiting {
             Waiting::Follow { .. } => ProcessState::Sleeping(FOLLOW_INTERVAL),
-            Waiting::Sleep(until)
-            | Waiting::Wait(Some(until))
-            | Waiting::Spin {
-                until: Some(until), ..
-            } => ProcessState::Sleeping(until.since(now)),
+            Waiting::Sleep(until) | Waiting::Wait(Some(until)) | Waiting::Spin { until: Some(until), .. } => {
+                ProcessState::Sleeping(until.since(now))
+            }
             Waiting::Nothing => ProcessState::Sleeping(SimDuration::ZERO),
             _ => ProcessState::Blocked,
         }
@@ -426,21 +419,14 @@ impl Shell {
             }
             Frame::IfTest { clauses, index } => {
                 self.condition_depth = self.condition_depth.saturating_sub(1);
-                if let Node::If {
-                    clauses: list,
-                    otherwise,
-                } = &*clauses
-                {
+                if let Node::If { clauses: list, otherwise } = &*clauses {
                     if self.status == 0 {
                         if let Some((_, body)) = list.get(index) {
                             self.stack.push(Frame::Run(body.clone()));
                         }
                     } else if let Some((condition, _)) = list.get(index + 1) {
                         self.condition_depth += 1;
-                        self.stack.push(Frame::IfTest {
-                            clauses: clauses.clone(),
-                            index: index + 1,
-                        });
+                        self.stack.push(Frame::IfTest { clauses: clauses.clone(), index: index + 1 });
                         self.stack.push(Frame::Run(condition.clone()));
                     } else if let Some(otherwise) = otherwise {
                         self.stack.push(Frame::Run(otherwise.clone()));
@@ -468,12 +454,7 @@ impl Shell {
                     self.stack.push(Frame::Run(condition.clone()));
                 }
             }
-            Frame::ForNext {
-                var,
-                items,
-                next,
-                body,
-            } => {
+            Frame::ForNext { var, items, next, body } => {
                 if let Some(item) = items.get(next) {
                     self.vars.insert(var.clone(), item.clone());
                     self.stack.push(Frame::ForNext {
@@ -512,10 +493,7 @@ impl Shell {
             Node::If { clauses, .. } => {
                 if let Some((condition, _)) = clauses.first() {
                     self.condition_depth += 1;
-                    self.stack.push(Frame::IfTest {
-                        clauses: node.clone(),
-                        index: 0,
-                    });
+                    self.stack.push(Frame::IfTest { clauses: node.clone(), index: 0 });
                     self.stack.push(Frame::Run(condition.clone()));
                 }
             }
@@ -556,9 +534,8 @@ impl Shell {
                     (subject, arms_text)
                 };
                 self.status = 0;
-                let chosen = arms_text
-                    .iter()
-                    .position(|patterns| patterns.iter().any(|p| glob_match(p, &subject)));
+                let chosen =
+                    arms_text.iter().position(|patterns| patterns.iter().any(|p| glob_match(p, &subject)));
                 if let Some((_, body)) = chosen.and_then(|i| arms.get(i)) {
                     self.stack.push(Frame::Run(body.clone()));
                 }
@@ -684,16 +661,7 @@ impl Shell {
             "?" => return Some(self.status.to_string()),
             "$" => return Some(host.pid().to_string()),
             "#" => return Some(self.positional.len().saturating_sub(1).to_string()),
-            "@" | "*" => {
-                return Some(
-                    self.positional
-                        .iter()
-                        .skip(1)
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                )
-            }
+            "@" | "*" => return Some(self.positional.iter().skip(1).cloned().collect::<Vec<_>>().join(" ")),
             "!" => return Some(String::new()),
             "PWD" => return Some(self.cwd.clone()),
             _ => {}
@@ -800,11 +768,8 @@ impl Shell {
             return self.check_errexit(host);
         }
         if self.xtrace {
-            let traced: Vec<String> = assignments
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .chain(argv.iter().cloned())
-                .collect();
+            let traced: Vec<String> =
+                assignments.iter().map(|(k, v)| format!("{k}={v}")).chain(argv.iter().cloned()).collect();
             if !traced.is_empty() {
                 let line = format!("+ {}\n", traced.join(" "));
                 self.write_err(host, &line);
@@ -878,21 +843,13 @@ impl Shell {
                 self.waiting = Waiting::Sleep(host.now() + duration);
                 Some(ProcessState::Sleeping(duration))
             }
-            CommandOutcome::Spin {
-                millicores,
-                duration,
-                then,
-            } => {
+            CommandOutcome::Spin { millicores, duration, then } => {
                 if self.capture.is_some() {
                     self.status = 0;
                     return None;
                 }
                 let until = duration.map(|d| host.now() + d);
-                self.waiting = Waiting::Spin {
-                    millicores,
-                    until,
-                    then,
-                };
+                self.waiting = Waiting::Spin { millicores, until, then };
                 Some(match duration {
                     Some(d) => ProcessState::Sleeping(d),
                     None => ProcessState::Blocked,
@@ -1045,10 +1002,7 @@ impl Shell {
             }
             "wait" => CommandOutcome::Wait,
             "return" => {
-                let code = args
-                    .first()
-                    .and_then(|a| a.parse::<i64>().ok())
-                    .map(|c| (c & 0xff) as i32);
+                let code = args.first().and_then(|a| a.parse::<i64>().ok()).map(|c| (c & 0xff) as i32);
                 let code = code.unwrap_or(self.status);
                 if !self.stack.iter().any(|f| matches!(f, Frame::FunctionReturn(_))) {
                     return Some(CommandOutcome::Exit(code));
@@ -1190,11 +1144,7 @@ impl Shell {
         command: &SimpleCommand,
         host: &mut dyn ProcessHost,
     ) -> Result<Routes, String> {
-        let mut routes = Routes {
-            stdout: Sink::Stdout,
-            stderr: Sink::Stderr,
-            stdin: None,
-        };
+        let mut routes = Routes { stdout: Sink::Stdout, stderr: Sink::Stderr, stdin: None };
         for redirect in &command.redirects {
             let target = {
                 let mut expander = self.expander(host);

@@ -84,9 +84,7 @@ impl Expander<'_> {
             WordPart::Arith { source, .. } => {
                 let expanded = self.expand_text(source);
                 match arithmetic(&expanded, &mut |name| {
-                    self.shell
-                        .lookup_var(name, &*self.host)
-                        .and_then(|v| v.trim().parse::<i64>().ok())
+                    self.shell.lookup_var(name, &*self.host).and_then(|v| v.trim().parse::<i64>().ok())
                 }) {
                     Some(value) => value.to_string(),
                     None => String::new(),
@@ -117,11 +115,7 @@ impl Expander<'_> {
             ParamOp::RemovePrefix { pattern, longest } => {
                 let value = value.unwrap_or_default();
                 let pattern = self.expand_text(pattern);
-                let cuts: Vec<usize> = value
-                    .char_indices()
-                    .map(|(i, _)| i)
-                    .chain([value.len()])
-                    .collect();
+                let cuts: Vec<usize> = value.char_indices().map(|(i, _)| i).chain([value.len()]).collect();
                 let mut order: Vec<&usize> = cuts.iter().collect();
                 if *longest {
                     order.reverse();
@@ -134,11 +128,8 @@ impl Expander<'_> {
             ParamOp::RemoveSuffix { pattern, longest } => {
                 let value = value.unwrap_or_default();
                 let pattern = self.expand_text(pattern);
-                let mut cuts: Vec<usize> = value
-                    .char_indices()
-                    .map(|(i, _)| i)
-                    .chain([value.len()])
-                    .collect();
+                let mut cuts: Vec<usize> =
+                    value.char_indices().map(|(i, _)| i).chain([value.len()]).collect();
                 if !*longest {
                     cuts.reverse();
                 }
@@ -153,9 +144,7 @@ impl Expander<'_> {
                 }
                 let expanded = self.expand_text(subscript);
                 let index = arithmetic(&expanded, &mut |n| {
-                    self.shell
-                        .lookup_var(n, &*self.host)
-                        .and_then(|v| v.trim().parse::<i64>().ok())
+                    self.shell.lookup_var(n, &*self.host).and_then(|v| v.trim().parse::<i64>().ok())
                 })
                 .unwrap_or(0);
                 let elements = self.shell.array(name);
@@ -196,8 +185,7 @@ impl Expander<'_> {
                         self.expand_text(word)
                     };
                     let shell = self.shell.toolbox().shell_name();
-                    self.shell
-                        .report_expansion_error(format!("{shell}: {name}: {message}\n"));
+                    self.shell.report_expansion_error(format!("{shell}: {name}: {message}\n"));
                     String::new()
                 } else {
                     value.unwrap_or_default()
@@ -235,11 +223,7 @@ impl Expander<'_> {
 /// variables by name). `None` on a syntax error or division by zero.
 pub fn arithmetic(source: &str, lookup: &mut dyn FnMut(&str) -> Option<i64>) -> Option<i64> {
     let tokens = arith_tokens(source)?;
-    let mut parser = ArithParser {
-        tokens,
-        pos: 0,
-        lookup,
-    };
+    let mut parser = ArithParser { tokens, pos: 0, lookup };
     let value = parser.expr(0)?;
     if parser.pos != parser.tokens.len() {
         return None;
@@ -270,10 +254,7 @@ fn arith_tokens(source: &str) -> Option<Vec<ArithToken>> {
             tokens.push(ArithToken::Num(text.parse().ok()?));
         } else if c == '_' || c.is_ascii_alphabetic() {
             let start = i;
-            while chars
-                .get(i)
-                .is_some_and(|c| *c == '_' || c.is_ascii_alphanumeric())
-            {
+            while chars.get(i).is_some_and(|c| *c == '_' || c.is_ascii_alphanumeric()) {
                 i += 1;
             }
             tokens.push(ArithToken::Name(chars[start..i].iter().collect()));

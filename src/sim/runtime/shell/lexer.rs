@@ -113,12 +113,7 @@ pub fn plain_literal(word: &Word) -> Option<&str> {
 /// Tokenises shell source.
 pub fn tokenize(source: &str) -> Result<Vec<Token>, LexError> {
     let chars: Vec<char> = source.chars().collect();
-    let mut lexer = Lexer {
-        chars,
-        pos: 0,
-        pending_heredocs: Vec::new(),
-        in_double_bracket: false,
-    };
+    let mut lexer = Lexer { chars, pos: 0, pending_heredocs: Vec::new(), in_double_bracket: false };
     lexer.run()
 }
 
@@ -176,12 +171,8 @@ impl Lexer {
                             _ => String::new(),
                         })
                         .collect();
-                    tokens.push(Token::Redirect {
-                        fd: 0,
-                        op: RedirectOp::HereDoc,
-                    });
-                    self.pending_heredocs
-                        .push((tokens.len(), delimiter, quoted, strip_tabs));
+                    tokens.push(Token::Redirect { fd: 0, op: RedirectOp::HereDoc });
+                    self.pending_heredocs.push((tokens.len(), delimiter, quoted, strip_tabs));
                     tokens.push(Token::Word(vec![WordPart::Quoted(String::new())]));
                 }
                 '#' => {
@@ -207,10 +198,7 @@ impl Lexer {
                         tokens.push(Token::AndAnd);
                     } else if self.peek_at(1) == Some('>') {
                         self.pos += 2;
-                        tokens.push(Token::Redirect {
-                            fd: 1,
-                            op: RedirectOp::WriteBoth,
-                        });
+                        tokens.push(Token::Redirect { fd: 1, op: RedirectOp::WriteBoth });
                     } else {
                         self.pos += 1;
                         tokens.push(Token::Amp);
@@ -255,19 +243,10 @@ impl Lexer {
             let mut body = String::new();
             let mut found = false;
             while self.pos < self.chars.len() {
-                let end = self.chars[self.pos..]
-                    .iter()
-                    .position(|c| *c == '\n')
-                    .map(|i| self.pos + i);
-                let line: String = self.chars[self.pos..end.unwrap_or(self.chars.len())]
-                    .iter()
-                    .collect();
+                let end = self.chars[self.pos..].iter().position(|c| *c == '\n').map(|i| self.pos + i);
+                let line: String = self.chars[self.pos..end.unwrap_or(self.chars.len())].iter().collect();
                 self.pos = end.map(|e| e + 1).unwrap_or(self.chars.len());
-                let line = if strip_tabs {
-                    line.trim_start_matches('\t').to_string()
-                } else {
-                    line
-                };
+                let line = if strip_tabs { line.trim_start_matches('\t').to_string() } else { line };
                 if line == delimiter {
                     found = true;
                     break;
@@ -333,38 +312,23 @@ impl Lexer {
         let c = self.peek().unwrap_or('>');
         self.pos += 1;
         if c == '<' {
-            return Token::Redirect {
-                fd: fd.unwrap_or(0),
-                op: RedirectOp::Read,
-            };
+            return Token::Redirect { fd: fd.unwrap_or(0), op: RedirectOp::Read };
         }
         let fd = fd.unwrap_or(1);
         match self.peek() {
             Some('>') => {
                 self.pos += 1;
-                Token::Redirect {
-                    fd,
-                    op: RedirectOp::Append,
-                }
+                Token::Redirect { fd, op: RedirectOp::Append }
             }
             Some('&') => {
                 self.pos += 1;
-                Token::Redirect {
-                    fd,
-                    op: RedirectOp::DupOut,
-                }
+                Token::Redirect { fd, op: RedirectOp::DupOut }
             }
             Some('|') => {
                 self.pos += 1;
-                Token::Redirect {
-                    fd,
-                    op: RedirectOp::Write,
-                }
+                Token::Redirect { fd, op: RedirectOp::Write }
             }
-            _ => Token::Redirect {
-                fd,
-                op: RedirectOp::Write,
-            },
+            _ => Token::Redirect { fd, op: RedirectOp::Write },
         }
     }
 
@@ -424,10 +388,7 @@ impl Lexer {
                 '`' => {
                     flush(&mut parts, &mut lit);
                     let source = self.backtick()?;
-                    parts.push(WordPart::CmdSub {
-                        source,
-                        quoted: false,
-                    });
+                    parts.push(WordPart::CmdSub { source, quoted: false });
                 }
                 _ => {
                     lit.push(c);
@@ -573,19 +534,11 @@ impl Lexer {
                         break;
                     }
                 }
-                Ok(Some(WordPart::Param {
-                    name,
-                    op: ParamOp::Plain,
-                    quoted,
-                }))
+                Ok(Some(WordPart::Param { name, op: ParamOp::Plain, quoted }))
             }
             Some(c) if c.is_ascii_digit() || "?$#@*!-".contains(c) => {
                 self.pos += 2;
-                Ok(Some(WordPart::Param {
-                    name: c.to_string(),
-                    op: ParamOp::Plain,
-                    quoted,
-                }))
+                Ok(Some(WordPart::Param { name: c.to_string(), op: ParamOp::Plain, quoted }))
             }
             _ => {
                 self.pos += 1;
@@ -603,9 +556,7 @@ impl Lexer {
         let mut in_double = false;
         loop {
             let Some(c) = self.peek() else {
-                return Err(LexError(
-                    "unterminated command substitution: missing ')'".to_string(),
-                ));
+                return Err(LexError("unterminated command substitution: missing ')'".to_string()));
             };
             if in_single {
                 in_single = c != '\'';
@@ -653,11 +604,7 @@ fn flush(parts: &mut Word, lit: &mut String) {
 fn parse_braced(inner: &str, quoted: bool) -> Result<WordPart, LexError> {
     if let Some(name) = inner.strip_prefix('#') {
         if !name.is_empty() {
-            return Ok(WordPart::Param {
-                name: name.to_string(),
-                op: ParamOp::Length,
-                quoted,
-            });
+            return Ok(WordPart::Param { name: name.to_string(), op: ParamOp::Length, quoted });
         }
     }
     let name_len = inner
@@ -682,22 +629,12 @@ fn parse_braced(inner: &str, quoted: bool) -> Result<WordPart, LexError> {
             } else {
                 ParamOp::RemoveSuffix { pattern, longest }
             };
-            return Ok(WordPart::Param {
-                name: name.to_string(),
-                op,
-                quoted,
-            });
+            return Ok(WordPart::Param { name: name.to_string(), op, quoted });
         }
     }
     if let Some(subscript) = rest.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
-        let op = ParamOp::Index {
-            subscript: subscript.to_string(),
-        };
-        return Ok(WordPart::Param {
-            name: name.to_string(),
-            op,
-            quoted,
-        });
+        let op = ParamOp::Index { subscript: subscript.to_string() };
+        return Ok(WordPart::Param { name: name.to_string(), op, quoted });
     }
     let (colon, rest) = match rest.strip_prefix(':') {
         Some(r) => (true, r),
@@ -717,9 +654,5 @@ fn parse_braced(inner: &str, quoted: bool) -> Result<WordPart, LexError> {
             _ => return Err(LexError(format!("${{{inner}}}: bad substitution"))),
         }
     };
-    Ok(WordPart::Param {
-        name: name.to_string(),
-        op,
-        quoted,
-    })
+    Ok(WordPart::Param { name: name.to_string(), op, quoted })
 }

@@ -378,11 +378,7 @@ impl Parser {
         self.expect_keyword("do")?;
         let body = self.list(&["done"])?;
         self.expect_keyword("done")?;
-        Ok(Rc::new(Node::Loop {
-            until,
-            condition,
-            body,
-        }))
+        Ok(Rc::new(Node::Loop { until, condition, body }))
     }
 
     fn for_clause(&mut self) -> Result<Rc<Node>, SyntaxError> {

@@ -35,9 +35,7 @@ fn and_expr(args: &[&str], stat: &mut dyn FnMut(&str) -> Option<FileKind>) -> Re
 }
 
 fn number(text: &str) -> Result<i64, String> {
-    text.trim()
-        .parse::<i64>()
-        .map_err(|_| format!("{text}: bad number"))
+    text.trim().parse::<i64>().map_err(|_| format!("{text}: bad number"))
 }
 
 fn primary(args: &[&str], stat: &mut dyn FnMut(&str) -> Option<FileKind>) -> Result<bool, String> {

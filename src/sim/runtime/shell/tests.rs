@@ -40,48 +40,24 @@ fn run_script(script: &str) -> (FakeHost, ProcessState) {
 fn table_of_scripts_and_their_output() {
     let cases: &[(&str, &[&str], i32)] = &[
         ("echo report generated; exit 0", &["report generated"], 0),
-        (
-            "echo 'import failed: upstream answered 503'; exit 1",
-            &["import failed: upstream answered 503"],
-            1,
-        ),
-        (
-            "X=5; echo ${X} ${Y:-def} $((X*2+1)) \"$(echo sub)\" `echo tick`",
-            &["5 def 11 sub tick"],
-            0,
-        ),
+        ("echo 'import failed: upstream answered 503'; exit 1", &["import failed: upstream answered 503"], 1),
+        ("X=5; echo ${X} ${Y:-def} $((X*2+1)) \"$(echo sub)\" `echo tick`", &["5 def 11 sub tick"], 0),
         ("for i in $(seq 1 3); do echo n$i; done", &["n1", "n2", "n3"], 0),
-        (
-            "if [ -f /nope ]; then echo yes; elif [ 1 -lt 2 ]; then echo lt; else echo no; fi",
-            &["lt"],
-            0,
-        ),
+        ("if [ -f /nope ]; then echo yes; elif [ 1 -lt 2 ]; then echo lt; else echo no; fi", &["lt"], 0),
         ("printf 'a 1\\nb 2\\n' | awk '{print $2}'", &["1", "2"], 0),
-        (
-            "echo hello | grep -q ell && echo found || echo missing",
-            &["found"],
-            0,
-        ),
+        ("echo hello | grep -q ell && echo found || echo missing", &["found"], 0),
         ("printf 'x\\ny\\nx\\n' | grep -c x", &["2"], 0),
         ("printf 'x\\ny\\n' | wc -l", &["2"], 0),
         ("echo a > /tmp/f; echo b >> /tmp/f; cat /tmp/f", &["a", "b"], 0),
         ("false; echo $?", &["1"], 0),
         ("i=0; while [ $i -lt 3 ]; do i=$((i+1)); done; echo $i", &["3"], 0),
-        (
-            "for x in a b c; do if [ $x = b ]; then continue; fi; echo $x; done",
-            &["a", "c"],
-            0,
-        ),
+        ("for x in a b c; do if [ $x = b ]; then continue; fi; echo $x; done", &["a", "c"], 0),
         ("while true; do echo once; break; done", &["once"], 0),
         ("echo -n partial", &["partial"], 0),
         ("echo -e 'one\\ttwo'", &["one\ttwo"], 0),
         ("printf '%s-%d\\n' a 1 b 2", &["a-1", "b-2"], 0),
         ("[ -z \"\" ] && [ -n x ] && [ abc != abd ] && echo ok", &["ok"], 0),
-        (
-            "mkdir -p /data/a/b && touch /data/a/b/f && ls /data/a/b",
-            &["f"],
-            0,
-        ),
+        ("mkdir -p /data/a/b && touch /data/a/b/f && ls /data/a/b", &["f"], 0),
         ("echo \"a   b\"; echo a   b", &["a   b", "a b"], 0),
         ("exit 3", &[], 3),
         ("hostname; whoami", &["demo", "root"], 0),
@@ -89,39 +65,18 @@ fn table_of_scripts_and_their_output() {
         ("echo $HOSTNAME", &["demo"], 0),
         ("! true; echo $?", &["1"], 0),
         ("echo \"$(printf 'l1\\nl2')\" | tail -n 1", &["l2"], 0),
-        (
-            "printf 'b\\na\\nb\\n' | sort | uniq -c",
-            &["      1 a", "      2 b"],
-            0,
-        ),
+        ("printf 'b\\na\\nb\\n' | sort | uniq -c", &["      1 a", "      2 b"], 0),
         ("echo root:x:0 | cut -d: -f1,3", &["root:0"], 0),
         ("echo Hello | tr a-z A-Z", &["HELLO"], 0),
         ("echo hello world | sed 's/o/0/g; s/^h/H/'", &["Hell0 w0rld"], 0),
-        (
-            "echo kv | sed -e 's/\\(k\\)\\(v\\)/\\2=\\1 [&]/'",
-            &["v=k [kv]"],
-            0,
-        ),
-        (
-            "echo logged | tee -a /tmp/t >/dev/null; cat /tmp/t",
-            &["logged"],
-            0,
-        ),
+        ("echo kv | sed -e 's/\\(k\\)\\(v\\)/\\2=\\1 [&]/'", &["v=k [kv]"], 0),
+        ("echo logged | tee -a /tmp/t >/dev/null; cat /tmp/t", &["logged"], 0),
     ];
     for (script, stdout, code) in cases {
         let (host, state) = run_script(script);
-        assert_eq!(
-            state,
-            ProcessState::Exited(*code),
-            "exit code of {script:?}; stderr {:?}",
-            host.stderr
-        );
+        assert_eq!(state, ProcessState::Exited(*code), "exit code of {script:?}; stderr {:?}", host.stderr);
         let expected: Vec<String> = stdout.iter().map(|s| s.to_string()).collect();
-        assert_eq!(
-            host.stdout, expected,
-            "stdout of {script:?}; stderr {:?}",
-            host.stderr
-        );
+        assert_eq!(host.stdout, expected, "stdout of {script:?}; stderr {:?}", host.stderr);
     }
 }
 
@@ -129,37 +84,17 @@ fn table_of_scripts_and_their_output() {
 fn errors_are_worded_like_busybox() {
     let cases: &[(&str, &str, i32)] = &[
         ("foo", "sh: foo: not found", 127),
-        (
-            "cat /tmp/healthy",
-            "cat: can't open '/tmp/healthy': No such file or directory",
-            1,
-        ),
+        ("cat /tmp/healthy", "cat: can't open '/tmp/healthy': No such file or directory", 1),
         ("echo disk quota exceeded >&2; exit 3", "disk quota exceeded", 3),
-        (
-            "echo x > /nope/file",
-            "sh: can't create /nope/file: nonexistent directory",
-            1,
-        ),
-        (
-            "if true; then echo",
-            "sh: syntax error: unexpected end of file",
-            2,
-        ),
-        (
-            "rm /tmp/missing",
-            "rm: can't remove '/tmp/missing': No such file or directory",
-            1,
-        ),
+        ("echo x > /nope/file", "sh: can't create /nope/file: nonexistent directory", 1),
+        ("if true; then echo", "sh: syntax error: unexpected end of file", 2),
+        ("rm /tmp/missing", "rm: can't remove '/tmp/missing': No such file or directory", 1),
         ("ls /missing", "ls: /missing: No such file or directory", 1),
     ];
     for (script, stderr, code) in cases {
         let (host, state) = run_script(script);
         assert_eq!(state, ProcessState::Exited(*code), "exit code of {script:?}");
-        assert_eq!(
-            host.stderr.first().map(String::as_str),
-            Some(*stderr),
-            "stderr of {script:?}"
-        );
+        assert_eq!(host.stderr.first().map(String::as_str), Some(*stderr), "stderr of {script:?}");
     }
 }
 
@@ -167,17 +102,10 @@ fn errors_are_worded_like_busybox() {
 fn sleep_takes_virtual_time_and_resumes() {
     let mut host = FakeHost::new();
     let mut process = sh("echo crunching numbers; sleep 20; echo all done", &host);
-    assert_eq!(
-        process.resume(&mut host),
-        ProcessState::Sleeping(SimDuration::from_secs(20))
-    );
+    assert_eq!(process.resume(&mut host), ProcessState::Sleeping(SimDuration::from_secs(20)));
     assert_eq!(host.stdout, vec!["crunching numbers"]);
     host.now = SimTime(5_000);
-    assert_eq!(
-        process.resume(&mut host),
-        ProcessState::Sleeping(SimDuration::from_secs(15)),
-        "early call"
-    );
+    assert_eq!(process.resume(&mut host), ProcessState::Sleeping(SimDuration::from_secs(15)), "early call");
     host.now = SimTime(20_000);
     assert_eq!(process.resume(&mut host), ProcessState::Exited(0));
     assert_eq!(host.stdout, vec!["crunching numbers", "all done"]);
@@ -186,10 +114,7 @@ fn sleep_takes_virtual_time_and_resumes() {
 #[test]
 fn loop_with_sleep_writes_every_five_seconds() {
     let mut host = FakeHost::new();
-    let mut process = sh(
-        "while true; do echo order accepted >> /var/log/app.log; sleep 5; done",
-        &host,
-    );
+    let mut process = sh("while true; do echo order accepted >> /var/log/app.log; sleep 5; done", &host);
     let state = run_until(&mut process, &mut host, SimTime(12_000));
     assert_eq!(state, ProcessState::Sleeping(SimDuration::from_secs(5)));
     let log = host.fs.read("/var/log/app.log").unwrap_or_default();
@@ -199,10 +124,8 @@ fn loop_with_sleep_writes_every_five_seconds() {
 #[test]
 fn until_nslookup_waits_for_the_service() {
     let mut host = FakeHost::new();
-    let mut process = sh(
-        "until nslookup db.default.svc.cluster.local; do echo waiting for db; sleep 2; done",
-        &host,
-    );
+    let mut process =
+        sh("until nslookup db.default.svc.cluster.local; do echo waiting for db; sleep 2; done", &host);
     let state = run_until(&mut process, &mut host, SimTime(5_000));
     assert!(matches!(state, ProcessState::Sleeping(_)));
     assert_eq!(
@@ -218,31 +141,19 @@ fn until_nslookup_waits_for_the_service() {
         ]
     );
     assert_eq!(host.stdout.iter().filter(|l| *l == "waiting for db").count(), 3);
-    host.dns.insert(
-        "db.default.svc.cluster.local".to_string(),
-        vec!["10.96.12.34".to_string()],
-    );
+    host.dns.insert("db.default.svc.cluster.local".to_string(), vec!["10.96.12.34".to_string()]);
     let state = run_until(&mut process, &mut host, SimTime(60_000));
     assert_eq!(state, ProcessState::Exited(0));
     assert_eq!(host.now, SimTime(6_000));
     let tail: Vec<&str> = host.stdout.iter().rev().take(3).map(String::as_str).collect();
-    assert_eq!(
-        tail,
-        vec!["", "Address: 10.96.12.34", "Name:\tdb.default.svc.cluster.local"]
-    );
+    assert_eq!(tail, vec!["", "Address: 10.96.12.34", "Name:\tdb.default.svc.cluster.local"]);
 }
 
 #[test]
 fn trap_runs_after_the_current_sleep() {
     let mut host = FakeHost::new();
-    let mut process = sh(
-        "trap 'echo got SIGTERM, bye; exit 0' TERM; while true; do sleep 1; done",
-        &host,
-    );
-    assert_eq!(
-        process.resume(&mut host),
-        ProcessState::Sleeping(SimDuration::from_secs(1))
-    );
+    let mut process = sh("trap 'echo got SIGTERM, bye; exit 0' TERM; while true; do sleep 1; done", &host);
+    assert_eq!(process.resume(&mut host), ProcessState::Sleeping(SimDuration::from_secs(1)));
     host.now = SimTime(400);
     assert_eq!(
         process.signal(Signal::Term, &mut host),
@@ -259,24 +170,15 @@ fn pid_one_ignores_sigterm_until_killed() {
     let argv = vec!["sleep".to_string(), "3600".to_string()];
     let mut process =
         Process::spawn(&argv, &busybox(), &host.fs, ProcessRole::Main { pid1: true }).expect("spawn");
-    assert_eq!(
-        process.resume(&mut host),
-        ProcessState::Sleeping(SimDuration::from_secs(3600))
-    );
+    assert_eq!(process.resume(&mut host), ProcessState::Sleeping(SimDuration::from_secs(3600)));
     host.now = SimTime(1_000);
-    assert_eq!(
-        process.signal(Signal::Term, &mut host),
-        ProcessState::Sleeping(SimDuration::from_secs(3599))
-    );
+    assert_eq!(process.signal(Signal::Term, &mut host), ProcessState::Sleeping(SimDuration::from_secs(3599)));
     assert_eq!(process.signal(Signal::Kill, &mut host), ProcessState::Exited(137));
 
     // `sh -c 'echo …; sleep 3600'` keeps the shell as PID 1: it ignores SIGTERM too.
     let mut shell = sh("echo agent running; sleep 3600", &host);
     shell.resume(&mut host);
-    assert!(matches!(
-        shell.signal(Signal::Term, &mut host),
-        ProcessState::Sleeping(_)
-    ));
+    assert!(matches!(shell.signal(Signal::Term, &mut host), ProcessState::Sleeping(_)));
 }
 
 #[test]
@@ -292,10 +194,7 @@ fn a_process_that_is_not_pid_one_dies_of_sigterm() {
 #[test]
 fn exec_probe_sees_the_file_come_and_go() {
     let mut host = FakeHost::new();
-    let mut main = sh(
-        "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600",
-        &host,
-    );
+    let mut main = sh("touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600", &host);
     main.resume(&mut host);
     let probe_argv = vec!["cat".to_string(), "/tmp/healthy".to_string()];
     let mut probe = Process::spawn(&probe_argv, &busybox(), &host.fs, ProcessRole::Exec).expect("spawn");
@@ -304,10 +203,7 @@ fn exec_probe_sees_the_file_come_and_go() {
     main.resume(&mut host);
     let mut probe = Process::spawn(&probe_argv, &busybox(), &host.fs, ProcessRole::Exec).expect("spawn");
     assert_eq!(probe.resume(&mut host), ProcessState::Exited(1));
-    assert_eq!(
-        host.stderr,
-        vec!["cat: can't open '/tmp/healthy': No such file or directory"]
-    );
+    assert_eq!(host.stderr, vec!["cat: can't open '/tmp/healthy': No such file or directory"]);
 }
 
 #[test]
@@ -319,26 +215,13 @@ fn tail_follows_a_shared_volume() {
     reader_fs.mount("/var/log/orders", volume, "", false);
     let mut writer_host = FakeHost::with_fs(writer_fs);
     let mut reader_host = FakeHost::with_fs(reader_fs);
-    let mut writer = sh(
-        "while true; do echo order accepted >> /var/log/orders/app.log; sleep 5; done",
-        &writer_host,
-    );
-    let argv: Vec<String> = ["tail", "-F", "/var/log/orders/app.log"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let mut reader = Process::spawn(
-        &argv,
-        &busybox(),
-        &reader_host.fs,
-        ProcessRole::Main { pid1: true },
-    )
-    .expect("spawn");
+    let mut writer =
+        sh("while true; do echo order accepted >> /var/log/orders/app.log; sleep 5; done", &writer_host);
+    let argv: Vec<String> = ["tail", "-F", "/var/log/orders/app.log"].iter().map(|s| s.to_string()).collect();
+    let mut reader =
+        Process::spawn(&argv, &busybox(), &reader_host.fs, ProcessRole::Main { pid1: true }).expect("spawn");
     writer.resume(&mut writer_host);
-    assert_eq!(
-        reader.resume(&mut reader_host),
-        ProcessState::Sleeping(SimDuration::from_secs(1))
-    );
+    assert_eq!(reader.resume(&mut reader_host), ProcessState::Sleeping(SimDuration::from_secs(1)));
     assert_eq!(reader_host.stdout, vec!["order accepted"]);
     writer_host.now = SimTime(5_000);
     writer.resume(&mut writer_host);
@@ -356,48 +239,30 @@ fn read_only_mount_rejects_writes() {
     let mut fs = ContainerFs::new(Volume::new());
     fs.mount(
         "/etc/config",
-        std::rc::Rc::new(std::cell::RefCell::new(Volume::with_files([(
-            "game.properties",
-            "lives=3\n",
-        )]))),
+        std::rc::Rc::new(std::cell::RefCell::new(Volume::with_files([("game.properties", "lives=3\n")]))),
         "",
         true,
     );
     let mut host = FakeHost::with_fs(fs);
     let mut process = sh("cat /etc/config/game.properties; echo x > /etc/config/new", &host);
-    assert_eq!(
-        run_until(&mut process, &mut host, SimTime(1_000)),
-        ProcessState::Exited(1)
-    );
+    assert_eq!(run_until(&mut process, &mut host, SimTime(1_000)), ProcessState::Exited(1));
     assert_eq!(host.stdout, vec!["lives=3"]);
-    assert_eq!(
-        host.stderr,
-        vec!["sh: can't create /etc/config/new: Read-only file system"]
-    );
+    assert_eq!(host.stderr, vec!["sh: can't create /etc/config/new: Read-only file system"]);
 }
 
 #[test]
 fn busy_loop_yields_instead_of_hanging() {
     let mut host = FakeHost::new();
     let mut process = sh("while true; do :; done", &host);
-    assert_eq!(
-        process.resume(&mut host),
-        ProcessState::Sleeping(SimDuration::from_secs(1))
-    );
+    assert_eq!(process.resume(&mut host), ProcessState::Sleeping(SimDuration::from_secs(1)));
 }
 
 #[test]
 fn wget_talks_to_the_pod_network() {
     let mut host = FakeHost::new();
     let mut process = sh("wget -qO- http://localhost/", &host);
-    assert_eq!(
-        run_until(&mut process, &mut host, SimTime(1_000)),
-        ProcessState::Exited(1)
-    );
-    assert_eq!(
-        host.stderr,
-        vec!["wget: can't connect to remote host (127.0.0.1): Connection refused"]
-    );
+    assert_eq!(run_until(&mut process, &mut host, SimTime(1_000)), ProcessState::Exited(1));
+    assert_eq!(host.stderr, vec!["wget: can't connect to remote host (127.0.0.1): Connection refused"]);
 
     let mut host = FakeHost::new();
     host.fs.put_file("/work-dir/index.html", "hello from init\n");
@@ -411,19 +276,10 @@ fn wget_talks_to_the_pod_network() {
             },
         )
         .expect("bind");
-    let mut process = sh(
-        "wget -qO- http://localhost:80/; wget -q -O /tmp/page http://localhost/nope",
-        &host,
-    );
-    assert_eq!(
-        run_until(&mut process, &mut host, SimTime(1_000)),
-        ProcessState::Exited(1)
-    );
+    let mut process = sh("wget -qO- http://localhost:80/; wget -q -O /tmp/page http://localhost/nope", &host);
+    assert_eq!(run_until(&mut process, &mut host, SimTime(1_000)), ProcessState::Exited(1));
     assert_eq!(host.stdout, vec!["hello from init"]);
-    assert_eq!(
-        host.stderr,
-        vec!["wget: server returned error: HTTP/1.1 404 Not Found"]
-    );
+    assert_eq!(host.stderr, vec!["wget: server returned error: HTTP/1.1 404 Not Found"]);
 }
 
 #[test]
@@ -438,28 +294,18 @@ fn missing_programs_fail_to_start() {
     );
     let argv = vec!["/app/server".to_string()];
     assert!(Process::spawn(&argv, &busybox(), &host.fs, ProcessRole::Main { pid1: true }).is_err());
-    assert!(Process::spawn(
-        &argv,
-        &generic_toolbox(&[8080]),
-        &host.fs,
-        ProcessRole::Main { pid1: true }
-    )
-    .is_ok());
+    assert!(
+        Process::spawn(&argv, &generic_toolbox(&[8080]), &host.fs, ProcessRole::Main { pid1: true }).is_ok()
+    );
 }
 
 #[test]
 fn debian_shell_wording_differs() {
     let mut host = FakeHost::new();
-    let argv: Vec<String> = ["sh", "-c", "foo; cat /nope"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let argv: Vec<String> = ["sh", "-c", "foo; cat /nope"].iter().map(|s| s.to_string()).collect();
     let mut process = Process::spawn(&argv, &nginx_toolbox(), &host.fs, ProcessRole::Exec).expect("spawn");
     assert_eq!(process.resume(&mut host), ProcessState::Exited(1));
-    assert_eq!(
-        host.stderr,
-        vec!["sh: 1: foo: not found", "cat: /nope: No such file or directory"]
-    );
+    assert_eq!(host.stderr, vec!["sh: 1: foo: not found", "cat: /nope: No such file or directory"]);
 }
 
 #[test]
@@ -470,29 +316,20 @@ fn k8s_variable_expansion() {
         expand_k8s_vars("echo agent running on $(NODE_NAME); sleep 3600", &env),
         "echo agent running on worker-1; sleep 3600"
     );
-    assert_eq!(
-        expand_k8s_vars("$(MISSING) $$(NODE_NAME) $$ $HOME", &env),
-        "$(MISSING) $(NODE_NAME) $ $HOME"
-    );
+    assert_eq!(expand_k8s_vars("$(MISSING) $$(NODE_NAME) $$ $HOME", &env), "$(MISSING) $(NODE_NAME) $ $HOME");
 }
 
 #[test]
 fn errexit_and_xtrace() {
     let mut host = FakeHost::new();
-    let argv: Vec<String> = [
-        "/bin/sh",
-        "-exc",
-        "if false; then :; fi; false || echo recovered; cat /nope; echo unreachable",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let argv: Vec<String> =
+        ["/bin/sh", "-exc", "if false; then :; fi; false || echo recovered; cat /nope; echo unreachable"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
     let mut process =
         Process::spawn(&argv, &busybox(), &host.fs, ProcessRole::Main { pid1: true }).expect("spawn");
-    assert_eq!(
-        run_until(&mut process, &mut host, SimTime(1_000)),
-        ProcessState::Exited(1)
-    );
+    assert_eq!(run_until(&mut process, &mut host, SimTime(1_000)), ProcessState::Exited(1));
     assert_eq!(host.stdout, vec!["recovered"]);
     assert_eq!(
         host.stderr,
@@ -505,10 +342,7 @@ fn errexit_and_xtrace() {
         ]
     );
     let (host, state) = run_script("set -e; until [ -f /tmp/x ]; do touch /tmp/x; done; echo done");
-    assert_eq!(
-        (host.stdout, state),
-        (vec!["done".to_string()], ProcessState::Exited(0))
-    );
+    assert_eq!((host.stdout, state), (vec!["done".to_string()], ProcessState::Exited(0)));
 }
 
 #[test]
@@ -516,11 +350,7 @@ fn ps_lists_the_shared_process_namespace() {
     use crate::sim::runtime::host::ProcessInfo;
     let mut host = FakeHost::new();
     host.processes = vec![
-        ProcessInfo {
-            pid: 1,
-            user: "65535".to_string(),
-            command: "/pause".to_string(),
-        },
+        ProcessInfo { pid: 1, user: "65535".to_string(), command: "/pause".to_string() },
         ProcessInfo {
             pid: 7,
             user: "root".to_string(),
@@ -555,8 +385,7 @@ fn nested_shells_and_parameter_errors() {
 fn curl_and_wget_options() {
     use crate::sim::runtime::network::ServerModel;
     let mut host = FakeHost::new();
-    host.fs
-        .put_file("/usr/share/nginx/html/index.html", "<h1>hi</h1>\n");
+    host.fs.put_file("/usr/share/nginx/html/index.html", "<h1>hi</h1>\n");
     host.network
         .bind(
             80,
@@ -573,10 +402,7 @@ fn curl_and_wget_options() {
         .collect();
     let mut process = Process::spawn(&argv, &nginx_toolbox(), &host.fs, ProcessRole::Exec).expect("spawn");
     assert_eq!(process.resume(&mut host), ProcessState::Exited(0));
-    assert_eq!(
-        host.stdout,
-        vec!["<h1>hi</h1>", "HTTP/1.1 404 Not Found\r", "22", "7"]
-    );
+    assert_eq!(host.stdout, vec!["<h1>hi</h1>", "HTTP/1.1 404 Not Found\r", "22", "7"]);
 
     let mut host2 = FakeHost::new();
     host2.fs = host.fs.clone();
@@ -602,17 +428,12 @@ fn bash_arrays_in_the_indexed_job_example() {
     let mut fs = ContainerFs::new(Volume::new());
     fs.mount("/input", Volume::handle(), "", false);
     let mut host = FakeHost::with_fs(fs);
-    host.env
-        .push(("JOB_COMPLETION_INDEX".to_string(), "2".to_string()));
+    host.env.push(("JOB_COMPLETION_INDEX".to_string(), "2".to_string()));
     let script = "               items=(foo bar baz qux xyz)\n               echo ${items[$JOB_COMPLETION_INDEX]} > /input/data.txt\n              ";
     let argv: Vec<String> = ["bash", "-c", script].iter().map(|s| s.to_string()).collect();
-    let mut process = Process::spawn(
-        &argv,
-        &entry.toolbox("5", &[]),
-        &host.fs,
-        ProcessRole::Main { pid1: true },
-    )
-    .expect("spawn");
+    let mut process =
+        Process::spawn(&argv, &entry.toolbox("5", &[]), &host.fs, ProcessRole::Main { pid1: true })
+            .expect("spawn");
     assert_eq!(process.resume(&mut host), ProcessState::Exited(0));
     assert_eq!(host.fs.read("/input/data.txt"), Ok("baz\n".to_string()));
     let (host, _) = run_script("a=(x y); echo ${a[@]} ${a[1]} $a");
@@ -648,11 +469,7 @@ fn lexer_keeps_quoting() {
             Token::Word(vec![WordPart::Lit("echo".to_string())]),
             Token::Word(vec![
                 WordPart::Quoted("a ".to_string()),
-                WordPart::Param {
-                    name: "B".to_string(),
-                    op: ParamOp::Plain,
-                    quoted: true
-                },
+                WordPart::Param { name: "B".to_string(), op: ParamOp::Plain, quoted: true },
             ]),
             Token::Word(vec![WordPart::Quoted("c $d".to_string())]),
             Token::Word(vec![
@@ -662,21 +479,12 @@ fn lexer_keeps_quoting() {
             ]),
             Token::Word(vec![WordPart::Param {
                 name: "G".to_string(),
-                op: ParamOp::Default {
-                    word: "h".to_string(),
-                    colon: true
-                },
+                op: ParamOp::Default { word: "h".to_string(), colon: true },
                 quoted: false,
             }]),
-            Token::Redirect {
-                fd: 2,
-                op: RedirectOp::DupOut
-            },
+            Token::Redirect { fd: 2, op: RedirectOp::DupOut },
             Token::Word(vec![WordPart::Lit("1".to_string())]),
-            Token::Redirect {
-                fd: 1,
-                op: RedirectOp::Append
-            },
+            Token::Redirect { fd: 1, op: RedirectOp::Append },
             Token::Word(vec![WordPart::Lit("/log".to_string())]),
         ]
     );
@@ -699,18 +507,11 @@ fn parser_shapes_and_errors() {
                 Node::And(l, r) => format!("and({},{})", describe(l), describe(r)),
                 Node::Or(l, r) => format!("or({},{})", describe(l), describe(r)),
                 Node::Sequence(items) => {
-                    format!(
-                        "seq({})",
-                        items.iter().map(|s| describe(s)).collect::<Vec<_>>().join(",")
-                    )
+                    format!("seq({})", items.iter().map(|s| describe(s)).collect::<Vec<_>>().join(","))
                 }
                 Node::Background(inner) => format!("bg({})", describe(inner)),
                 Node::If { clauses, otherwise } => {
-                    format!(
-                        "if{}{}",
-                        clauses.len(),
-                        if otherwise.is_some() { "+else" } else { "" }
-                    )
+                    format!("if{}{}", clauses.len(), if otherwise.is_some() { "+else" } else { "" })
                 }
                 Node::Loop { until, .. } => (if *until { "until" } else { "while" }).to_string(),
                 Node::For { var, .. } => format!("for({var})"),
@@ -753,17 +554,12 @@ fn parser_shapes_and_errors() {
 fn bash_regex_match_and_file_substitution() {
     let entry = lookup("docker.io/library/mysql").expect("mysql image");
     let mut host = FakeHost::new();
-    host.fs
-        .put_file("/var/lib/mysql/xtrabackup_slave_info", "CHANGE MASTER TO x\n");
+    host.fs.put_file("/var/lib/mysql/xtrabackup_slave_info", "CHANGE MASTER TO x\n");
     let script = "set -ex\n[[ mysql-2 =~ -([0-9]+)$ ]] || exit 1\nordinal=${BASH_REMATCH[1]}\necho [mysqld] server-id=$((100 + $ordinal))\necho \"x$(</var/lib/mysql/xtrabackup_slave_info)\"\n[[ mysql =~ -([0-9]+)$ ]] || exit 1";
     let argv: Vec<String> = ["bash", "-c", script].iter().map(|s| s.to_string()).collect();
-    let mut process = Process::spawn(
-        &argv,
-        &entry.toolbox("5.7", &[]),
-        &host.fs,
-        ProcessRole::Main { pid1: true },
-    )
-    .expect("spawn");
+    let mut process =
+        Process::spawn(&argv, &entry.toolbox("5.7", &[]), &host.fs, ProcessRole::Main { pid1: true })
+            .expect("spawn");
     assert_eq!(process.resume(&mut host), ProcessState::Exited(1));
     assert_eq!(host.stdout, vec!["[mysqld] server-id=102", "xCHANGE MASTER TO x"]);
 }
@@ -794,10 +590,7 @@ fn hostile_input_does_not_panic() {
 fn trap_interrupts_wait_at_once() {
     let mut host = FakeHost::new();
     let mut process = sh("trap 'echo stopping; exit 0' TERM; sleep 3600 & wait", &host);
-    assert_eq!(
-        process.resume(&mut host),
-        ProcessState::Sleeping(SimDuration::from_secs(3600))
-    );
+    assert_eq!(process.resume(&mut host), ProcessState::Sleeping(SimDuration::from_secs(3600)));
     host.now = SimTime(2_000);
     assert_eq!(process.signal(Signal::Term, &mut host), ProcessState::Exited(0));
     assert_eq!(host.stdout, vec!["stopping"]);
@@ -814,32 +607,16 @@ fn undefined_kubernetes_variable_becomes_a_command_substitution() {
 #[test]
 fn case_and_functions() {
     let cases: &[(&str, &[&str], i32)] = &[
-        (
-            "case web-2 in web-0) echo first;; web-*) echo other;; *) echo none;; esac",
-            &["other"],
-            0,
-        ),
+        ("case web-2 in web-0) echo first;; web-*) echo other;; *) echo none;; esac", &["other"], 0),
         ("x=b; case $x in a|b) echo ab ;; esac", &["ab"], 0),
-        (
-            "case zz in [a-c]?) echo no;; *) echo fallback; esac",
-            &["fallback"],
-            0,
-        ),
-        (
-            "greet() { echo hello $1; }; greet world; greet again",
-            &["hello world", "hello again"],
-            0,
-        ),
+        ("case zz in [a-c]?) echo no;; *) echo fallback; esac", &["fallback"], 0),
+        ("greet() { echo hello $1; }; greet world; greet again", &["hello world", "hello again"], 0),
         (
             "check() {\n  [ \"$1\" = ok ] && return 0\n  return 3\n}\ncheck ok; echo $?; check bad; echo $?",
             &["0", "3"],
             0,
         ),
-        (
-            "f() { echo in; return 5; echo never; }; f || echo failed $?",
-            &["in", "failed 5"],
-            0,
-        ),
+        ("f() { echo in; return 5; echo never; }; f || echo failed $?", &["in", "failed 5"], 0),
         (
             "wait_for() { until [ -f /tmp/ready ]; do touch /tmp/ready; done; echo ready; }\nwait_for",
             &["ready"],
@@ -848,36 +625,19 @@ fn case_and_functions() {
     ];
     for (script, stdout, code) in cases {
         let (host, state) = run_script(script);
-        assert_eq!(
-            state,
-            ProcessState::Exited(*code),
-            "exit code of {script:?}; stderr {:?}",
-            host.stderr
-        );
+        assert_eq!(state, ProcessState::Exited(*code), "exit code of {script:?}; stderr {:?}", host.stderr);
         let expected: Vec<String> = stdout.iter().map(|s| s.to_string()).collect();
-        assert_eq!(
-            host.stdout, expected,
-            "stdout of {script:?}; stderr {:?}",
-            host.stderr
-        );
+        assert_eq!(host.stdout, expected, "stdout of {script:?}; stderr {:?}", host.stderr);
     }
 }
 
 #[test]
 fn functions_sleep_across_virtual_time() {
     let mut host = FakeHost::new();
-    let mut process = sh(
-        "tick() { echo tick $1; sleep 5; }\nfor i in 1 2; do tick $i; done; echo done $1",
-        &host,
-    );
-    assert_eq!(
-        process.resume(&mut host),
-        ProcessState::Sleeping(SimDuration::from_secs(5))
-    );
-    assert_eq!(
-        run_until(&mut process, &mut host, SimTime(60_000)),
-        ProcessState::Exited(0)
-    );
+    let mut process =
+        sh("tick() { echo tick $1; sleep 5; }\nfor i in 1 2; do tick $i; done; echo done $1", &host);
+    assert_eq!(process.resume(&mut host), ProcessState::Sleeping(SimDuration::from_secs(5)));
+    assert_eq!(run_until(&mut process, &mut host, SimTime(60_000)), ProcessState::Exited(0));
     assert_eq!(host.now, SimTime(10_000));
     assert_eq!(host.stdout, vec!["tick 1", "tick 2", "done"]);
 }
@@ -887,10 +647,7 @@ fn here_documents() {
     let script = "NAME=web\ncat <<EOF > /tmp/conf\nserver $NAME \"quoted\"\n  port $((40 + 40))\nEOF\ncat <<'RAW'\nkeep $NAME\nRAW\n\tcat <<-END\n\tstripped\n\tEND\ncat /tmp/conf";
     let (host, state) = run_script(script);
     assert_eq!(state, ProcessState::Exited(0), "stderr {:?}", host.stderr);
-    assert_eq!(
-        host.stdout,
-        vec!["keep $NAME", "stripped", "server web \"quoted\"", "  port 80"]
-    );
+    assert_eq!(host.stdout, vec!["keep $NAME", "stripped", "server web \"quoted\"", "  port 80"]);
 }
 
 #[test]
@@ -898,8 +655,5 @@ fn prefix_and_suffix_removal() {
     let (host, _) = run_script(
         "HOST=web-12; F=/var/log/app.log.gz; echo ${HOST##*-} ${HOST%-*} ${F#*/} ${F##*/} ${F%.*} ${F%%.*}",
     );
-    assert_eq!(
-        host.stdout,
-        vec!["12 web var/log/app.log.gz app.log.gz /var/log/app.log /var/log/app"]
-    );
+    assert_eq!(host.stdout, vec!["12 web var/log/app.log.gz app.log.gz /var/log/app.log /var/log/app"]);
 }

@@ -106,11 +106,7 @@ pub fn printf_format(format: &str, args: &[String]) -> String {
                 'b' => unescape(&arg).0,
                 _ => arg,
             };
-            let padded = if left {
-                format!("{text:<width$}")
-            } else {
-                format!("{text:>width$}")
-            };
+            let padded = if left { format!("{text:<width$}") } else { format!("{text:>width$}") };
             out.push_str(&padded);
         }
         if !consumed || index >= args.len() {
@@ -149,10 +145,7 @@ fn regex_from(pattern: &str, extended: bool, fixed: bool, ignore_case: bool) -> 
         }
         out
     };
-    RegexBuilder::new(&source)
-        .case_insensitive(ignore_case)
-        .build()
-        .ok()
+    RegexBuilder::new(&source).case_insensitive(ignore_case).build().ok()
 }
 
 /// `grep [-qcvinEFo] PATTERN [FILE…]`: exit 0 on a match, 1 on none, 2 on an error.
@@ -245,10 +238,7 @@ enum AwkItem {
 fn parse_awk(program: &str) -> Option<(AwkPattern, Vec<(AwkItem, bool)>)> {
     let program = program.trim();
     let (pattern_text, action) = match program.find('{') {
-        Some(i) => (
-            program[..i].trim(),
-            Some(program[i + 1..].trim_end().strip_suffix('}')?.trim()),
-        ),
+        Some(i) => (program[..i].trim(), Some(program[i + 1..].trim_end().strip_suffix('}')?.trim())),
         None => (program, None),
     };
     let pattern = if pattern_text.is_empty() {
@@ -319,15 +309,12 @@ pub fn awk(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
         }
     }
     if operands.is_empty() {
-        ctx.err
-            .push_str("usage: awk [-F fs][-v var=value][prog | -f progfile][file ...]\n");
+        ctx.err.push_str("usage: awk [-F fs][-v var=value][prog | -f progfile][file ...]\n");
         return CommandOutcome::Status(2);
     }
     let program = operands.remove(0);
     let Some((pattern, items)) = parse_awk(&program) else {
-        ctx.err.push_str(&format!(
-            "awk: cmd. line:1: {program}\nawk: cmd. line:1: syntax error\n"
-        ));
+        ctx.err.push_str(&format!("awk: cmd. line:1: {program}\nawk: cmd. line:1: syntax error\n"));
         return CommandOutcome::Status(2);
     };
     let (text, ok) = ctx.inputs("awk", &operands);
@@ -373,11 +360,8 @@ pub fn awk(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
 /// Stream filters: `tee [-a] FILE…`, `sort [-r] [-n] [-u]`, `uniq [-c]`, `cut -d D -f N[,M]`,
 /// `tr SET1 SET2` / `tr -d SET`, and `sed [-e] 's/RE/REPL/[g]'` (one or more substitutions).
 pub fn filter(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome {
-    let flags: String = args
-        .iter()
-        .filter(|a| a.starts_with('-') && a.len() > 1)
-        .flat_map(|a| a.chars().skip(1))
-        .collect();
+    let flags: String =
+        args.iter().filter(|a| a.starts_with('-') && a.len() > 1).flat_map(|a| a.chars().skip(1)).collect();
     match name {
         "tee" => {
             let input = ctx.stdin.unwrap_or("").to_string();
@@ -403,12 +387,8 @@ pub fn filter(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome 
             let (text, ok) = ctx.inputs("sort", &files);
             let mut lines: Vec<&str> = text.lines().collect();
             if flags.contains('n') {
-                let key = |l: &str| {
-                    l.split_whitespace()
-                        .next()
-                        .and_then(|n| n.parse::<f64>().ok())
-                        .unwrap_or(0.0)
-                };
+                let key =
+                    |l: &str| l.split_whitespace().next().and_then(|n| n.parse::<f64>().ok()).unwrap_or(0.0);
                 lines.sort_by(|a, b| key(a).total_cmp(&key(b)));
             } else {
                 lines.sort();
@@ -467,28 +447,22 @@ pub fn filter(ctx: &mut Ctx<'_>, name: &str, args: &[String]) -> CommandOutcome 
                 }
             }
             if fields.is_empty() {
-                ctx.err
-                    .push_str("cut: you must specify a list of bytes, characters, or fields\n");
+                ctx.err.push_str("cut: you must specify a list of bytes, characters, or fields\n");
                 return CommandOutcome::Status(1);
             }
             let (text, ok) = ctx.inputs("cut", &files);
             for line in text.lines() {
                 let parts: Vec<&str> = line.split(delimiter.as_str()).collect();
-                let picked: Vec<&str> = fields
-                    .iter()
-                    .filter_map(|f| parts.get(f.wrapping_sub(1)).copied())
-                    .collect();
+                let picked: Vec<&str> =
+                    fields.iter().filter_map(|f| parts.get(f.wrapping_sub(1)).copied()).collect();
                 ctx.out.push_str(&picked.join(&delimiter));
                 ctx.out.push('\n');
             }
             CommandOutcome::Status(if ok { 0 } else { 1 })
         }
         "tr" => {
-            let sets: Vec<Vec<char>> = args
-                .iter()
-                .filter(|a| !a.starts_with('-'))
-                .map(|s| expand_tr_set(s))
-                .collect();
+            let sets: Vec<Vec<char>> =
+                args.iter().filter(|a| !a.starts_with('-')).map(|s| expand_tr_set(s)).collect();
             let input = ctx.stdin.unwrap_or("").to_string();
             let output: String = if flags.contains('d') {
                 let delete = sets.first().cloned().unwrap_or_default();
@@ -560,27 +534,23 @@ fn sed(ctx: &mut Ctx<'_>, args: &[String]) -> CommandOutcome {
             return CommandOutcome::Status(1);
         }
         let Some(separator) = chars.next() else {
-            ctx.err
-                .push_str("sed: -e expression #1, char 1: unterminated `s' command\n");
+            ctx.err.push_str("sed: -e expression #1, char 1: unterminated `s' command\n");
             return CommandOutcome::Status(1);
         };
         let parts: Vec<&str> = chars.as_str().split(separator).collect();
         let (Some(pattern), Some(replacement)) = (parts.first(), parts.get(1)) else {
-            ctx.err
-                .push_str("sed: -e expression #1, char 5: unterminated `s' command\n");
+            ctx.err.push_str("sed: -e expression #1, char 5: unterminated `s' command\n");
             return CommandOutcome::Status(1);
         };
         let global = parts.get(2).is_some_and(|f| f.contains('g'));
         let Some(regex) = regex_from(pattern, false, false, false) else {
-            ctx.err
-                .push_str("sed: -e expression #1: invalid regular expression\n");
+            ctx.err.push_str("sed: -e expression #1: invalid regular expression\n");
             return CommandOutcome::Status(1);
         };
         // sed's `&` is the whole match; `\1` a group.
         let replacement = replacement.replace('$', "$$").replace('&', "${0}");
-        let replacement = (1..10).fold(replacement, |r, n| {
-            r.replace(&format!("\\{n}"), &format!("${{{n}}}"))
-        });
+        let replacement =
+            (1..10).fold(replacement, |r, n| r.replace(&format!("\\{n}"), &format!("${{{n}}}")));
         substitutions.push((regex, replacement, global));
     }
     let (text, ok) = ctx.inputs("sed", &files);
