@@ -93,10 +93,86 @@ pub fn execute(sim: &mut Simulation, files: &[(String, String)], line: &str) -> 
         "container" | "node" if matches!(words.get(1).map(String::as_str), Some("kill" | "fail" | "recover")) => {
             kubelet_action(sim, &words)
         }
+        "node" if matches!(words.get(1).map(String::as_str), Some("add" | "remove")) => node_action(sim, &words),
+        "load" if words.get(1).map(String::as_str) == Some("set") => load_action(sim, &words[2..]),
         other => Output::error(format!(
             "error: unknown command {other:?}: a step is a kubectl command, `wait DURATION`, `wait until KIND/NAME is CONDITION` or a playground action"
         )),
     }
+}
+
+/// `node add NAME [cpu=4] [memory=8Gi] [pods=110] [zone=Z] [label=K=V]…`, `node remove NAME`.
+fn node_action(sim: &mut Simulation, words: &[String]) -> Output {
+    let Some(name) = words.get(2) else {
+        return Output::error("error: usage: node add NAME [cpu=Q] [memory=Q] [pods=N] [zone=Z] [label=K=V]… | node remove NAME");
+    };
+    if words[1] == "remove" {
+        return match sim.remove_node(name) {
+            Ok(()) => single_line(format!("node {name} removed")),
+            Err(error) => Output::error(error.render(None)),
+        };
+    }
+    let mut spec = crate::sim::NodeSpec::new(name);
+    for option in &words[3..] {
+        let Some((key, value)) = option.split_once('=') else {
+            return Output::error(format!("error: node add: expected KEY=VALUE, got {option:?}"));
+        };
+        match key {
+            "cpu" => spec.cpu = value.to_string(),
+            "memory" => spec.memory = value.to_string(),
+            "pods" => match value.parse() {
+                Ok(pods) => spec.pods = pods,
+                Err(_) => {
+                    return Output::error(format!("error: node add: pods must be a number, got {value:?}"))
+                }
+            },
+            "zone" => spec.zone = Some(value.to_string()),
+            "label" => match value.split_once('=') {
+                Some((k, v)) => {
+                    spec.labels.insert(k.to_string(), v.to_string());
+                }
+                None => {
+                    return Output::error(format!("error: node add: label must be KEY=VALUE, got {value:?}"))
+                }
+            },
+            other => return Output::error(format!("error: node add: unknown option {other:?}")),
+        }
+    }
+    match sim.add_node(spec) {
+        Ok(()) => single_line(format!("node {name} added")),
+        Err(error) => Output::error(error.render(None)),
+    }
+}
+
+/// `load set KIND/NAME cpu=Q [memory=Q]`: the total demand of a workload's clients.
+fn load_action(sim: &mut Simulation, words: &[String]) -> Output {
+    let usage = "error: usage: load set KIND/NAME cpu=QUANTITY [memory=QUANTITY]";
+    let Some((kind, name)) = words.first().and_then(|t| t.split_once('/')) else {
+        return Output::error(usage);
+    };
+    let resource = match crate::kubectl::resolve_type(sim, kind) {
+        Ok(resource) => resource,
+        Err(message) => return Output::error(message),
+    };
+    let (mut cpu, mut memory) = (None, 0i64);
+    for option in &words[1..] {
+        let parsed =
+            option.split_once('=').and_then(|(k, v)| Some((k, crate::sim::api::quantity::parse_millis(v)?)));
+        match parsed {
+            Some(("cpu", millis)) => cpu = Some(millis as i64),
+            Some(("memory", millis)) => memory = (millis / 1000) as i64,
+            _ => return Output::error(format!("error: load set: invalid option {option:?}")),
+        }
+    }
+    let Some(cpu) = cpu else { return Output::error(usage) };
+    crate::sim::controllers::hpa::set_load(sim, &resource.kind, "default", name, cpu, memory);
+    single_line(format!("load on {}/{name} set to cpu={cpu}m", resource.singular))
+}
+
+fn single_line(text: String) -> Output {
+    let mut o = Output::default();
+    o.out(text);
+    o
 }
 
 /// `container kill POD[/CONTAINER]`, `node fail NAME`, `node recover NAME`.

@@ -13,6 +13,8 @@ pub mod output;
 pub mod printers;
 pub mod rollout;
 pub mod scale;
+pub mod set;
+pub mod taint;
 
 use crate::console::Output;
 use crate::sim::api::ResourceType;
@@ -48,6 +50,8 @@ pub fn execute(sim: &mut Simulation, files: &[(String, String)], args: &[String]
         "delete" => delete::run(sim, files, &parsed),
         "get" => get::run(sim, &parsed),
         "describe" => describe::run(sim, &parsed),
+        "taint" => taint::run(sim, &parsed),
+        "set" => set::run(sim, &parsed),
         "label" => label::run_metadata(sim, &parsed, label::MetadataField::Labels),
         "annotate" => label::run_metadata(sim, &parsed, label::MetadataField::Annotations),
         "scale" => label::run_scale(sim, &parsed),

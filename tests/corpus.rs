@@ -133,7 +133,8 @@ fn corpus_manifests_behave_as_documented() {
             failures.push(format!("{}: {why}", path.strip_prefix(&dir).unwrap_or(path).display()));
         }
     }
-    let summary = format!("corpus: {}/{} manifests behave as documented", files.len() - failures.len(), files.len());
+    let summary =
+        format!("corpus: {}/{} manifests behave as documented", files.len() - failures.len(), files.len());
     println!("{summary}");
     let reports = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/reports");
     let _ = std::fs::create_dir_all(&reports);

@@ -262,6 +262,24 @@ impl Simulation {
         sim
     }
 
+    /// Adds a node to the running cluster (`node add`): it registers its Node object, and its
+    /// kubelet starts renewing a Lease. Its pod CIDR follows the existing nodes'.
+    pub fn add_node(&mut self, spec: NodeSpec) -> Result<(), ApiError> {
+        let index = self.cluster.nodes.len();
+        self.create(Object::Node(node_object(&spec, index)))?;
+        self.cluster.nodes.push(spec);
+        self.lease_renewals.push(0);
+        self.queue.push(self.now, Event::LeaseRenewal { node: index });
+        Ok(())
+    }
+
+    /// Deletes a node's Node object (`node remove`); its kubelet stops with it.
+    pub fn remove_node(&mut self, name: &str) -> Result<(), ApiError> {
+        self.delete("Node", "", name, DeleteOptions::default())?;
+        self.stopped_kubelets.insert(name.to_string());
+        Ok(())
+    }
+
     /// Creates what a fresh kind cluster has: namespaces, nodes, the `kubernetes` and
     /// `kube-dns` Services, the default StorageClass and the default ServiceAccounts.
     fn bootstrap(&mut self) {
