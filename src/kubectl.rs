@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod args;
+pub mod cordon;
 pub mod delete;
 pub mod describe;
 pub mod exec;
@@ -51,6 +52,8 @@ pub fn execute(sim: &mut Simulation, files: &[(String, String)], args: &[String]
         "get" => get::run(sim, &parsed),
         "describe" => describe::run(sim, &parsed),
         "taint" => taint::run(sim, &parsed),
+        "cordon" => cordon::run(sim, &parsed, true),
+        "uncordon" => cordon::run(sim, &parsed, false),
         "set" => set::run(sim, &parsed),
         "label" => label::run_metadata(sim, &parsed, label::MetadataField::Labels),
         "annotate" => label::run_metadata(sim, &parsed, label::MetadataField::Annotations),
