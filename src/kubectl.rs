@@ -13,6 +13,7 @@ pub mod logs;
 pub mod output;
 pub mod printers;
 pub mod rollout;
+pub mod run;
 pub mod scale;
 pub mod set;
 pub mod taint;
@@ -52,6 +53,7 @@ pub fn execute(sim: &mut Simulation, files: &[(String, String)], args: &[String]
         "get" => get::run(sim, &parsed),
         "describe" => describe::run(sim, &parsed),
         "taint" => taint::run(sim, &parsed),
+        "run" => run::run(sim, &parsed),
         "cordon" => cordon::run(sim, &parsed, true),
         "uncordon" => cordon::run(sim, &parsed, false),
         "set" => set::run(sim, &parsed),

@@ -45,6 +45,7 @@ const BOOLEAN: &[&str] = &[
     "ignore-daemonsets",
     "delete-emptydir-data",
     "validate",
+    "command",
 ];
 
 impl Args {
