@@ -9,10 +9,13 @@
 //! - [`sim`]: the deterministic kernel (virtual time, event queue, seeded RNG, trace), the API
 //!   store and the actors (scheduler, kubelets, controllers).
 //! - [`scenario`]: the scenario format shared by the app, the tests and the CLI, and its runner.
+//! - [`playground`]: the app's model without the page: sessions with time travel, the scenario
+//!   library, share links and exports.
 //! - `ui` (wasm32 only): the playground app.
 
 pub mod console;
 pub mod kubectl;
+pub mod playground;
 pub mod scenario;
 pub mod sim;
 

@@ -1,6 +1,6 @@
 //! The scenario file format (see the "Scenarios" section of the design notes).
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::sim::ClusterSpec;
 
@@ -32,6 +32,13 @@ pub struct Step {
     pub expect: Vec<String>,
     /// Regular expressions that must match no line of the output.
     pub expect_not: Vec<String>,
+}
+
+impl Step {
+    /// A step without expectations.
+    pub fn new(action: impl Into<String>) -> Step {
+        Step { action: action.into(), expect: Vec::new(), expect_not: Vec::new() }
+    }
 }
 
 /// Why a scenario file could not be read.
@@ -70,6 +77,35 @@ struct RawScenario {
     files: serde_yaml::Mapping,
     #[serde(default)]
     steps: Vec<RawStep>,
+}
+
+#[derive(Serialize)]
+struct OutScenario<'a> {
+    title: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    description: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    seed: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cluster: Option<&'a ClusterSpec>,
+    files: serde_yaml::Mapping,
+    steps: Vec<OutStep<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum OutStep<'a> {
+    Line(&'a str),
+    Long {
+        #[serde(rename = "do")]
+        action: &'a str,
+        #[serde(skip_serializing_if = "<[String]>::is_empty")]
+        expect: &'a [String],
+        #[serde(skip_serializing_if = "<[String]>::is_empty")]
+        expect_not: &'a [String],
+    },
 }
 
 #[derive(Deserialize)]
@@ -134,6 +170,40 @@ impl Scenario {
             files,
             steps,
         })
+    }
+
+    /// The scenario as a scenario file that [`Scenario::parse`] reads back: short steps as plain
+    /// lines, steps with expectations in the long form, the default cluster left out.
+    pub fn to_yaml(&self) -> String {
+        let files = self
+            .files
+            .iter()
+            .map(|(name, text)| {
+                (serde_yaml::Value::from(name.as_str()), serde_yaml::Value::from(text.as_str()))
+            })
+            .collect();
+        let steps = self
+            .steps
+            .iter()
+            .map(|step| {
+                if step.expect.is_empty() && step.expect_not.is_empty() {
+                    OutStep::Line(&step.action)
+                } else {
+                    OutStep::Long { action: &step.action, expect: &step.expect, expect_not: &step.expect_not }
+                }
+            })
+            .collect();
+        let out = OutScenario {
+            title: &self.title,
+            description: &self.description,
+            seed: self.seed,
+            start: self.start.as_deref(),
+            cluster: (self.cluster != ClusterSpec::default()).then_some(&self.cluster),
+            files,
+            steps,
+        };
+        // Serialising plain strings, maps and lists cannot fail.
+        serde_yaml::to_string(&out).unwrap_or_default()
     }
 
     /// The text of the file named `name`.

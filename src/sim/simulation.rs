@@ -28,7 +28,7 @@ use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::api::{
@@ -48,7 +48,7 @@ pub const DEFAULT_SEED: u64 = 1;
 pub const NODE_LEASE_RENEW_INTERVAL: SimDuration = SimDuration::from_secs(10);
 
 /// One node of the cluster to create, as written in a scenario's `cluster.nodes`.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct NodeSpec {
     /// The node's name (`kubernetes.io/hostname`).
@@ -74,7 +74,7 @@ pub struct NodeSpec {
 }
 
 /// A taint in a scenario's node list.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TaintSpec {
     /// Taint key.
@@ -112,7 +112,7 @@ impl NodeSpec {
 }
 
 /// The cluster a simulation starts from.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClusterSpec {
     /// The nodes, in registration order (pod CIDRs follow this order).
