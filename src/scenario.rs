@@ -8,4 +8,4 @@ mod format;
 mod runner;
 
 pub use format::{Scenario, ScenarioError, Step};
-pub use runner::{Runner, StepOutcome};
+pub use runner::{check, Runner, StepOutcome};

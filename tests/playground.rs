@@ -226,3 +226,23 @@ fn an_export_archive_holds_the_folder() {
         Some(0o755)
     );
 }
+
+#[test]
+fn seeking_into_a_wait_shows_the_moment_inside_it() {
+    let mut session = Session::from_scenario(&welcome());
+    session.run("kubectl apply -f hello-deployment.yaml");
+    session.run("wait 90s");
+    assert_eq!(session.time(), SimTime(90_000));
+    session.seek(SimTime(4_000));
+    assert_eq!(session.time(), SimTime(4_000), "the clock stops inside the wait");
+    assert_eq!(session.future().len(), 1, "the wait is still ahead");
+    let at_four = get_pods(&mut session);
+    assert!(at_four.contains("ContainerCreating"), "{at_four}");
+    // Stepping goes event by event through the wait, then finishes it.
+    session.step();
+    assert!(session.time() > SimTime(4_000) && session.time() < SimTime(90_000));
+    while !session.future().is_empty() {
+        session.step();
+    }
+    assert_eq!(session.time(), SimTime(90_000));
+}

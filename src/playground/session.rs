@@ -32,6 +32,14 @@ pub struct Input {
     pub output: Output,
 }
 
+impl Input {
+    /// Whether this is a playground `wait` (no effect but time passing) that has run before, so
+    /// its end and output are known without running it again.
+    fn is_known_wait(&self) -> bool {
+        self.end > self.time && self.line.split_whitespace().next() == Some("wait")
+    }
+}
+
 /// What describes the session apart from its inputs: where it came from and how it starts.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Origin {
@@ -175,6 +183,24 @@ impl Session {
         &self.inputs[self.applied - 1].output
     }
 
+    /// Runs a kubectl line that only reads (`get`, `describe`, `logs`, `events`, `top`,
+    /// `explain`, `api-resources`, `version`) without recording it, for panels that show the
+    /// cluster. Anything else is refused, because it would change the cluster outside the inputs.
+    pub fn inspect(&mut self, line: &str) -> Option<Output> {
+        let words = shlex::split(line)?;
+        let reads = matches!(
+            words.get(1).map(String::as_str),
+            Some("get" | "describe" | "logs" | "events" | "top" | "explain" | "api-resources" | "version")
+        );
+        if words.first().map(String::as_str) != Some("kubectl")
+            || !reads
+            || words.iter().any(|w| w == "-w" || w == "--watch" || w == "-f" || w == "--follow")
+        {
+            return None;
+        }
+        Some(console::execute(&mut self.sim, &self.files, line))
+    }
+
     /// Moves virtual time forward by `span`, replaying any future inputs on the way.
     pub fn advance(&mut self, span: SimDuration) {
         let target = self.sim.time() + span;
@@ -183,7 +209,8 @@ impl Session {
 
     /// Runs exactly the next thing that happens: a pending cluster event or a future input.
     pub fn step(&mut self) {
-        let next_input = self.inputs.get(self.applied).map(|i| i.time);
+        let next_input =
+            self.inputs.get(self.applied).map(|i| if i.is_known_wait() { i.end } else { i.time });
         match (next_input, self.sim.next_event_time()) {
             (Some(input), event) if event.is_none_or(|e| input <= e) => self.advance_to(input),
             _ => {
@@ -242,6 +269,17 @@ impl Session {
         while let Some(input) = self.inputs.get(self.applied) {
             if input.time > target {
                 break;
+            }
+            if input.is_known_wait() {
+                // A wait only lets time pass, so the moments inside it exist too: stop there,
+                // keeping the wait ahead, or let it finish and keep what it printed.
+                if input.end > target {
+                    break;
+                }
+                let end = input.end;
+                self.sim.step_until(end);
+                self.applied += 1;
+                continue;
             }
             let (at, line, files) = (input.time, input.line.clone(), Rc::clone(&input.files));
             self.sim.step_until(at);

@@ -1,16 +1,27 @@
-//! The app's panes, one component per file.
+//! The app's panes and bars, one component per file.
 
+mod actions_bar;
 mod cluster_view;
+mod details;
+mod dialogs;
 mod editor;
 mod event_log;
 mod header;
+mod notice;
+mod steps;
 mod terminal;
 mod time_controls;
+mod yaml_highlight;
 
+pub use actions_bar::ActionsBar;
 pub use cluster_view::ClusterView;
+pub use details::Details;
+pub use dialogs::DialogHost;
 pub use editor::Editor;
 pub use event_log::EventLog;
 pub use header::Header;
+pub use notice::Notice;
+pub use steps::Steps;
 pub use terminal::Terminal;
 pub use time_controls::TimeControls;
 

@@ -1,19 +1,124 @@
-//! The kubectl terminal: a transcript and a prompt with history (↑/↓).
+//! The kubectl terminal: the transcript of this branch's inputs and a prompt with history (↑/↓).
+//! Object names in the output (rows of `kubectl get`, `pod/web created`) are links that select
+//! the object in the other panes.
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::use_workspace;
 use crate::console::Stream;
+use crate::playground::Input;
+use crate::sim::Simulation;
 use crate::ui::state::WorkspaceAction;
+
+/// What a command's output rows name: the kind listed and the namespace they are in.
+struct Listing {
+    kind: Option<String>,
+    namespace: String,
+    all_namespaces: bool,
+}
+
+impl Listing {
+    fn of(sim: &Simulation, command: &str) -> Listing {
+        let words = shlex::split(command).unwrap_or_default();
+        let flag_value = |names: &[&str]| {
+            words.iter().enumerate().find_map(|(i, w)| {
+                names.iter().find_map(|n| {
+                    if w == n {
+                        words.get(i + 1).cloned()
+                    } else {
+                        w.strip_prefix(&format!("{n}=")).map(String::from)
+                    }
+                })
+            })
+        };
+        let kind = (words.get(1).map(String::as_str) == Some("get"))
+            .then(|| words.get(2))
+            .flatten()
+            .filter(|t| !t.contains(',') && !t.contains('/') && !t.starts_with('-'))
+            .and_then(|t| sim.store().resources().resolve(t))
+            .map(|r| r.kind.clone());
+        Listing {
+            kind,
+            namespace: flag_value(&["-n", "--namespace"]).unwrap_or_else(|| "default".into()),
+            all_namespaces: words.iter().any(|w| w == "-A" || w == "--all-namespaces"),
+        }
+    }
+
+    /// The trace name of the object a line starts with, and how many bytes name it.
+    fn object_at_start(&self, sim: &Simulation, line: &str) -> Option<(usize, String)> {
+        let first = line.split_whitespace().next()?;
+        if !line.starts_with(first) {
+            return None;
+        }
+        let exists = |kind: &str, namespace: &str, name: &str| {
+            let resource = sim.store().resources().resolve(kind)?;
+            let namespace = if resource.namespaced { namespace } else { "" };
+            let object = sim.store().get(&resource.kind, namespace, name)?;
+            Some(crate::sim::api::store::ObjectKey::of(object).trace_subject())
+        };
+        if let Some((kind, name)) = first.split_once('/') {
+            return exists(kind, &self.namespace, name).map(|s| (first.len(), s));
+        }
+        let kind = self.kind.as_deref()?;
+        if self.all_namespaces {
+            let mut words = line.split_whitespace();
+            let namespace = words.next()?;
+            let name = words.next()?;
+            let start = line.find(name)?;
+            return exists(kind, namespace, name).map(|s| (start + name.len(), s));
+        }
+        exists(kind, &self.namespace, first).map(|s| (first.len(), s))
+    }
+}
+
+fn entry(input: &Input, sim: &Simulation, select: &Callback<String>) -> Html {
+    let listing = Listing::of(sim, &input.line);
+    let lines: Html = input
+        .output
+        .tagged_lines()
+        .iter()
+        .map(|(stream, line)| {
+            let class = if *stream == Stream::Stderr { "line stderr" } else { "line" };
+            match listing.object_at_start(sim, line) {
+                Some((end, subject)) => {
+                    let (name, rest) = line.split_at(end);
+                    let onclick = {
+                        let select = select.clone();
+                        Callback::from(move |_| select.emit(subject.clone()))
+                    };
+                    html! { <div class={class}><button class="obj-link" {onclick}>{name.to_string()}</button>{rest.to_string()}</div> }
+                }
+                None => html! { <div class={class}>{line.clone()}</div> },
+            }
+        })
+        .collect();
+    html! {
+        <div class="entry">
+            <div class="prompt-line"><span class="stamp">{format!("[{}]", input.time)}</span>{" $ "}{input.line.clone()}</div>
+            {lines}
+        </div>
+    }
+}
 
 /// The terminal pane.
 #[function_component(Terminal)]
 pub fn terminal() -> Html {
     let workspace = use_workspace();
     let input = use_node_ref();
+    let transcript_ref = use_node_ref();
     // Position while browsing history: None = the fresh line being typed.
     let browsing = use_state(|| None::<usize>);
+    let past_len = workspace.session.borrow().past().len();
+    {
+        // Keep the newest output in view.
+        let transcript_ref = transcript_ref.clone();
+        use_effect_with(past_len, move |_| {
+            if let Some(el) = transcript_ref.cast::<web_sys::Element>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    }
     let onkeydown = {
         let workspace = workspace.clone();
         let input = input.clone();
@@ -52,30 +157,24 @@ pub fn terminal() -> Html {
             }
         })
     };
-    let transcript: Html = workspace
-        .terminal
-        .iter()
-        .map(|entry| {
-            let lines: Html = entry
-                .output
-                .tagged_lines()
-                .iter()
-                .map(|(stream, line)| {
-                    let class = if *stream == Stream::Stderr { "line stderr" } else { "line" };
-                    html! { <div class={class}>{line.clone()}</div> }
-                })
-                .collect();
-            html! {
-                <div class="entry">
-                    <div class="prompt-line"><span class="stamp">{format!("[{}]", entry.time)}</span>{" $ "}{entry.command.clone()}</div>
-                    {lines}
-                </div>
-            }
+    let select = {
+        let workspace = workspace.clone();
+        Callback::from(move |subject: String| {
+            workspace.dispatch(WorkspaceAction::SelectObject(Some(subject)))
         })
-        .collect();
+    };
+    let session = workspace.session.borrow();
+    let sim = session.simulation();
+    let transcript: Html = session.past().iter().map(|i| entry(i, sim, &select)).collect();
+    let ahead = session.future().len();
     html! {
         <div class="terminal">
-            <div class="transcript" data-testid="terminal-output" aria-live="polite">{transcript}</div>
+            <div class="transcript" ref={transcript_ref} data-testid="terminal-output" aria-live="polite">
+                {transcript}
+                if ahead > 0 {
+                    <div class="ahead-note">{format!("{ahead} later command(s) kept ahead on the timeline; a new command here starts a new branch.")}</div>
+                }
+            </div>
             <div class="prompt">
                 <span aria-hidden="true">{"$ "}</span>
                 <input
