@@ -169,7 +169,7 @@ async fn the_scrubber_goes_back_and_a_new_command_there_starts_a_branch() {
     click(&root, "run-next-step"); // wait 5s
     sleep(Duration::from_millis(20)).await;
     let scrubber: HtmlInputElement = find(&root, "scrubber").dyn_into().unwrap();
-    assert_eq!(scrubber.max(), "5");
+    assert_eq!(scrubber.max(), "5000", "the scrubber ends at the latest moment, in virtual ms");
     scrubber.set_value("0");
     scrubber
         .dispatch_event(

@@ -55,8 +55,8 @@ pub fn time_controls() -> Html {
         let workspace = workspace.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            if let Ok(secs) = input.value().parse::<u64>() {
-                workspace.dispatch(WorkspaceAction::Seek(SimTime(secs * 1000)));
+            if let Ok(ms) = input.value().parse::<f64>() {
+                workspace.dispatch(WorkspaceAction::Seek(SimTime(ms.max(0.0) as u64)));
             }
         })
     };
@@ -64,7 +64,8 @@ pub fn time_controls() -> Html {
         .iter()
         .map(|s| html! { <option value={s.to_string()} selected={*s == workspace.speed}>{format!("{s}×")}</option> })
         .collect();
-    let max = horizon.as_secs().max(now.as_secs()).max(1);
+    // Milliseconds with step "any", so the end of the range is exactly the latest moment.
+    let max = horizon.as_millis().max(now.as_millis()).max(1000);
     let scrub_title = if future > 0 {
         format!("{future} later input(s) kept ahead; typing a command here starts a new branch")
     } else {
@@ -86,8 +87,8 @@ pub fn time_controls() -> Html {
                 type="range"
                 min="0"
                 max={max.to_string()}
-                step="1"
-                value={now.as_secs().to_string()}
+                step="any"
+                value={now.as_millis().to_string()}
                 onchange={seek}
                 aria-label="Virtual time"
                 aria-valuetext={human_duration(SimDuration(now.as_millis()))}
