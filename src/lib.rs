@@ -9,12 +9,14 @@
 //! - [`sim`]: the deterministic kernel (virtual time, event queue, seeded RNG, trace), the API
 //!   store and the actors (scheduler, kubelets, controllers).
 //! - [`scenario`]: the scenario format shared by the app, the tests and the CLI, and its runner.
+//! - [`viz`]: graphs and charts of the simulation (view models, layered layout, Mermaid export).
 //! - `ui` (wasm32 only): the playground app.
 
 pub mod console;
 pub mod kubectl;
 pub mod scenario;
 pub mod sim;
+pub mod viz;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
