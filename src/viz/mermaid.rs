@@ -61,6 +61,13 @@ fn title(out: &mut String, graph: &Graph) {
     }
 }
 
+/// The graph's note as a Mermaid comment, after the diagram header.
+fn note(out: &mut String, graph: &Graph) {
+    if let Some(note) = &graph.note {
+        let _ = writeln!(out, "  %% {}", note.replace(['\n', '\r'], " "));
+    }
+}
+
 /// The node's leading class that has a style: Mermaid gives a node one look, and the first class
 /// is the most telling (`current` before the state it is in).
 fn first_class(node: &Node) -> Option<&str> {
@@ -79,6 +86,7 @@ fn flowchart(graph: &Graph) -> String {
     let mut out = String::new();
     title(&mut out, graph);
     let _ = writeln!(out, "flowchart {}", graph.direction.mermaid());
+    note(&mut out, graph);
     for node in &graph.nodes {
         let text = node_text(&node.label, &node.sub);
         let _ = match node.shape {
@@ -120,6 +128,7 @@ fn state_diagram(graph: &Graph) -> String {
     title(&mut out, graph);
     let _ = writeln!(out, "stateDiagram-v2");
     let _ = writeln!(out, "  direction {}", graph.direction.mermaid());
+    note(&mut out, graph);
     let id = |node_id: &str| -> String {
         match graph.node(node_id) {
             Some(n) if n.shape == Shape::Circle => "[*]".to_string(),

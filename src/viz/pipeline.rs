@@ -87,6 +87,10 @@ pub fn build(sim: &Simulation, selection: Option<&str>) -> Graph {
             }
             let resource_version = pod.metadata.resource_version.clone().unwrap_or_default();
             details[2].get_or_insert(format!("resourceVersion {resource_version}"));
+        } else if reached[6].is_none() && details[6].is_some() {
+            // A pod that has gone had its address; count the network stage as reached then.
+            reached[6] = reached[5];
+            graph.note = Some(format!("pod {name} has been deleted"));
         }
     } else {
         graph.note = Some("No pod yet: `kubectl apply` or `kubectl run` one.".into());

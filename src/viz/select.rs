@@ -118,21 +118,34 @@ pub fn short_secs(secs: i64) -> String {
 }
 
 /// The object a graph shows when nothing is selected: the first pod the run created (outside
-/// `kube-system`), or for the reconcile loop its first Deployment, else its first ReplicaSet.
+/// `kube-system`) that still exists, else the first it ever created; for the reconcile loop the
+/// first Deployment, else the first ReplicaSet, in the same way.
 pub fn first_in_run(sim: &Simulation, kind: crate::viz::GraphKind) -> Option<String> {
-    let created = |prefix: &str| {
-        sim.trace().entries().iter().find_map(|e| {
+    let created = |prefix: &str| -> Vec<String> {
+        let mut seen: Vec<String> = Vec::new();
+        for e in sim.trace().entries() {
             let subject = &*e.subject;
             let ok = e.kind == crate::sim::TraceKind::Created
                 && subject.starts_with(prefix)
                 && !subject.starts_with(&format!("{prefix}kube-system/"))
                 && subject.matches('/').count() == 2;
-            ok.then(|| subject.to_string())
-        })
+            if ok && !seen.iter().any(|s| s == subject) {
+                seen.push(subject.to_string());
+            }
+        }
+        seen
+    };
+    let exists = |subject: &str| {
+        let (kind, ns, name) = parse(subject);
+        sim.store().get(store_kind(&kind), &ns, &name).is_some()
+    };
+    let pick = |prefix: &str| {
+        let all = created(prefix);
+        all.iter().find(|s| exists(s)).or(all.first()).cloned()
     };
     match kind {
-        crate::viz::GraphKind::Reconcile => created("deployment/").or_else(|| created("replicaset/")),
+        crate::viz::GraphKind::Reconcile => pick("deployment/").or_else(|| pick("replicaset/")),
         crate::viz::GraphKind::Cluster => None,
-        _ => created("pod/"),
+        _ => pick("pod/"),
     }
 }
