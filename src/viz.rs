@@ -10,7 +10,8 @@
 //!   `replicaset/default/web-7c5`, `deployment/default/web`) or a bare pod name; without one, the
 //!   first pod (or ReplicaSet) of namespace `default` is shown. The ownership graph shows the
 //!   selection's namespace.
-//! - [`layout()`]`(&Graph) -> Layout`: boxes and routed arrows in pixels.
+//! - [`layout()`]`(&Graph) -> Layout`: boxes and routed arrows in pixels; [`Drawing`] holds a
+//!   graph with its layout, which is what the SVG component draws.
 //! - [`mermaid::export`]`(&Graph) -> String`: `flowchart` or `stateDiagram-v2` source.
 //! - Charts: [`ChartRecorder::sample`] is fed the simulation at each time step the caller
 //!   chooses (the trace does not keep object counts); [`ChartRecorder::replica_chart`],
@@ -41,6 +42,23 @@ pub use layout::{layout, Layout};
 
 use crate::scenario::Runner;
 use crate::sim::{SimDuration, SimTime, Simulation};
+
+/// A graph and its layout, ready to draw.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Drawing {
+    /// The model.
+    pub graph: Graph,
+    /// Where everything goes.
+    pub layout: Layout,
+}
+
+impl Drawing {
+    /// Lays out `graph`.
+    pub fn new(graph: Graph) -> Drawing {
+        let layout = layout(&graph);
+        Drawing { graph, layout }
+    }
+}
 
 /// The graphs the playground draws.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

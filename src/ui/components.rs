@@ -1,8 +1,10 @@
 //! The app's panes, one component per file.
 
+pub mod chart_view;
 mod cluster_view;
 mod editor;
 mod event_log;
+pub mod graph_view;
 mod header;
 mod terminal;
 mod time_controls;
