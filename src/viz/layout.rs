@@ -125,27 +125,40 @@ pub struct EdgeRoute {
     pub points: Vec<(f64, f64)>,
     /// The label, placed.
     pub label: Option<LabelBox>,
+    /// The flow the route follows: `Some(false)` top to bottom, `Some(true)` left to right,
+    /// `None` for a self-loop, whose points are the corners of one curve.
+    pub flow: Option<bool>,
 }
 
 impl EdgeRoute {
-    /// An SVG path through the points: straight for two points, otherwise smooth cubic
-    /// segments (Catmull-Rom) that still start and end exactly on the borders.
+    /// An SVG path through the points that starts and ends exactly on the borders: S-curves
+    /// whose tangents follow the flow between consecutive points (as Mermaid's flowcharts
+    /// draw), or one cubic through a self-loop's corners.
     pub fn svg_path(&self) -> String {
         let p = &self.points;
         let Some(&(x0, y0)) = p.first() else { return String::new() };
         let mut d = format!("M{x0:.1},{y0:.1}");
-        if p.len() == 2 {
-            d.push_str(&format!(" L{:.1},{:.1}", p[1].0, p[1].1));
-            return d;
-        }
-        for i in 0..p.len().saturating_sub(1) {
-            let a = p[i.saturating_sub(1)];
-            let b = p[i];
-            let c = p[i + 1];
-            let e = p[(i + 2).min(p.len() - 1)];
-            let c1 = (b.0 + (c.0 - a.0) / 6.0, b.1 + (c.1 - a.1) / 6.0);
-            let c2 = (c.0 - (e.0 - b.0) / 6.0, c.1 - (e.1 - b.1) / 6.0);
-            d.push_str(&format!(" C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}", c1.0, c1.1, c2.0, c2.1, c.0, c.1));
+        match self.flow {
+            None if p.len() == 4 => {
+                d.push_str(&format!(
+                    " C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}",
+                    p[1].0, p[1].1, p[2].0, p[2].1, p[3].0, p[3].1
+                ));
+            }
+            flow => {
+                let lr = flow == Some(true);
+                for w in p.windows(2) {
+                    let ((ax, ay), (bx, by)) = (w[0], w[1]);
+                    let (c1, c2) = if lr {
+                        let mx = (ax + bx) / 2.0;
+                        ((mx, ay), (mx, by))
+                    } else {
+                        let my = (ay + by) / 2.0;
+                        ((ax, my), (bx, my))
+                    };
+                    d.push_str(&format!(" C{:.1},{:.1} {:.1},{:.1} {bx:.1},{by:.1}", c1.0, c1.1, c2.0, c2.1));
+                }
+            }
         }
         d
     }
@@ -412,8 +425,8 @@ pub fn layout(graph: &Graph) -> Layout {
         // next to a label so curves stay calm.
         let next = pts[1];
         let prev = pts[pts.len() - 2];
-        let start = nodes[a].border_towards(next.0, next.1);
-        let end = nodes[b].border_towards(prev.0, prev.1);
+        let start = port(&nodes[a], next, lr);
+        let end = port(&nodes[b], prev, lr);
         let last = pts.len() - 1;
         pts[0] = start;
         pts[last] = end;
@@ -423,7 +436,14 @@ pub fn layout(graph: &Graph) -> Layout {
             let (x, y) = to_xy(centre[li]);
             Some(LabelBox { text, x, y, w, h })
         });
-        edges.push(EdgeRoute { index: *ei, from: from.clone(), to: to.clone(), points: pts, label });
+        edges.push(EdgeRoute {
+            index: *ei,
+            from: from.clone(),
+            to: to.clone(),
+            points: pts,
+            label,
+            flow: Some(lr),
+        });
     }
     for &(ei, node) in &loops {
         let b = &nodes[node];
@@ -466,6 +486,7 @@ pub fn layout(graph: &Graph) -> Layout {
             to: graph.edges[ei].to.clone(),
             points: pts,
             label,
+            flow: None,
         });
     }
     edges.sort_by_key(|e| e.index);
@@ -490,6 +511,36 @@ pub fn layout(graph: &Graph) -> Layout {
     }
     let _ = (extent_across, extent_along);
     Layout { width: width + MARGIN, height: height + MARGIN, nodes, edges }
+}
+
+/// Where an edge leaves or enters `node` on its way to or from `toward`: the side facing along
+/// the flow (bottom or top in TB, right or left in LR) when `toward` lies beyond it, so arrows
+/// run with the flow; otherwise the outline in `toward`'s direction.
+fn port(node: &NodeBox, toward: (f64, f64), lr: bool) -> (f64, f64) {
+    if node.shape == Shape::Rounded || node.shape == Shape::Stadium {
+        let (l, t, r, b) = node.bounds();
+        let round = if node.shape == Shape::Stadium { node.h / 2.0 } else { 8.0 };
+        if lr {
+            let round = if node.shape == Shape::Stadium { 0.0 } else { round };
+            let y = toward.1.clamp(t + round.min(node.h / 2.0), b - round.min(node.h / 2.0));
+            if toward.0 > r {
+                return (r, y);
+            }
+            if toward.0 < l {
+                return (l, y);
+            }
+        } else {
+            let inset = round.min(node.w / 2.0);
+            let x = toward.0.clamp(l + inset, r - inset);
+            if toward.1 > b {
+                return (x, b);
+            }
+            if toward.1 < t {
+                return (x, t);
+            }
+        }
+    }
+    node.border_towards(toward.0, toward.1)
 }
 
 /// Marks the edges that close a cycle, found by depth-first search in node order.
