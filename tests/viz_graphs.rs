@@ -231,3 +231,51 @@ fn hpa_and_phase_charts_follow_the_simulation() {
     let phases = charts.phase_chart();
     assert!(phases.series("Running").is_some_and(|s| s.points.iter().any(|p| p.1 > 0.0)));
 }
+
+#[test]
+fn odd_selections_and_an_empty_cluster_never_panic() {
+    let sim = Simulation::new(podlab::sim::ClusterSpec { nodes: Vec::new() }, 7);
+    for selection in [
+        None,
+        Some(""),
+        Some("////"),
+        Some("pod//"),
+        Some("nosuchkind/x/y"),
+        Some("pöd/ü/ß"),
+        Some("deployment/default/none"),
+    ] {
+        for kind in GraphKind::ALL {
+            let g = viz::build(&sim, kind, selection);
+            let layout = viz::layout(&g);
+            assert_eq!(layout.nodes.len(), g.nodes.len());
+            assert!(layout.width.is_finite() && layout.height.is_finite());
+            assert!(!mermaid::export(&g).is_empty());
+        }
+    }
+    assert!(
+        viz::build(&sim, GraphKind::Lifecycle, None).note.is_some(),
+        "an empty cluster says why it is empty"
+    );
+}
+
+#[test]
+fn labels_with_mermaid_syntax_are_escaped() {
+    use viz::{Direction, Edge, Flavor, Node, Shape};
+    let tricky = r#"say "hi" [x] {y} (z) #1 <b> & a|b; c %% d: e"#;
+    for flavor in [Flavor::Flowchart, Flavor::State] {
+        let mut g = Graph::new(format!("tricky {tricky}"), Direction::TopBottom);
+        g.flavor = flavor;
+        g.add(Node::new("start", "").shape(Shape::Circle));
+        g.add(Node::new("a", tricky).line(tricky).class("current"));
+        g.add(Node::new("b", "end").shape(Shape::Diamond).class("failed"));
+        g.connect(Edge::new("start", "a"));
+        g.connect(Edge::new("a", "b").label(tricky).count(2));
+        let m = mermaid::export(&g);
+        // The body after the front matter; the title there is YAML text, not Mermaid syntax.
+        let body = m.rsplit("---\n").next().unwrap_or_default();
+        assert!(!body.contains("<b>") && !body.contains("\"hi\"") && !body.contains("#1"), "{m}");
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/mermaid");
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(dir.join(format!("test-escaping-{flavor:?}.mmd")), m);
+    }
+}

@@ -56,7 +56,15 @@ fn node_text(label: &str, sub: &[String]) -> String {
 fn title(out: &mut String, graph: &Graph) {
     if !graph.title.is_empty() {
         // Front matter sets the title without touching the diagram body.
-        let t = graph.title.replace(['\n', '\r'], " ").replace('"', "'");
+        // Mermaid reads the title as markup and YAML takes no entity codes: quotes become
+        // apostrophes and markup characters their look-alikes.
+        let t = graph
+            .title
+            .replace(['\n', '\r'], " ")
+            .replace('"', "'")
+            .replace('<', "‹")
+            .replace('>', "›")
+            .replace('&', "+");
         let _ = writeln!(out, "---\ntitle: \"{}\"\n---", t.replace('\\', "/"));
     }
 }
@@ -93,6 +101,8 @@ fn flowchart(graph: &Graph) -> String {
             Shape::Rounded => writeln!(out, "  {}(\"{text}\")", node.id),
             Shape::Stadium => writeln!(out, "  {}([\"{text}\"])", node.id),
             Shape::Diamond => writeln!(out, "  {}{{\"{text}\"}}", node.id),
+            // An empty quoted label does not parse; an unlabelled start/end is Mermaid's small circle.
+            Shape::Circle if node.label.is_empty() => writeln!(out, "  {}@{{ shape: sm-circ }}", node.id),
             Shape::Circle => writeln!(out, "  {}((\"{text}\"))", node.id),
         };
     }
