@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{Node as K8sNode, Pod};
 
-use super::graph::{Direction, Edge, Graph, Node, Shape};
+use super::graph::{Direction, Edge, Graph, Node};
 use super::select;
 use crate::kubectl::printers::cluster::node_status;
 use crate::sim::api::quantity::parse_millis;
@@ -33,8 +33,8 @@ pub fn build(sim: &Simulation) -> Graph {
         let name = node.metadata.name.clone().unwrap_or_default();
         let here = on_node.get(&name).map(Vec::as_slice).unwrap_or_default();
         let status = node_status(node);
+        // A rounded box: pill ends grow with the many lines a node carries.
         let mut box_ = Node::new(format!("node_{name}"), format!("node {name}"))
-            .shape(Shape::Stadium)
             .line(status.clone())
             .object(format!("node/{name}"))
             .class(if status.starts_with("Ready") { "running" } else { "failed" });

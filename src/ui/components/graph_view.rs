@@ -146,8 +146,9 @@ pub fn graph_view(props: &GraphViewProps) -> Html {
     let note = graph.note.clone().map(|n| html! { <p class="viz-note">{n}</p> });
     let arrow = |id: &str, class: &str| {
         html! {
-            <marker id={id.to_string()} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7"
-                orient="auto-start-reverse">
+            // Sized in user units so a highlighted (thicker) arrow keeps the same head.
+            <marker id={id.to_string()} viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse"
+                markerWidth="9" markerHeight="9" orient="auto-start-reverse">
                 <path class={class.to_string()} d="M0,0 L10,5 L0,10 z" />
             </marker>
         }
