@@ -28,7 +28,7 @@ const TRANSITIONS: [(&str, &str, &str); 7] = [
     ("Unknown", "Running", "node back"),
 ];
 
-/// The id of the restart self-loop's node.
+/// The label of the container-restart self-loop on Running.
 pub const RESTART_LABEL: &str = "container restart";
 
 pub fn build(sim: &Simulation, selection: Option<&str>) -> Graph {
