@@ -14,7 +14,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve build test tools browser lint test-native test-wasm test-e2e reports clean
+.PHONY: serve build test tools browser lint test-native test-mermaid test-wasm test-e2e reports clean
 
 serve: tools
 	trunk serve --release
@@ -22,7 +22,7 @@ serve: tools
 build: tools
 	trunk build --release
 
-test: tools browser lint test-native test-wasm test-e2e
+test: tools browser lint test-native test-mermaid test-wasm test-e2e
 	@echo "make test: all suites passed (native, headless Chrome, end-to-end)"
 
 tools:
@@ -32,7 +32,7 @@ tools:
 	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
 	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
 	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); fi
-	@if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ]; then npm ci --no-audit --no-fund; fi
+	@if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/mermaid ]; then npm ci --no-audit --no-fund; fi
 
 browser:
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
@@ -49,6 +49,16 @@ test-native:
 
 reports:
 	@cat target/reports/*.txt 2>/dev/null || true
+
+# Every graph of every scenario, exported by `podlab graph`, through the real Mermaid parser and
+# renderer (plus the .mmd files the native tests wrote).
+SHARED ?= $(or $(PODLAB_SHARED),$(CURDIR)/../shared)
+test-mermaid: tools browser
+	cargo build --bin podlab
+	@mkdir -p target/mermaid
+	@for f in $(SHARED)/scenarios/*.yaml; do \
+	  ./target/debug/podlab graph "$$f" > "target/mermaid/$$(basename "$$f" .yaml).mmd"; done
+	node e2e/mermaid-check.mjs target/mermaid
 
 test-wasm:
 	cargo test --target wasm32-unknown-unknown --test web

@@ -2,6 +2,7 @@
 //!
 //! It plays a scenario and prints its transcript, each step as `[+45s] $ STEP` followed by exactly
 //! what the step printed, so a transcript can be diffed against a real terminal session.
+//! `podlab graph` plays a scenario up to a time and prints the Mermaid source of its graphs.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -10,11 +11,20 @@ use crate::scenario::{Runner, Scenario};
 
 const USAGE: &str = "\
 Usage: podlab run [--seed N] [--check] SCENARIO.yaml
+       podlab graph [--at TIME] [--graph NAME] [--seed N] SCENARIO.yaml
        podlab bench schedule --nodes N --pods M [--anti-affinity] [--seed N]
 
 run     runs a scenario and prints its transcript.
           --seed N   use seed N instead of the scenario's own
           --check    evaluate the steps' expect: entries; exit 1 if one fails
+graph   runs a scenario up to TIME and prints the Mermaid source of a graph.
+          --at TIME     virtual time like 90s, 3m or 1m30s (default: the end of the steps;
+                        a later TIME keeps the clock running after the last step)
+          --graph NAME  lifecycle, containers, reconcile, ownership, pipeline or cluster
+                        (default: all, separated by blank lines)
+        The graphs show the first pod the scenario created (lifecycle, containers, pipeline,
+        and its namespace for ownership), its first Deployment or else ReplicaSet (reconcile),
+        and every node (cluster).
 bench   measures the scheduler: M pods of one Deployment-like template onto N nodes;
         prints pods per second, wall time and peak memory (figures, never a verdict).";
 
@@ -29,6 +39,7 @@ pub fn main(args: Vec<String>) -> i32 {
     let mut stderr = std::io::stderr().lock();
     match parse(args) {
         Ok(Command::Run(opts)) => run(&opts, &mut stdout, &mut stderr),
+        Ok(Command::Graph(opts)) => graph(&opts, &mut stdout, &mut stderr),
         Ok(Command::BenchSchedule(opts)) => {
             bench_schedule(&opts, &mut stdout);
             0
@@ -46,6 +57,7 @@ pub fn main(args: Vec<String>) -> i32 {
 
 enum Command {
     Run(RunOptions),
+    Graph(GraphOptions),
     BenchSchedule(BenchOptions),
     Help,
 }
@@ -74,6 +86,19 @@ pub struct RunOptions {
     pub path: PathBuf,
 }
 
+/// Options of `podlab graph`.
+#[derive(Debug, Default)]
+pub struct GraphOptions {
+    /// Overrides the scenario's seed.
+    pub seed: Option<u64>,
+    /// Virtual time to stop at; the end of the steps when `None`.
+    pub at: Option<crate::sim::SimDuration>,
+    /// The graph to print; all when `None`.
+    pub graph: Option<crate::viz::GraphKind>,
+    /// The scenario file.
+    pub path: PathBuf,
+}
+
 fn parse(args: Vec<String>) -> Result<Command, String> {
     use lexopt::prelude::*;
     let mut parser = lexopt::Parser::from_args(args);
@@ -81,6 +106,7 @@ fn parse(args: Vec<String>) -> Result<Command, String> {
     let mut subcommand = None;
     let mut path = None;
     let (mut nodes, mut pods, mut anti_affinity) = (None, None, false);
+    let (mut at, mut graph_kind) = (None, None);
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Short('h') | Long("help") => return Ok(Command::Help),
@@ -90,6 +116,22 @@ fn parse(args: Vec<String>) -> Result<Command, String> {
                 opts.seed = Some(text.parse().map_err(|_| format!("--seed: not a number: {text:?}"))?);
             }
             Long("check") => opts.check = true,
+            Long("at") => {
+                let value = parser.value().map_err(|e| e.to_string())?;
+                let text = value.to_string_lossy();
+                at = Some(
+                    crate::sim::SimDuration::parse(&text)
+                        .ok_or_else(|| format!("--at: not a time like 90s or 3m: {text:?}"))?,
+                );
+            }
+            Long("graph") => {
+                let value = parser.value().map_err(|e| e.to_string())?;
+                let text = value.to_string_lossy();
+                graph_kind = Some(crate::viz::GraphKind::parse(&text).ok_or_else(|| {
+                    let names: Vec<&str> = crate::viz::GraphKind::ALL.iter().map(|k| k.name()).collect();
+                    format!("--graph: unknown graph {text:?} (one of {})", names.join(", "))
+                })?);
+            }
             Long("nodes") => nodes = Some(number(&mut parser, "--nodes")?),
             Long("pods") => pods = Some(number(&mut parser, "--pods")?),
             Long("anti-affinity") => anti_affinity = true,
@@ -103,6 +145,12 @@ fn parse(args: Vec<String>) -> Result<Command, String> {
             opts.path = path.ok_or("run: missing SCENARIO.yaml")?;
             Ok(Command::Run(opts))
         }
+        Some("graph") => Ok(Command::Graph(GraphOptions {
+            seed: opts.seed,
+            at,
+            graph: graph_kind,
+            path: path.ok_or("graph: missing SCENARIO.yaml")?,
+        })),
         Some("bench") => match path.as_ref().and_then(|p| p.to_str()) {
             Some("schedule") => Ok(Command::BenchSchedule(BenchOptions {
                 nodes: nodes.ok_or("bench schedule: missing --nodes N")?,
@@ -153,6 +201,45 @@ fn peak_memory() -> Option<String> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(format!("{:.1} MiB", kib as f64 / 1024.0))
+}
+
+fn load(path: &std::path::Path, err: &mut impl Write) -> Option<Scenario> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => {
+            let _ = writeln!(err, "podlab: {}: {e}", path.display());
+            return None;
+        }
+    };
+    match Scenario::parse(&text) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            let _ = writeln!(err, "podlab: {}: {e}", path.display());
+            None
+        }
+    }
+}
+
+/// Plays a scenario up to `--at` and writes the Mermaid source of the chosen graphs to `out`.
+pub fn graph(opts: &GraphOptions, out: &mut impl Write, err: &mut impl Write) -> i32 {
+    let Some(scenario) = load(&opts.path, err) else { return EXIT_USAGE };
+    let mut runner = Runner::new(scenario, opts.seed);
+    crate::viz::play_until(&mut runner, opts.at);
+    let sim = runner.simulation();
+    let kinds = match opts.graph {
+        Some(kind) => vec![kind],
+        None => crate::viz::GraphKind::ALL.to_vec(),
+    };
+    let sources: Vec<String> = kinds
+        .into_iter()
+        .map(|kind| {
+            let selection = crate::viz::default_selection(sim, kind);
+            crate::viz::mermaid::export(&crate::viz::build(sim, kind, selection.as_deref()))
+        })
+        .collect();
+    let _ = write!(out, "{}", sources.join("\n"));
+    let _ = out.flush();
+    0
 }
 
 /// Runs a scenario file, writing the transcript to `out` and the verdict to `err`.

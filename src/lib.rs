@@ -11,6 +11,7 @@
 //! - [`scenario`]: the scenario format shared by the app, the tests and the CLI, and its runner.
 //! - [`playground`]: the app's model without the page: sessions with time travel, the scenario
 //!   library, share links and exports.
+//! - [`viz`]: graphs and charts of the simulation (view models, layered layout, Mermaid export).
 //! - `ui` (wasm32 only): the playground app.
 
 pub mod console;
@@ -18,6 +19,7 @@ pub mod kubectl;
 pub mod playground;
 pub mod scenario;
 pub mod sim;
+pub mod viz;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

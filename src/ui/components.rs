@@ -1,11 +1,13 @@
 //! The app's panes and bars, one component per file.
 
 mod actions_bar;
+pub mod chart_view;
 mod cluster_view;
 mod details;
 mod dialogs;
 mod editor;
 mod event_log;
+pub mod graph_view;
 mod header;
 mod notice;
 mod steps;
