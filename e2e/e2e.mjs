@@ -121,6 +121,19 @@ try {
   check((await page.locator("[data-testid=details]").textContent()).includes("Status:           Running"),
     "selecting the pod describes it in the details pane");
   await shot(page, "03-pod-running");
+  // Every graph of the selected pod, in both themes.
+  for (const theme of ["light", "dark"]) {
+    await page.evaluate((t) => document.documentElement.setAttribute("data-theme", t), theme);
+    for (const graph of ["lifecycle", "containers", "reconcile", "ownership", "pipeline", "cluster", "charts"]) {
+      await page.click(`[data-graph=${graph}]`);
+      const view = page.locator(graph === "charts" ? "[data-testid=charts]" : "[data-testid=graph]");
+      await view.waitFor();
+      check((await view.locator("svg").count()) >= 1, `the ${graph} graph draws as SVG (${theme})`);
+      await page.locator("[data-pane=graph]").screenshot({ path: join(SHOTS, `graph-${graph}-${theme}.png`) });
+    }
+  }
+  await page.evaluate(() => document.documentElement.removeAttribute("data-theme"));
+  await page.click("[data-graph=lifecycle]");
 
   // The scrubber: back to the start, the pod is not there yet; forward again, it is back.
   const scrubber = page.locator("[data-testid=scrubber]");

@@ -246,3 +246,19 @@ fn seeking_into_a_wait_shows_the_moment_inside_it() {
     }
     assert_eq!(session.time(), SimTime(90_000));
 }
+
+#[test]
+fn the_charts_follow_the_clock_through_waits_and_replays() {
+    let mut session = Session::from_scenario(&welcome());
+    session.run("kubectl apply -f hello-deployment.yaml");
+    session.run("wait 60s");
+    let chart = session.charts().replica_chart("default", "hello");
+    let ready = chart.series.iter().find(|s| s.name.contains("ready")).expect("a ready series");
+    assert!(ready.points.len() >= 30, "sampled through the wait: {} points", ready.points.len());
+    assert_eq!(ready.points.first().map(|p| p.1), Some(0.0));
+    assert_eq!(ready.points.last().map(|p| p.1), Some(3.0));
+    let before = session.charts().clone();
+    session.seek(SimTime(10_000));
+    session.seek(SimTime(60_000));
+    assert_eq!(session.charts().replica_chart("default", "hello"), before.replica_chart("default", "hello"));
+}

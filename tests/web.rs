@@ -260,3 +260,21 @@ async fn an_embed_shows_only_the_panes_it_asked_for() {
     assert_eq!(document().document_element().unwrap().get_attribute("data-theme").as_deref(), Some("dark"));
     assert!(podlab::ui::persistence::load().is_none(), "an embed never writes the learner's workspace");
 }
+
+#[wasm_bindgen_test]
+async fn the_graphs_pane_draws_the_selected_pods_lifecycle_and_the_charts() {
+    let root = mount().await;
+    sleep(Duration::from_millis(300)).await;
+    find(&root, "pod-chip").dyn_into::<web_sys::HtmlElement>().unwrap().click();
+    sleep(Duration::from_millis(20)).await;
+    let graph = find(&root, "graph");
+    assert!(graph.query_selector("svg").unwrap().is_some(), "the lifecycle graph is drawn");
+    let text = graph.text_content().unwrap();
+    assert!(text.contains("Pending") && text.contains("Running"), "{text}");
+    let charts: web_sys::HtmlElement =
+        root.query_selector("[data-graph='charts']").unwrap().unwrap().dyn_into().unwrap();
+    charts.click();
+    sleep(Duration::from_millis(20)).await;
+    let charts = find(&root, "charts");
+    assert!(charts.text_content().unwrap().contains("Replicas of hello"));
+}

@@ -12,6 +12,10 @@ use std::rc::Rc;
 use crate::console::{self, Output};
 use crate::scenario::{Scenario, Step};
 use crate::sim::{ClusterSpec, SimDuration, SimTime, Simulation, DEFAULT_SEED};
+use crate::viz::ChartRecorder;
+
+/// Most chart samples taken while the clock runs over one span; at least one per virtual second.
+const SAMPLES_PER_SPAN: u64 = 300;
 
 /// Manifest files as the editor holds them: name and text, in tab order.
 pub type Files = Vec<(String, String)>;
@@ -94,13 +98,25 @@ pub struct Session {
     sim: Simulation,
     /// The latest moment the session has reached on its current branch.
     horizon: SimTime,
+    /// Counts over time for the charts, sampled as the clock runs (rebuilt on replay).
+    charts: ChartRecorder,
 }
 
 impl Session {
     /// A fresh cluster from `origin` with `files` in the editor.
     pub fn new(origin: Origin, files: Files) -> Session {
         let sim = fresh_simulation(&origin);
-        Session { origin, files: Rc::new(files), inputs: Vec::new(), applied: 0, sim, horizon: SimTime::ZERO }
+        let mut charts = ChartRecorder::new();
+        charts.sample(&sim);
+        Session {
+            origin,
+            files: Rc::new(files),
+            inputs: Vec::new(),
+            applied: 0,
+            sim,
+            horizon: SimTime::ZERO,
+            charts,
+        }
     }
 
     /// A session that opens `scenario`: its files in the editor, none of its steps run yet.
@@ -142,6 +158,11 @@ impl Session {
     /// The latest moment reached on this branch: the end of the scrubber.
     pub fn horizon(&self) -> SimTime {
         self.horizon.max(self.sim.time())
+    }
+
+    /// Counts over virtual time for the charts.
+    pub fn charts(&self) -> &ChartRecorder {
+        &self.charts
     }
 
     /// The editor's files.
@@ -215,6 +236,7 @@ impl Session {
             (Some(input), event) if event.is_none_or(|e| input <= e) => self.advance_to(input),
             _ => {
                 self.sim.step();
+                self.charts.sample(&self.sim);
             }
         }
         self.horizon = self.horizon.max(self.sim.time());
@@ -225,6 +247,8 @@ impl Session {
         if time < self.sim.time() {
             self.sim = fresh_simulation(&self.origin);
             self.applied = 0;
+            self.charts = ChartRecorder::new();
+            self.charts.sample(&self.sim);
         }
         self.advance_to(time);
     }
@@ -233,6 +257,8 @@ impl Session {
     pub fn reset(&mut self, seed: u64) {
         self.origin.seed = seed;
         self.sim = fresh_simulation(&self.origin);
+        self.charts = ChartRecorder::new();
+        self.charts.sample(&self.sim);
         self.inputs.clear();
         self.applied = 0;
         self.horizon = SimTime::ZERO;
@@ -277,25 +303,55 @@ impl Session {
                     break;
                 }
                 let end = input.end;
-                self.sim.step_until(end);
+                self.run_clock_to(end);
                 self.applied += 1;
                 continue;
             }
             let (at, line, files) = (input.time, input.line.clone(), Rc::clone(&input.files));
-            self.sim.step_until(at);
+            self.run_clock_to(at);
             let replayed = self.execute(line, files);
             self.inputs[self.applied] = replayed;
             self.applied += 1;
         }
-        if target > self.sim.time() {
-            self.sim.step_until(target);
-        }
+        self.run_clock_to(target);
         self.horizon = self.horizon.max(self.sim.time());
+    }
+
+    /// Runs the clock to `target` in slices, sampling the charts after each. Running events in
+    /// slices processes them in the same order as one run, so the trace is the same.
+    fn run_clock_to(&mut self, target: SimTime) {
+        let now = self.sim.time();
+        if target <= now {
+            return;
+        }
+        let slice = (target.since(now).as_millis() / SAMPLES_PER_SPAN).max(1000);
+        let mut at = now;
+        while at < target {
+            at = (at + SimDuration::from_millis(slice)).min(target);
+            self.sim.step_until(at);
+            self.charts.sample(&self.sim);
+        }
     }
 
     fn execute(&mut self, line: String, files: Rc<Files>) -> Input {
         let time = self.sim.time();
-        let output = console::execute(&mut self.sim, &files, &line);
+        let words = shlex::split(&line).unwrap_or_default();
+        // A plain `wait DURATION` runs here rather than in the console, so the charts see the
+        // time inside it; it prints nothing either way.
+        let output = match words.as_slice() {
+            [wait, duration] if wait == "wait" => match SimDuration::parse(duration) {
+                Some(span) => {
+                    self.run_clock_to(time + span);
+                    Output::default()
+                }
+                None => console::execute(&mut self.sim, &files, &line),
+            },
+            _ => {
+                let output = console::execute(&mut self.sim, &files, &line);
+                self.charts.sample(&self.sim);
+                output
+            }
+        };
         Input { time, end: self.sim.time(), line, files, output }
     }
 }

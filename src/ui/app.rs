@@ -8,8 +8,8 @@ use yew::prelude::*;
 
 use super::boot::Boot;
 use super::components::{
-    ActionsBar, ClusterView, Details, DialogHost, Editor, EventLog, Header, Notice, Steps, Terminal,
-    TimeControls,
+    ActionsBar, ClusterView, Details, DialogHost, Editor, EventLog, GraphPane, Header, Notice, Steps,
+    Terminal, TimeControls,
 };
 use super::shortcuts;
 use super::state::{Workspace, WorkspaceAction};
@@ -98,6 +98,7 @@ pub fn app(props: &AppProps) -> Html {
                     {pane("editor", "Manifests", html! { <Editor /> })}
                     {pane("terminal", "Terminal", html! { <Terminal /> })}
                     {pane("cluster", "Cluster", html! { <ClusterView /> })}
+                    {pane("graph", "Graphs and charts", html! { <GraphPane /> })}
                     {pane("details", "Selected object", html! { <Details /> })}
                     {pane("events", "Event log", html! { <EventLog /> })}
                 </main>
