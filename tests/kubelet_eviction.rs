@@ -222,3 +222,27 @@ fn replacements_avoid_the_pressured_node() {
         assert_ne!(on, "podlab-worker", "the memory-pressure taint keeps new pods away");
     }
 }
+
+#[test]
+fn a_node_under_memory_pressure_refuses_best_effort_pods() {
+    let mut sim = cluster();
+    crowd(&mut sim);
+    sim.advance(SimDuration::from_secs(40));
+    assert_eq!(condition(&sim, "podlab-worker", "MemoryPressure").0, "True");
+    // Bound straight to the node (no scheduler, so no taint check): the kubelet itself refuses.
+    let bare = |name: &str, resources: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  nodeName: podlab-worker\n  containers:\n    - name: web\n      image: nginx:1.27\n{resources}"
+        )
+    };
+    apply(&mut sim, &bare("late", ""));
+    apply(&mut sim, &bare("late-burstable", "      resources:\n        requests:\n          memory: 64Mi\n"));
+    sim.advance(SimDuration::from_secs(10));
+    let refused = pod(&sim, "late").status.unwrap_or_default();
+    assert_eq!(refused.phase.as_deref(), Some("Failed"));
+    assert_eq!(refused.reason.as_deref(), Some("Evicted"));
+    assert_eq!(refused.message.as_deref(), Some("The node had condition: [MemoryPressure]. "));
+    let table = kubectl(&mut sim, "kubectl get pods");
+    assert!(row(&table, "late").contains("Evicted"), "{table}");
+    assert!(row(&table, "late-burstable").contains("Running"), "{table}");
+}

@@ -231,6 +231,40 @@ impl PressureState {
     }
 }
 
+/// The eviction manager's admission check (`Admit`): under memory pressure a BestEffort pod is
+/// refused unless it tolerates the memory-pressure taint; under disk pressure every pod is.
+/// Critical pods are always admitted.
+pub fn admission_refusal(state: &PressureState, pod: &Pod, qos_class: &str) -> Option<String> {
+    if !state.memory_pressure && !state.disk_pressure {
+        return None;
+    }
+    if priority(pod) >= SYSTEM_CRITICAL_PRIORITY {
+        return None;
+    }
+    if !state.disk_pressure {
+        let tolerates = pod.spec.iter().flat_map(|s| s.tolerations.iter().flatten()).any(|t| {
+            let key_matches = t.key.as_deref() == Some(MEMORY_PRESSURE_TAINT)
+                || (t.key.is_none() && t.operator.as_deref() == Some("Exists"));
+            key_matches && t.effect.as_deref().is_none_or(|e| e == "NoSchedule")
+        });
+        if qos_class != "BestEffort" || tolerates {
+            return None;
+        }
+    }
+    let mut conditions = Vec::new();
+    if state.memory_pressure {
+        conditions.push("MemoryPressure");
+    }
+    if state.disk_pressure {
+        conditions.push("DiskPressure");
+    }
+    Some(format!("The node had condition: [{}]. ", conditions.join(" ")))
+}
+
+/// `scheduling.SystemCriticalPriority`: pods at or above it are never refused.
+const SYSTEM_CRITICAL_PRIORITY: i32 = 2_000_000_000;
+const MEMORY_PRESSURE_TAINT: &str = "node.kubernetes.io/memory-pressure";
+
 /// A container's request of `resource` as written in its spec (`0` when none).
 fn request_text(container: &k8s_openapi::api::core::v1::Container, resource: &str) -> String {
     container
@@ -562,5 +596,35 @@ mod tests {
             eviction_message(&disk, &observation, &[]),
             "The node was low on resource: ephemeral-storage. Threshold quantity: 10Gi, available: 5Gi. "
         );
+    }
+
+    #[test]
+    fn admission_under_pressure() {
+        let memory = PressureState { memory_pressure: true, ..Default::default() };
+        let disk = PressureState { disk_pressure: true, ..Default::default() };
+        let plain = Pod::default();
+        assert_eq!(admission_refusal(&PressureState::default(), &plain, "BestEffort"), None);
+        assert_eq!(
+            admission_refusal(&memory, &plain, "BestEffort").as_deref(),
+            Some("The node had condition: [MemoryPressure]. ")
+        );
+        assert_eq!(admission_refusal(&memory, &plain, "Burstable"), None);
+        assert_eq!(
+            admission_refusal(&disk, &plain, "Guaranteed").as_deref(),
+            Some("The node had condition: [DiskPressure]. ")
+        );
+        let tolerant = Pod {
+            spec: Some(k8s_openapi::api::core::v1::PodSpec {
+                tolerations: Some(vec![k8s_openapi::api::core::v1::Toleration {
+                    key: Some(MEMORY_PRESSURE_TAINT.into()),
+                    operator: Some("Exists".into()),
+                    effect: Some("NoSchedule".into()),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        assert_eq!(admission_refusal(&memory, &tolerant, "BestEffort"), None);
     }
 }

@@ -382,6 +382,14 @@ impl Kubelets {
             pod.final_phase = Some("Failed".into());
             return false;
         }
+        if let Some(message) =
+            super::eviction::admission_refusal(&node.pressure, &spec, &status::qos_class(pod))
+        {
+            self.event(sim, pod, "Warning", "Evicted", message.clone(), None);
+            pod.verdict = Some(PodVerdict { reason: "Evicted".into(), message });
+            pod.final_phase = Some("Failed".into());
+            return false;
+        }
         let checks = [("cpu", node.cpu_millis, 1i128), ("memory", node.memory_bytes, 1000i128)];
         for (resource, capacity, scale) in checks {
             let requested = pod_request(&spec, resource) / scale;
