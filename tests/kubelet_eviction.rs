@@ -246,3 +246,32 @@ fn a_node_under_memory_pressure_refuses_best_effort_pods() {
     assert!(row(&table, "late").contains("Evicted"), "{table}");
     assert!(row(&table, "late-burstable").contains("Running"), "{table}");
 }
+
+#[test]
+fn load_on_a_workload_can_starve_its_node() {
+    let mut sim = cluster();
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cache\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: cache\n  template:\n    metadata:\n      labels:\n        app: cache\n    spec:\n      containers:\n        - name: cache\n          image: nginx:1.27\n";
+    apply(&mut sim, deployment);
+    sim.advance(SimDuration::from_secs(30));
+    let out = execute(&mut sim, &[], "load set deployment/cache cpu=100m memory=8150Mi");
+    assert!(!out.has_errors(), "{}", out.text());
+    sim.advance(SimDuration::from_secs(30));
+    let pods: Vec<_> = sim.store().list("Pod", Some("default")).filter_map(|o| o.as_pod().cloned()).collect();
+    let evicted: Vec<_> = pods
+        .iter()
+        .filter(|p| p.status.as_ref().and_then(|s| s.reason.as_deref()) == Some("Evicted"))
+        .collect();
+    assert!(!evicted.is_empty(), "the loaded pod was evicted");
+    let message = evicted[0].status.as_ref().and_then(|s| s.message.clone()).unwrap_or_default();
+    assert!(
+        message.starts_with("The node was low on resource: memory. Threshold quantity: 100Mi, available: 42Mi. Container cache was using 8150Mi, request is 0"),
+        "{message}"
+    );
+    // Its ReplicaSet replaced it on a node without pressure.
+    let replacement = pods
+        .iter()
+        .find(|p| p.status.as_ref().and_then(|s| s.phase.as_deref()) != Some("Failed"))
+        .expect("a replacement pod");
+    let from = evicted[0].spec.as_ref().and_then(|s| s.node_name.clone());
+    assert_ne!(replacement.spec.as_ref().and_then(|s| s.node_name.clone()), from);
+}
