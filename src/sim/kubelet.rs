@@ -15,6 +15,7 @@
 //! Entry points for commands: [`logs`], [`exec`], [`kill_container`], [`set_node_down`].
 
 mod commands;
+mod eviction;
 mod host;
 mod images;
 mod pod;
@@ -57,6 +58,8 @@ struct NodeAgent {
     cpu_millis: i128,
     memory_bytes: i128,
     max_pods: usize,
+    /// The eviction manager's view of the node's signals.
+    pressure: eviction::PressureState,
 }
 
 /// Why the kubelet wakes up.
@@ -74,6 +77,8 @@ enum Wake {
     Kill { uid: String, container: usize, instance: u64 },
     /// A ConfigMap or Secret a pod mounts changed: refresh these volumes.
     Refresh { uid: String, volumes: Vec<String> },
+    /// The eviction manager of this node looks at its signals.
+    Housekeeping(String),
 }
 
 impl Wake {
@@ -86,6 +91,7 @@ impl Wake {
             | Wake::StopSignal { uid, .. }
             | Wake::Kill { uid, .. }
             | Wake::Refresh { uid, .. } => uid,
+            Wake::Housekeeping(node) => node,
         }
     }
 }
@@ -120,6 +126,7 @@ impl Kubelets {
                     cpu_millis: parse(&spec.cpu),
                     memory_bytes: parse(&spec.memory) / 1000,
                     max_pods: spec.pods as usize,
+                    pressure: eviction::PressureState::default(),
                 },
             );
         }
@@ -134,7 +141,13 @@ impl Kubelets {
             round_robin: 0,
         };
         let id = sim.add_actor(Box::new(kubelets));
-        sim.with_actor::<Kubelets, _>(|k, _| k.id = id);
+        sim.with_actor::<Kubelets, _>(|k, sim| {
+            k.id = id;
+            let names: Vec<String> = k.nodes.keys().cloned().collect();
+            for name in names {
+                k.start_eviction_monitor(sim, &name);
+            }
+        });
         id
     }
 
@@ -151,7 +164,7 @@ impl Kubelets {
 
     /// Starts a kubelet for a node registered after the cluster was built (`node add`), from
     /// its Node object. False when there is no such node.
-    fn ensure_node(&mut self, sim: &Simulation, name: &str) -> bool {
+    fn ensure_node(&mut self, sim: &mut Simulation, name: &str) -> bool {
         if self.nodes.contains_key(name) {
             return true;
         }
@@ -189,8 +202,10 @@ impl Kubelets {
                 cpu_millis: amount("cpu", 4000),
                 memory_bytes: amount("memory", 8 << 40) / 1000,
                 max_pods: (amount("pods", 110_000) / 1000) as usize,
+                pressure: eviction::PressureState::default(),
             },
         );
+        self.start_eviction_monitor(sim, name);
         true
     }
 
@@ -254,6 +269,11 @@ impl Actor for Kubelets {
 
     fn on_timer(&mut self, sim: &mut Simulation, token: u64) {
         let Some(wake) = self.wakes.remove(&token) else { return };
+        if let Wake::Housekeeping(node) = &wake {
+            let node = node.clone();
+            self.housekeeping(sim, &node);
+            return;
+        }
         let Some(node) = self.pods.get(wake.uid()).map(|p| p.node.clone()) else { return };
         if self.down.contains(&node) {
             return;

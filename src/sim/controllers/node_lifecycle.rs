@@ -29,6 +29,13 @@ pub const UNREACHABLE_TAINT: &str = "node.kubernetes.io/unreachable";
 /// The taint of a node whose kubelet reports NotReady.
 pub const NOT_READY_TAINT: &str = "node.kubernetes.io/not-ready";
 
+/// Node conditions that become NoSchedule taints while True (`nodeConditionToTaintKeyStatusMap`).
+const PRESSURE_TAINTS: [(&str, &str); 3] = [
+    ("MemoryPressure", "node.kubernetes.io/memory-pressure"),
+    ("DiskPressure", "node.kubernetes.io/disk-pressure"),
+    ("PIDPressure", "node.kubernetes.io/pid-pressure"),
+];
+
 /// The node lifecycle controller.
 #[derive(Clone, Debug, Default)]
 pub struct NodeLifecycleController {
@@ -144,6 +151,23 @@ impl NodeLifecycleController {
                         time_added: (effect == "NoExecute").then(|| timestamp(now)),
                     });
                 }
+            }
+        }
+        // TaintNodesByCondition: a pressure condition the kubelet reports True is a NoSchedule
+        // taint of the same name, removed once the condition clears.
+        let conditions = node.status.as_ref().and_then(|s| s.conditions.clone()).unwrap_or_default();
+        for (condition, key) in PRESSURE_TAINTS {
+            let pressed = conditions.iter().any(|c| c.type_ == condition && c.status == "True");
+            let present = taints.iter().any(|t| t.key == key && t.effect == "NoSchedule");
+            if pressed && !present {
+                taints.push(Taint {
+                    key: key.into(),
+                    value: None,
+                    effect: "NoSchedule".into(),
+                    time_added: None,
+                });
+            } else if !pressed && present {
+                taints.retain(|t| t.key != key);
             }
         }
         if taints != before {

@@ -187,6 +187,25 @@ pub fn pod_status(
             observed_generation: generation,
         });
     }
+    if let Some(verdict) = pod.verdict.as_ref().filter(|v| v.reason == "Evicted") {
+        // The kubelet marks the pods it evicts as disrupted (PodDisruptionConditions).
+        let since = match pod.transitions.get("DisruptionTarget") {
+            Some((_, at)) => *at,
+            None => {
+                pod.transitions.insert("DisruptionTarget".into(), ("True".into(), now));
+                now
+            }
+        };
+        out.push(PodCondition {
+            type_: "DisruptionTarget".into(),
+            status: "True".into(),
+            reason: Some("TerminationByKubelet".into()),
+            message: Some(verdict.message.clone()),
+            last_transition_time: Some(ts(since)),
+            last_probe_time: None,
+            observed_generation: generation,
+        });
+    }
     let kept = previous.and_then(|s| s.conditions.as_ref());
     let scheduled =
         kept.and_then(|c| c.iter().find(|c| c.type_ == "PodScheduled").cloned()).unwrap_or_else(|| {

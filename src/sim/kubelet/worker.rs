@@ -236,6 +236,8 @@ impl Kubelets {
                     self.run_process(sim, &mut pod, container, Some(Signal::Kill));
                 }
             }
+            // Node-level: dispatched before a pod is looked up.
+            Wake::Housekeeping(_) => {}
         }
         self.finish(sim, pod);
     }
@@ -275,7 +277,7 @@ impl Kubelets {
         }
     }
 
-    fn event(
+    pub(super) fn event(
         &self,
         sim: &mut Simulation,
         pod: &PodRuntime,
@@ -377,6 +379,14 @@ impl Kubelets {
                 reason: "OutOfpods".into(),
                 message: format!("Pod was rejected: {detail}"),
             });
+            pod.final_phase = Some("Failed".into());
+            return false;
+        }
+        if let Some(message) =
+            super::eviction::admission_refusal(&node.pressure, &spec, &status::qos_class(pod))
+        {
+            self.event(sim, pod, "Warning", "Evicted", message.clone(), None);
+            pod.verdict = Some(PodVerdict { reason: "Evicted".into(), message });
             pod.final_phase = Some("Failed".into());
             return false;
         }
@@ -1074,7 +1084,7 @@ impl Kubelets {
     }
 
     /// Stops a container: preStop, the stop signal, SIGKILL when the grace period ends.
-    fn stop_container(
+    pub(super) fn stop_container(
         &mut self,
         sim: &mut Simulation,
         pod: &mut PodRuntime,
@@ -1115,6 +1125,26 @@ impl Kubelets {
             Wake::StopSignal { uid: uid.clone(), container: index, instance },
         );
         self.wake_at(sim, kill_at, Wake::Kill { uid, container: index, instance });
+    }
+
+    /// A node-pressure eviction: the pod fails at once with the eviction as its reason, and its
+    /// containers stop with the minimum grace period and are never restarted.
+    pub(super) fn evict(&mut self, sim: &mut Simulation, pod: &mut PodRuntime, message: String) {
+        self.event(sim, pod, "Warning", "Evicted", message.clone(), None);
+        pod.verdict = Some(PodVerdict { reason: "Evicted".into(), message });
+        pod.final_phase = Some("Failed".into());
+        pod.pending = None;
+        pod.busy_until = None;
+        for index in 0..pod.containers.len() {
+            if pod.containers.get(index).is_some_and(|c| c.is_running() && c.stopping.is_none()) {
+                let name = pod.containers.get(index).map(|c| c.name.clone()).unwrap_or_default();
+                self.event(sim, pod, "Normal", "Killing", format!("Stopping container {name}"), Some(index));
+                self.stop_container(sim, pod, index, super::eviction::EVICTION_GRACE, false);
+            }
+        }
+        let subject = format!("pod/{}/{}", pod.namespace, pod.name);
+        let now = sim.time();
+        sim.trace_mut().record(now, TraceKind::Pod, subject, "evicted");
     }
 
     /// Graceful deletion: stop every container, then report and remove the pod.

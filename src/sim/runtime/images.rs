@@ -215,7 +215,7 @@ pub static CATALOG: &[ImageEntry] = &[
             TagRule::Exact("uclibc"),
             TagRule::Version {
                 major: (1, 1),
-                minor: (21, 37),
+                minor: (21, 38),
                 max_patch: 4,
                 suffixes: &["", "-musl", "-glibc", "-uclibc"],
             },
@@ -798,7 +798,9 @@ fn names_missing_repository(repository: &str) -> bool {
 pub fn resolve(reference: &ImageRef) -> Resolution {
     let name = canonical_name(reference);
     if let Some(entry) = lookup(&name) {
-        if reference.tag.is_none() && reference.digest.is_some() {
+        // A digest pins the content: the runtime pulls by digest and ignores any tag beside it
+        // (`busybox:1.38.0@sha256:…`).
+        if reference.digest.is_some() {
             return Resolution::Found(entry);
         }
         let tag = reference.tag_or_latest();

@@ -74,6 +74,9 @@ fn catalog_resolution() {
         "gcr.io/google-samples/cassandra:v13",
         "us-docker.pkg.dev/google-samples/containers/gke/gb-frontend:v5",
         "k8s.gcr.io/busybox",
+        "busybox:1.38.0",
+        // A digest pins the content; the tag beside it is not looked up.
+        "busybox:1.38.0@sha256:fd8d9aa63ba2f0982b5304e1ee8d3b90a210bc1ffb5314d980eb6962f1a9715d",
     ] {
         assert!(matches!(resolution(found), Resolution::Found(_)), "{found} should be catalogued");
     }
