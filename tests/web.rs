@@ -24,12 +24,24 @@ async fn mount() -> Element {
     mount_with(Boot::default()).await
 }
 
+thread_local! {
+    /// The app of the running test; the previous test's app is destroyed first, so its clock and
+    /// saves cannot reach into the next test's localStorage.
+    static MOUNTED: std::cell::RefCell<Option<(yew::AppHandle<App>, Element)>> = const { std::cell::RefCell::new(None) };
+}
+
 /// Mounts an App that starts from `boot` (a shared scenario, embed options).
 async fn mount_with(boot: Boot) -> Element {
+    if let Some((app, old_root)) = MOUNTED.with(|m| m.borrow_mut().take()) {
+        app.destroy();
+        old_root.remove();
+        sleep(Duration::ZERO).await;
+    }
     podlab::ui::persistence::clear();
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { boot }).render();
+    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { boot }).render();
+    MOUNTED.with(|m| *m.borrow_mut() = Some((app, root.clone())));
     sleep(Duration::ZERO).await;
     root
 }
