@@ -124,9 +124,9 @@ try {
   // Every graph of the selected pod, in both themes.
   for (const theme of ["light", "dark"]) {
     await page.evaluate((t) => document.documentElement.setAttribute("data-theme", t), theme);
-    for (const graph of ["lifecycle", "containers", "reconcile", "ownership", "pipeline", "cluster", "charts"]) {
+    for (const graph of ["lifecycle", "containers", "reconcile", "ownership", "pipeline", "cluster", "timeline", "charts"]) {
       await page.click(`[data-graph=${graph}]`);
-      const view = page.locator(graph === "charts" ? "[data-testid=charts]" : "[data-testid=graph]");
+      const view = page.locator({ charts: "[data-testid=charts]", timeline: "[data-testid=timeline]" }[graph] ?? "[data-testid=graph]");
       await view.waitFor();
       check((await view.locator("svg").count()) >= 1, `the ${graph} graph draws as SVG (${theme})`);
       await page.locator("[data-pane=graph]").screenshot({ path: join(SHOTS, `graph-${graph}-${theme}.png`) });

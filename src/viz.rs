@@ -18,6 +18,7 @@
 //!   [`ChartRecorder::phase_chart`], [`ChartRecorder::restart_chart`] and
 //!   [`ChartRecorder::hpa_chart`] turn the samples into [`Chart`]s.
 //!
+//! - [`timeline::pod_timeline`]: a pod's phase and container states over time, with its events.
 //! - [`play_until`]: runs a scenario's steps up to a virtual time, for `podlab graph --at`.
 //!
 //! Node highlight classes, shared by the SVG view (`www/viz.css`) and the Mermaid `classDef`s:
@@ -35,6 +36,7 @@ mod ownership;
 mod pipeline;
 mod reconcile;
 mod select;
+pub mod timeline;
 
 pub use chart::{Chart, ChartRecorder, Series};
 pub use graph::{Direction, Edge, Flavor, Graph, Node, Shape};

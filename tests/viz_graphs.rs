@@ -285,3 +285,25 @@ fn labels_with_mermaid_syntax_are_escaped() {
         let _ = std::fs::write(dir.join(format!("test-escaping-{flavor:?}.mmd")), m);
     }
 }
+
+#[test]
+fn a_pods_timeline_shows_its_phase_its_container_restarts_and_the_probe_failures() {
+    let mut r = runner("07-liveness-probe.yaml");
+    viz::play_until(&mut r, SimDuration::parse("3m"));
+    let sim = r.simulation();
+    let timeline =
+        viz::timeline::pod_timeline(sim, "pod/default/liveness-http").expect("the pod is in the trace");
+    let phases: Vec<&str> = timeline.lanes[0].segments.iter().map(|s| s.label.as_str()).collect();
+    assert_eq!(phases, ["Pending", "Running"]);
+    let web = timeline.lanes.iter().find(|l| l.name == "container web").expect("a lane for the container");
+    let runs = web.segments.iter().filter(|s| s.label == "Running").count();
+    assert_eq!(runs as i32, restart_count(sim, "liveness-http") + 1, "one Running stretch per start");
+    assert!(web.segments.iter().any(|s| s.label.starts_with("Terminated (Completed, exit 0)")), "{web:?}");
+    assert!(timeline
+        .marks
+        .iter()
+        .any(|m| m.warning && m.text.starts_with("Unhealthy: Liveness probe failed")));
+    assert_eq!(timeline.end, 180.0);
+    assert!(web.segments.windows(2).all(|w| w[0].end == w[1].start), "segments tile the lane");
+    assert!(viz::timeline::pod_timeline(sim, "pod/default/nope").is_none());
+}

@@ -14,6 +14,7 @@ mod notice;
 mod steps;
 mod terminal;
 mod time_controls;
+mod timeline_view;
 mod yaml_highlight;
 
 pub use actions_bar::ActionsBar;

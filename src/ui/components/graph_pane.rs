@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use super::chart_view::ChartView;
 use super::graph_view::GraphView;
+use super::timeline_view::TimelineView;
 use super::use_workspace;
 use crate::playground::actions::Selected;
 use crate::ui::browser;
@@ -18,6 +19,7 @@ use crate::viz::{self, mermaid, Drawing, GraphKind};
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
     Graph(GraphKind),
+    Timeline,
     Charts,
 }
 
@@ -35,10 +37,11 @@ pub fn graph_pane() -> Html {
     let tabs: Html = GraphKind::ALL
         .into_iter()
         .map(Tab::Graph)
-        .chain([Tab::Charts])
+        .chain([Tab::Timeline, Tab::Charts])
         .map(|t| {
             let name = match t {
                 Tab::Graph(kind) => kind.name(),
+                Tab::Timeline => "timeline",
                 Tab::Charts => "charts",
             };
             let active = *tab == t;
@@ -63,6 +66,18 @@ pub fn graph_pane() -> Html {
                     <div class="graph-tools"><button onclick={copy} data-testid="copy-mermaid" title="Mermaid source (flowchart or stateDiagram-v2) for docs">{"Copy as Mermaid"}</button></div>
                     <div class="graph-canvas" data-testid="graph"><GraphView {drawing} on_select={select} /></div>
                 </>
+            }
+        }
+        Tab::Timeline => {
+            let pod = selection
+                .filter(|s| s.starts_with("pod/"))
+                .map(String::from)
+                .or_else(|| viz::default_selection(sim, GraphKind::Lifecycle));
+            match pod.and_then(|p| viz::timeline::pod_timeline(sim, &p)) {
+                Some(timeline) => {
+                    html! { <div class="graph-canvas"><TimelineView timeline={Rc::new(timeline)} /></div> }
+                }
+                None => html! { <p class="hint">{"Select a pod to see its timeline."}</p> },
             }
         }
         Tab::Charts => {
