@@ -145,3 +145,62 @@ fn a_deployment_without_selector_is_rejected() {
         "The Deployment \"web\" is invalid: \n* spec.selector: Required value\n* spec.template.metadata.labels: Invalid value: {\"app\":\"web\"}: `selector` does not match template `labels`\n"
     );
 }
+
+#[test]
+fn probes_env_ports_resources_and_affinity_follow_core_validation() {
+    let c = "  - name: app\n    image: nginx\n";
+    let cases: Vec<(String, &str)> = vec![
+        (
+            pod_with(&format!("{c}    livenessProbe:\n      periodSeconds: 5\n")),
+            "The Pod \"web\" is invalid: spec.containers[0].livenessProbe: Required value: must specify a handler type\n",
+        ),
+        (
+            pod_with(&format!("{c}    readinessProbe:\n      httpGet: {{port: 80}}\n      tcpSocket: {{port: 80}}\n")),
+            "The Pod \"web\" is invalid: spec.containers[0].readinessProbe.tcpSocket: Forbidden: may not specify more than 1 handler type\n",
+        ),
+        (
+            pod_with(&format!("{c}    readinessProbe:\n      tcpSocket: {{port: 0}}\n      periodSeconds: -1\n")),
+            "The Pod \"web\" is invalid: \n* spec.containers[0].readinessProbe.tcpSocket.port: Invalid value: 0: must be between 1 and 65535, inclusive\n* spec.containers[0].readinessProbe.periodSeconds: Invalid value: -1: must be greater than or equal to 0\n",
+        ),
+        (
+            pod_with(&format!("{c}    livenessProbe:\n      exec: {{command: [ls]}}\n      successThreshold: 2\n")),
+            "The Pod \"web\" is invalid: spec.containers[0].livenessProbe.successThreshold: Invalid value: 2: must be 1\n",
+        ),
+        (
+            pod_with(&format!("{c}    env:\n    - name: A=B\n      value: x\n")),
+            "The Pod \"web\" is invalid: spec.containers[0].env[0].name: Invalid value: \"A=B\": a valid environment variable name must consist only of printable ASCII characters other than '='\n",
+        ),
+        (
+            pod_with(&format!("{c}    env:\n    - name: A\n      valueFrom:\n        fieldRef: {{fieldPath: metadata.name}}\n        secretKeyRef: {{name: s, key: k}}\n")),
+            "The Pod \"web\" is invalid: spec.containers[0].env[0].valueFrom: Invalid value: \"\": may not have more than one field specified at a time\n",
+        ),
+        (
+            pod_with(&format!("{c}    ports:\n    - containerPort: 80\n      protocol: tcp\n")),
+            "The Pod \"web\" is invalid: spec.containers[0].ports[0].protocol: Unsupported value: \"tcp\": supported values: \"SCTP\", \"TCP\", \"UDP\"\n",
+        ),
+        (
+            pod_with(&format!("{c}    resources:\n      requests: {{cpu: 600m}}\n      limits: {{cpu: 500m}}\n")),
+            "The Pod \"web\" is invalid: spec.containers[0].resources.requests: Invalid value: \"600m\": must be less than or equal to cpu limit of 500m\n",
+        ),
+        (
+            format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchExpressions:\n          - {{key: zone, operator: In}}\n          - {{key: gpu, operator: Exists, values: [a]}}\n  containers:\n{c}"),
+            "The Pod \"web\" is invalid: \n* spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn'\n* spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[1].values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'\n",
+        ),
+    ];
+    for (manifest, expected) in cases {
+        let (_, out) = apply(&manifest);
+        assert_eq!(out, expected, "for manifest:\n{manifest}");
+    }
+}
+
+#[test]
+fn cron_job_time_zone_must_be_known() {
+    let cron = |zone: &str| {
+        format!("apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: hello\nspec:\n  schedule: \"0 9 * * *\"\n  timeZone: {zone}\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: OnFailure\n          containers:\n          - name: c\n            image: busybox\n")
+    };
+    assert_eq!(
+        apply(&cron("Foo/Bar")).1,
+        "The CronJob \"hello\" is invalid: spec.timeZone: Invalid value: \"Foo/Bar\": unknown time zone Foo/Bar\n"
+    );
+    assert_eq!(apply(&cron("Europe/Berlin")).1, "cronjob.batch/hello created\n");
+}

@@ -97,3 +97,26 @@ fn the_hpa_scales_out_to_max_under_load_and_back_after_the_stabilization_window(
     assert!(events_for(&sim, "checkout")
         .contains(&("SuccessfulRescale".into(), "New size: 1; reason: All metrics below target".into())));
 }
+
+#[test]
+fn behavior_policies_limit_the_rate_and_report_scale_up_limit() {
+    let mut sim = cluster();
+    let slow = CHECKOUT.replace(
+        "  maxReplicas: 6\n",
+        "  maxReplicas: 6\n  behavior:\n    scaleUp:\n      policies: [{type: Pods, value: 1, periodSeconds: 60}]\n    scaleDown:\n      selectPolicy: Disabled\n",
+    );
+    apply(&mut sim, &slow);
+    wait(&mut sim, 60);
+    set_load(&mut sim, "Deployment", "default", "checkout", 1200, 0);
+    wait(&mut sim, 20);
+    assert_eq!(replicas(&sim), 2, "one pod per minute");
+    assert_eq!(condition(&sim, "ScalingLimited"), ("True".into(), "ScaleUpLimit".into()));
+    wait(&mut sim, 30);
+    assert_eq!(replicas(&sim), 2, "still within the policy's 60 s period");
+    wait(&mut sim, 45);
+    assert_eq!(replicas(&sim), 3);
+    set_load(&mut sim, "Deployment", "default", "checkout", 0, 0);
+    wait(&mut sim, 600);
+    assert_eq!(replicas(&sim), 3, "scale-down is disabled");
+    assert_eq!(condition(&sim, "ScalingLimited"), ("True".into(), "ScaleDownLimit".into()));
+}

@@ -230,3 +230,30 @@ spec:
     assert_eq!(status.last_schedule_time.map(|t| t.0.as_second()), Some(29_453_766 * 60));
     assert!(status.last_successful_time.is_some());
 }
+
+#[test]
+fn a_cron_job_with_a_time_zone_runs_at_that_zones_wall_clock_time() {
+    let mut sim = cluster();
+    apply(
+        &mut sim,
+        "
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: tz}
+spec:
+  schedule: '35 5 * * *'
+  timeZone: Asia/Kolkata
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: tz, image: 'busybox:exit-0'}]
+",
+    );
+    // 05:35 in Kolkata (UTC+05:30) on 2026-01-01 is 00:05 UTC: minute 29453765.
+    wait(&mut sim, 4 * 60);
+    assert_eq!(sim.store().list("Job", Some("default")).count(), 0);
+    wait(&mut sim, 2 * 60);
+    assert!(sim.store().get("Job", "default", "tz-29453765").is_some());
+}

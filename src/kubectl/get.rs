@@ -71,7 +71,13 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
         }
     } else {
         let mut resources = Vec::new();
-        let expanded = if first == "all" { ALL.join(",") } else { first.clone() };
+        // Custom kinds join `all` and any other category their CRD names.
+        let categorized = sim.store().resources().in_category(first);
+        let expanded = match (first.as_str(), categorized.is_empty()) {
+            ("all", _) => ALL.iter().map(|s| s.to_string()).chain(categorized).collect::<Vec<_>>().join(","),
+            (_, false) if resolve_type(sim, first).is_err() => categorized.join(","),
+            _ => first.clone(),
+        };
         for kind in expanded.split(',') {
             match resolve_type(sim, kind) {
                 Ok(r) => resources.push(r),

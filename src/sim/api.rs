@@ -3,11 +3,13 @@
 
 pub mod admission;
 pub mod errors;
+pub mod locate;
 pub mod manifest;
 pub mod merge;
 pub mod object;
 pub mod quantity;
 pub mod resources;
+pub mod schema;
 pub mod selector;
 pub mod store;
 

@@ -13,10 +13,12 @@
 
 pub mod cron;
 pub mod cron_job;
+pub mod cron_job_zone;
 pub mod daemon_set;
 pub mod deployment;
 pub mod endpoints;
 pub mod hpa;
+pub mod hpa_behavior;
 pub mod job;
 pub mod node_lifecycle;
 pub mod persistent_volume;

@@ -1,63 +1,16 @@
 //! Resource quantities (`500m`, `1.5`, `128Mi`, `1e3`): parsing to milli-units, and formatting
 //! back in the canonical form the API server prints.
 
+use crate::sim::quantity::ParsedQuantity;
+
 /// The syntax the API server accepts, as its error message quotes it.
 pub const QUANTITY_REGEX: &str = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$";
 
-/// A quantity in thousandths of its unit (`500m` → 500, `1Ki` → 1_024_000), or `None` when it
-/// is not a valid quantity.
+/// A quantity in thousandths of its unit (`500m` → 500, `1Ki` → 1_024_000), rounded up as
+/// apimachinery's `MilliValue()` does, or `None` when it is not a valid quantity. The one
+/// parser is [`crate::sim::quantity::ParsedQuantity`], shared with the scheduler and kubelet.
 pub fn parse_millis(text: &str) -> Option<i128> {
-    let text = text.trim();
-    let split =
-        text.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-')).unwrap_or(text.len());
-    let (number, suffix) = text.split_at(split);
-    if number.is_empty() || number.matches('.').count() > 1 || number[1..].contains(['+', '-']) {
-        return None;
-    }
-    let (negative, digits) = match number.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, number.strip_prefix('+').unwrap_or(number)),
-    };
-    if digits.is_empty() || digits == "." {
-        return None;
-    }
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    // Scale the number by 10^9 so that fractions down to nano survive exact integer maths.
-    let mut nanos: i128 = 0;
-    for c in whole.chars() {
-        nanos = nanos.checked_mul(10)?.checked_add(i128::from(c.to_digit(10)?))?;
-    }
-    nanos = nanos.checked_mul(1_000_000_000)?;
-    let mut scale = 100_000_000i128;
-    for c in fraction.chars() {
-        nanos = nanos.checked_add(i128::from(c.to_digit(10)?) * scale)?;
-        scale /= 10;
-    }
-    let (multiplier_num, multiplier_den): (i128, i128) = match suffix {
-        "" => (1, 1),
-        "n" => (1, 1_000_000_000),
-        "u" => (1, 1_000_000),
-        "m" => (1, 1_000),
-        "k" => (1_000, 1),
-        "M" => (1_000_000, 1),
-        "G" => (1_000_000_000, 1),
-        "T" => (1_000_000_000_000, 1),
-        "P" => (1_000_000_000_000_000, 1),
-        "E" => (1_000_000_000_000_000_000, 1),
-        "Ki" => (1 << 10, 1),
-        "Mi" => (1 << 20, 1),
-        "Gi" => (1 << 30, 1),
-        "Ti" => (1 << 40, 1),
-        "Pi" => (1 << 50, 1),
-        "Ei" => (1 << 60, 1),
-        exp if exp.starts_with(['e', 'E']) => {
-            let power: u32 = exp[1..].parse().ok()?;
-            (10i128.checked_pow(power)?, 1)
-        }
-        _ => return None,
-    };
-    let value = nanos.checked_mul(multiplier_num)? / multiplier_den / 1_000_000;
-    Some(if negative { -value } else { value })
+    ParsedQuantity::parse(text).ok().map(|q| i128::from(q.milli_value()))
 }
 
 /// Whether `text` is a valid quantity.

@@ -22,6 +22,8 @@ pub struct ResourceType {
     pub namespaced: bool,
     /// Whether the simulation acts on objects of this kind (otherwise they are only stored).
     pub modeled: bool,
+    /// Categories a CRD puts its kind in (`all` adds it to `kubectl get all`).
+    pub categories: Vec<String>,
 }
 
 impl ResourceType {
@@ -185,6 +187,7 @@ impl Default for ResourceTable {
                 short_names: short.iter().map(|s| s.to_string()).collect(),
                 namespaced,
                 modeled,
+                categories: Vec::new(),
             })
             .collect();
         ResourceTable { types }
@@ -232,6 +235,15 @@ impl ResourceTable {
     pub fn for_api_version(&self, api_version: &str, kind: &str) -> Option<&ResourceType> {
         let (group, version) = split_api_version(api_version);
         self.by_kind(group, kind).filter(|t| t.serves(version))
+    }
+
+    /// The plural names of the custom kinds in `category`, for `kubectl get CATEGORY`.
+    pub fn in_category(&self, category: &str) -> Vec<String> {
+        self.types
+            .iter()
+            .filter(|t| t.categories.iter().any(|c| c == category))
+            .map(|t| t.qualified_plural())
+            .collect()
     }
 
     /// Adds (or replaces) a kind, as a CustomResourceDefinition does.

@@ -11,6 +11,7 @@ use k8s_openapi::api::core::v1::ObjectReference;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::cron::Schedule;
+use super::cron_job_zone;
 use super::pod_control::{normal_event, warning_event};
 use super::{controller_of, controller_ref, owner_key, Action, Reconciler};
 use crate::sim::api::store::timestamp;
@@ -39,6 +40,26 @@ fn finished(job: &Job) -> Option<&'static str> {
 }
 
 /// Go's RFC1123Z layout: `Mon, 02 Jan 2006 15:04:05 -0700`.
+/// The latest UTC minute in `(after, up_to]` whose wall-clock time in `zone` matches, and how
+/// many matched. Wall-clock times skipped by a daylight-saving jump do not run, and an hour
+/// repeated when clocks go back runs twice.
+fn most_recent_in(
+    schedule: &Schedule,
+    zone: cron_job_zone::Zone,
+    after: i64,
+    up_to: i64,
+) -> (Option<i64>, u64) {
+    let mut latest = None;
+    let mut count = 0;
+    for m in after + 1..=up_to {
+        if schedule.matches(zone.local_minute(m)) {
+            latest = Some(m);
+            count += 1;
+        }
+    }
+    (latest, count)
+}
+
 fn rfc1123z(unix: i64) -> String {
     let days = unix.div_euclid(86_400);
     let rem = unix.rem_euclid(86_400);
@@ -127,7 +148,10 @@ impl CronJobController {
             let _ = sim.update(Object::CronJob(updated));
         }
         match result {
-            Some(schedule) => match schedule.next_after(now_minute) {
+            // The next UTC minute whose wall-clock time in the zone matches.
+            Some((schedule, zone)) => match (now_minute + 1..now_minute + 5 * 366 * 24 * 60)
+                .find(|m| schedule.matches(zone.local_minute(*m)))
+            {
                 Some(next) => {
                     Action::requeue(SimDuration::from_millis(((next * 60 - now) * 1000 + 100) as u64))
                 }
@@ -137,7 +161,7 @@ impl CronJobController {
         }
     }
 
-    /// Starts the Job due now, if any. Returns the schedule, to requeue by.
+    /// Starts the Job due now, if any. Returns the schedule and its zone, to requeue by.
     fn schedule(
         &self,
         sim: &mut Simulation,
@@ -146,9 +170,14 @@ impl CronJobController {
         active: &mut Vec<ObjectReference>,
         status: &mut k8s_openapi::api::batch::v1::CronJobStatus,
         now: i64,
-    ) -> Option<Schedule> {
+    ) -> Option<(Schedule, cron_job_zone::Zone)> {
         let spec = &cron_job.spec;
-        if let Some(zone) = spec.time_zone.as_deref().filter(|z| !matches!(*z, "UTC" | "Etc/UTC" | "")) {
+        let zone = match spec.time_zone.as_deref() {
+            None => cron_job_zone::lookup("UTC"),
+            Some(name) => cron_job_zone::lookup(name),
+        };
+        let Some(zone) = zone else {
+            let zone = spec.time_zone.as_deref().unwrap_or_default();
             warning_event(
                 sim,
                 object,
@@ -157,7 +186,7 @@ impl CronJobController {
                 COMPONENT,
             );
             return None;
-        }
+        };
         let schedule = match Schedule::parse(&spec.schedule) {
             Ok(s) => s,
             Err(error) => {
@@ -172,15 +201,15 @@ impl CronJobController {
             }
         };
         if cron_job.metadata.deletion_timestamp.is_some() || spec.suspend == Some(true) {
-            return Some(schedule);
+            return Some((schedule, zone));
         }
         let created = cron_job.metadata.creation_timestamp.as_ref().map_or(0, |t| t.0.as_second());
         let mut earliest = status.last_schedule_time.as_ref().map_or(created, |t| t.0.as_second());
         if let Some(deadline) = spec.starting_deadline_seconds {
             earliest = earliest.max(now - deadline);
         }
-        let (latest, missed) = schedule.most_recent(earliest.div_euclid(60), now.div_euclid(60));
-        let Some(minute) = latest else { return Some(schedule) };
+        let (latest, missed) = most_recent_in(&schedule, zone, earliest.div_euclid(60), now.div_euclid(60));
+        let Some(minute) = latest else { return Some((schedule, zone)) };
         let scheduled = minute * 60;
         if missed > 100 {
             warning_event(sim, object, "TooManyMissedTimes", format!("too many missed start times: {missed}. Set or decrease .spec.startingDeadlineSeconds or check clock skew"), COMPONENT);
@@ -193,7 +222,7 @@ impl CronJobController {
                 format!("Missed scheduled time to start a job: {}", rfc1123z(scheduled)),
                 COMPONENT,
             );
-            return Some(schedule);
+            return Some((schedule, zone));
         }
         let policy = spec.concurrency_policy.as_deref().unwrap_or("Allow");
         if policy == "Forbid" && !active.is_empty() {
@@ -204,7 +233,7 @@ impl CronJobController {
                 "Not starting job because prior execution is running and concurrency policy is Forbid".into(),
                 COMPONENT,
             );
-            return Some(schedule);
+            return Some((schedule, zone));
         }
         if policy == "Replace" {
             for reference in std::mem::take(active) {
@@ -254,7 +283,7 @@ impl CronJobController {
                 );
             }
         }
-        Some(schedule)
+        Some((schedule, zone))
     }
 
     fn delete_job(&self, sim: &mut Simulation, owner: &Object, job: &Job) {

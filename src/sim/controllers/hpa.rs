@@ -5,9 +5,9 @@
 //! [`pod_usage`] shares it evenly among the workload's ready pods, each capped at its limit —
 //! what metrics-server would report. Every 15 s the controller computes
 //! `ceil(replicas × current / target)` per metric (tolerance 10 %, not-ready pods count as idle
-//! when scaling up), takes the largest, applies the default behavior (scale up by at most
-//! max(4 pods, 100 %) per sync; scale down to the highest recommendation of the last 300 s),
-//! clamps to min/max and resizes the target, with upstream conditions and events.
+//! when scaling up), takes the largest, applies `spec.behavior` ([`hpa_behavior`]: by default
+//! scale up by at most max(4 pods, 100 %) per 15 s, scale down to the highest recommendation
+//! of the last 300 s), clamps to min/max and resizes the target, with upstream conditions and events.
 
 use std::collections::BTreeMap;
 
@@ -19,6 +19,7 @@ use k8s_openapi::api::core::v1::{ConfigMap, Pod};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 
+use super::hpa_behavior;
 use super::pod_control::{normal_event, warning_event};
 use super::{is_pod_active, is_pod_ready, Action, Reconciler};
 use crate::sim::api::quantity::parse_millis;
@@ -135,8 +136,8 @@ pub fn pod_usage(sim: &Simulation, pod_object: &Object) -> (i64, i64) {
 /// The HPA controller.
 #[derive(Clone, Debug, Default)]
 pub struct HorizontalController {
-    /// Per HPA uid: (unix seconds, recommendation) of the last five minutes.
-    recommendations: BTreeMap<String, Vec<(i64, i32)>>,
+    /// Per HPA uid: its recent recommendations and scale changes.
+    recommendations: BTreeMap<String, hpa_behavior::History>,
 }
 
 struct Target {
@@ -380,51 +381,26 @@ impl HorizontalController {
             "ValidMetricFound",
             format!("the HPA was able to successfully calculate a replica count from {description}"),
         );
-        // Behavior: scale-down stabilization, scale-up rate limit.
+        // Behavior: stabilization windows, then the rate policies and min/max.
+        let (up, down) = hpa_behavior::effective(hpa.spec.behavior.as_ref());
         let history = self.recommendations.entry(object.uid().to_string()).or_default();
-        history.retain(|(t, _)| now - t < DOWNSCALE_STABILIZATION.as_secs() as i64);
-        history.push((now, raw));
-        let stabilized = if raw < current {
-            history.iter().map(|(_, r)| *r).max().unwrap_or(raw).min(current)
+        let stabilized = history.stabilize(now, current, raw, &up, &down);
+        let mut able = if stabilized.replicas != raw {
+            (stabilized.reason, stabilized.message.to_string())
         } else {
-            raw
+            ("ReadyForNewScale", "recommended size matches current size".to_string())
         };
-        let mut able = ("ReadyForNewScale", "recommended size matches current size".to_string());
-        if stabilized > raw {
-            able = ("ScaleDownStabilized", "recent recommendations were higher than current one, applying the highest recent recommendation".into());
-        }
-        let mut desired = stabilized;
-        let mut limited: Option<(&str, &str)> = None;
-        let scale_up_limit = (current + 4).max(current * 2);
-        if desired > scale_up_limit {
-            desired = scale_up_limit;
-            limited = Some((
-                "ScaleUpLimit",
-                "the desired replica count is increasing faster than the maximum scale rate",
-            ));
-        }
-        if desired > max {
-            desired = max;
-            limited =
-                Some(("TooManyReplicas", "the desired replica count is more than the maximum replica count"));
-        } else if desired < min {
-            desired = min;
-            limited =
-                Some(("TooFewReplicas", "the desired replica count is less than the minimum replica count"));
-        }
-        match limited {
-            Some((reason, message)) => {
-                set_condition(&mut conditions, now, "ScalingLimited", "True", reason, message.into())
-            }
-            None => set_condition(
-                &mut conditions,
-                now,
-                "ScalingLimited",
-                "False",
-                "DesiredWithinRange",
-                "the desired count is within the acceptable range".into(),
-            ),
-        }
+        let limited = history.limit(now, current, stabilized.replicas, (min, max), &up, &down);
+        let desired = limited.replicas;
+        let limited_status = if desired == stabilized.replicas { "False" } else { "True" };
+        set_condition(
+            &mut conditions,
+            now,
+            "ScalingLimited",
+            limited_status,
+            limited.reason,
+            limited.message.into(),
+        );
         status.desired_replicas = desired;
         status.current_metrics = (!metric_statuses.is_empty()).then_some(metric_statuses);
         if desired != current {
@@ -448,6 +424,9 @@ impl HorizontalController {
                         format!("the HPA controller was able to update the target scale to {desired}"),
                     );
                     status.last_scale_time = Some(timestamp(now));
+                    if let Some(history) = self.recommendations.get_mut(object.uid()) {
+                        history.record_scale(now, current, desired, &up, &down);
+                    }
                 }
                 Err(error) => {
                     warning_event(

@@ -12,6 +12,9 @@ use crate::sim::api::object::Object;
 use crate::sim::api::quantity;
 use crate::sim::api::selector;
 
+use super::container_fields;
+use crate::sim::controllers::cron_job_zone;
+
 const DNS1123_LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 const DNS1123_SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 const DNS1035_LABEL_MSG: &str = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
@@ -202,6 +205,9 @@ pub fn validate(object: &Object) -> Vec<FieldError> {
                 if spec.schedule.trim().is_empty() {
                     errors.push(FieldError::required("spec.schedule"));
                 }
+                if let Some(zone) = spec.time_zone.as_deref() {
+                    time_zone(zone, &mut errors);
+                }
                 if let Some(job) = spec.job_template.spec.as_ref() {
                     template(
                         "spec.jobTemplate.spec.template",
@@ -281,6 +287,20 @@ pub fn validate(object: &Object) -> Vec<FieldError> {
         _ => {}
     }
     errors
+}
+
+/// `spec.timeZone`: an explicit IANA name the zone table knows (`time.LoadLocation`).
+fn time_zone(zone: &str, errors: &mut Vec<FieldError>) {
+    let detail = if zone.is_empty() {
+        "timeZone must be nil or non-empty string".to_string()
+    } else if zone.eq_ignore_ascii_case("Local") {
+        "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones".to_string()
+    } else if cron_job_zone::lookup(zone).is_none() {
+        format!("unknown time zone {zone}")
+    } else {
+        return;
+    };
+    errors.push(FieldError::invalid("spec.timeZone", quoted(zone), detail));
 }
 
 fn is_config_key(key: &str) -> bool {
@@ -384,6 +404,9 @@ fn pod_spec_with_claims(
             ));
         }
     }
+    if let Some(affinity) = &spec.affinity {
+        container_fields::affinity(&format!("{path}.affinity"), affinity, errors);
+    }
     let mut volumes: BTreeSet<String> = claims.iter().cloned().collect();
     for (i, v) in spec.volumes.iter().flatten().enumerate() {
         if !is_dns1123_label(&v.name) {
@@ -421,13 +444,15 @@ fn container(path: &str, c: &Container, names: &mut BTreeSet<String>, errors: &m
     if c.image.as_deref().is_none_or(|i| i.trim().is_empty()) {
         errors.push(FieldError::required(format!("{path}.image")));
     }
-    for (i, port) in c.ports.iter().flatten().enumerate() {
-        if !(1..=65535).contains(&port.container_port) {
-            errors.push(FieldError::invalid(
-                format!("{path}.ports[{i}].containerPort"),
-                port.container_port.to_string(),
-                "must be between 1 and 65535, inclusive",
-            ));
+    container_fields::ports(&format!("{path}.ports"), c.ports.as_deref().unwrap_or_default(), errors);
+    container_fields::env(&format!("{path}.env"), c.env.as_deref().unwrap_or_default(), errors);
+    for (field, probe, single_success) in [
+        ("livenessProbe", &c.liveness_probe, true),
+        ("readinessProbe", &c.readiness_probe, false),
+        ("startupProbe", &c.startup_probe, true),
+    ] {
+        if let Some(probe) = probe {
+            container_fields::probe(&format!("{path}.{field}"), probe, single_success, errors);
         }
     }
     if let Some(policy) = c.image_pull_policy.as_deref() {
