@@ -1,0 +1,140 @@
+//! Objects kubectl generates from flags (`create deployment|job|cronjob|service|configmap|
+//! secret`, `expose`, `autoscale`), `--dry-run`, help text and the cluster-info commands, as a
+//! user sees them in the terminal.
+
+use podlab::console;
+use podlab::sim::{ClusterSpec, Simulation};
+
+fn run(sim: &mut Simulation, line: &str) -> String {
+    console::execute(sim, &[], line).text()
+}
+
+#[test]
+fn create_deployment_then_expose_it_as_kubectl_does() {
+    let mut sim = Simulation::new(ClusterSpec::default(), 1);
+    assert_eq!(
+        run(&mut sim, "kubectl create deployment hello-node --image=registry.k8s.io/e2e-test-images/agnhost:2.53 --port=8080"),
+        "deployment.apps/hello-node created\n"
+    );
+    let yaml = run(&mut sim, "kubectl get deploy hello-node -o yaml");
+    assert!(yaml.contains("      - image: registry.k8s.io/e2e-test-images/agnhost:2.53\n"), "{yaml}");
+    assert!(yaml.contains("        name: agnhost\n"), "{yaml}");
+    assert!(yaml.contains("    matchLabels:\n      app: hello-node\n"), "{yaml}");
+    assert_eq!(
+        run(&mut sim, "kubectl expose deployment hello-node --type=LoadBalancer --port=8080"),
+        "service/hello-node exposed\n"
+    );
+    let svc = run(&mut sim, "kubectl get svc hello-node -o yaml");
+    assert!(svc.contains("  type: LoadBalancer\n"), "{svc}");
+    assert!(svc.contains("    targetPort: 8080\n"), "{svc}");
+    assert_eq!(
+        run(&mut sim, "kubectl expose deployment hello-node"),
+        "Error from server (AlreadyExists): services \"hello-node\" already exists\n"
+    );
+    // Introspection finds the container port when --port is left out.
+    assert_eq!(run(&mut sim, "kubectl expose deploy/hello-node --name=other"), "service/other exposed\n");
+    assert_eq!(
+        run(&mut sim, "kubectl expose deploy ghost --port=80"),
+        "Error from server (NotFound): deployments.apps \"ghost\" not found\n"
+    );
+}
+
+#[test]
+fn expose_without_a_port_says_so() {
+    let mut sim = Simulation::new(ClusterSpec::default(), 1);
+    run(&mut sim, "kubectl create deployment web --image=nginx");
+    assert_eq!(
+        run(&mut sim, "kubectl expose deployment web"),
+        "error: couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples\n"
+    );
+}
+
+#[test]
+fn dry_run_prints_and_stores_nothing() {
+    let mut sim = Simulation::new(ClusterSpec::default(), 1);
+    assert_eq!(
+        run(&mut sim, "kubectl create deployment web --image=nginx --dry-run=client"),
+        "deployment.apps/web created (dry run)\n"
+    );
+    let yaml =
+        run(&mut sim, "kubectl create deployment web --image=nginx --replicas=3 --dry-run=client -o yaml");
+    assert!(yaml.starts_with("apiVersion: apps/v1\nkind: Deployment\n"), "{yaml}");
+    assert!(yaml.contains("  replicas: 3\n"), "{yaml}");
+    assert_eq!(
+        run(&mut sim, "kubectl get deploy web"),
+        "Error from server (NotFound): deployments.apps \"web\" not found\n"
+    );
+}
+
+#[test]
+fn create_job_cronjob_configmap_secret_and_service() {
+    let mut sim = Simulation::new(ClusterSpec::default(), 1);
+    assert_eq!(
+        run(&mut sim, "kubectl create cronjob hello --image=busybox:1.28 --schedule='*/1 * * * *' -- date"),
+        "cronjob.batch/hello created\n"
+    );
+    assert_eq!(run(&mut sim, "kubectl create job manual --from=cronjob/hello"), "job.batch/manual created\n");
+    assert_eq!(run(&mut sim, "kubectl create job pi --image=perl -- perl -e 1"), "job.batch/pi created\n");
+    assert_eq!(
+        run(&mut sim, "kubectl create configmap game --from-literal=lives=3 --from-literal=level=easy"),
+        "configmap/game created\n"
+    );
+    assert!(run(&mut sim, "kubectl get cm game -o yaml").contains("data:\n  level: easy\n  lives: \"3\"\n"));
+    assert_eq!(
+        run(&mut sim, "kubectl create secret generic db --from-literal=password=s3cr3t"),
+        "secret/db created\n"
+    );
+    assert!(run(&mut sim, "kubectl get secret db -o yaml").contains("  password: czNjcjN0\n"));
+    assert_eq!(
+        run(&mut sim, "kubectl create service clusterip my-cs --tcp=5678:8080"),
+        "service/my-cs created\n"
+    );
+    assert!(run(&mut sim, "kubectl get svc my-cs -o yaml").contains("  - name: 5678-8080\n"));
+    assert_eq!(run(&mut sim, "kubectl create namespace dev"), "namespace/dev created\n");
+    assert_eq!(
+        run(&mut sim, "kubectl create widget x"),
+        "error: unknown command \"widget\" for \"kubectl create\"\nRun 'kubectl create --help' for usage.\n"
+    );
+}
+
+#[test]
+fn autoscale_creates_an_autoscaling_v2_object() {
+    let mut sim = Simulation::new(ClusterSpec::default(), 1);
+    run(&mut sim, "kubectl create deployment php-apache --image=registry.k8s.io/hpa-example");
+    assert_eq!(
+        run(&mut sim, "kubectl autoscale deployment php-apache --cpu-percent=50 --min=1 --max=10"),
+        "horizontalpodautoscaler.autoscaling/php-apache autoscaled\n"
+    );
+    let yaml = run(&mut sim, "kubectl get hpa php-apache -o yaml");
+    assert!(yaml.starts_with("apiVersion: autoscaling/v2\n"), "{yaml}");
+    assert!(yaml.contains("        averageUtilization: 50\n"), "{yaml}");
+    assert_eq!(
+        run(&mut sim, "kubectl autoscale deployment php-apache"),
+        "error: --max=MAXPODS is required and must be at least 1, max: 0\n"
+    );
+}
+
+#[test]
+fn help_and_cluster_commands_print_kubectls_layout() {
+    let mut sim = Simulation::new(ClusterSpec::default(), 1);
+    let help = run(&mut sim, "kubectl expose --help");
+    assert!(help.starts_with("Expose a resource as a new Kubernetes service.\n\nExamples:\n"), "{help}");
+    assert!(help.contains("\nUsage:\n  kubectl expose "), "{help}");
+    let top = run(&mut sim, "kubectl -h");
+    assert!(top.contains("Basic Commands (Beginner):\n  create         Create a resource"), "{top}");
+    assert_eq!(
+        run(&mut sim, "kubectl frobnicate"),
+        "error: unknown command \"frobnicate\" for \"kubectl\"\nRun 'kubectl --help' for usage.\n"
+    );
+    assert!(run(&mut sim, "kubectl cluster-info")
+        .starts_with("Kubernetes control plane is running at https://127.0.0.1:6443\n"));
+    let contexts = run(&mut sim, "kubectl config get-contexts");
+    assert_eq!(
+        contexts.lines().nth(1).map(|l| l.split_whitespace().collect::<Vec<_>>()),
+        Some(vec!["*", "kind-podlab", "kind-podlab", "kind-podlab"])
+    );
+    assert_eq!(
+        run(&mut sim, "kubectl version --client"),
+        "Client Version: v1.36.0\nKustomize Version: v5.7.1\n"
+    );
+}
