@@ -15,6 +15,7 @@ pub mod info;
 pub mod label;
 pub mod logs;
 pub mod output;
+pub mod patch;
 pub mod printers;
 pub mod rollout;
 pub mod run;
@@ -44,6 +45,7 @@ pub fn execute(sim: &mut Simulation, files: &[(String, String)], args: &[String]
     match command.as_str() {
         "logs" => return logs::run(sim, &args[1..]),
         "exec" => return exec::run(sim, &args[1..]),
+        "patch" => return patch::run(sim, &args[1..]),
         _ => {}
     }
     let parsed = match Args::parse(&args[1..]) {

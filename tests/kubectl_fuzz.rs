@@ -33,6 +33,8 @@ const SEEDS: &[&str] = &[
     "kubectl config use-context kind-podlab",
     "kubectl get pods -o jsonpath='{.items[*].metadata.name}'",
     "kubectl describe -h",
+    "kubectl patch deploy web --type=json -p='[{\"op\":\"remove\",\"path\":\"/spec/replicas\"}]'",
+    "kubectl patch deploy/web -p '{\"spec\":{\"replicas\":2}}'",
 ];
 
 const WORDS: &[&str] = &[

@@ -138,3 +138,43 @@ fn help_and_cluster_commands_print_kubectls_layout() {
         "Client Version: v1.36.0\nKustomize Version: v5.7.1\n"
     );
 }
+
+#[test]
+fn patch_with_strategic_merge_and_json_patches() {
+    let mut sim = Simulation::new(ClusterSpec::default(), 1);
+    run(&mut sim, "kubectl create deployment web --image=nginx");
+    assert_eq!(
+        run(
+            &mut sim,
+            r#"kubectl patch deployment web -p '{"spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:1.27"}]}}}}'"#
+        ),
+        "deployment.apps/web patched\n"
+    );
+    assert!(run(&mut sim, "kubectl get deploy web -o yaml").contains("      - image: nginx:1.27\n"));
+    assert_eq!(
+        run(
+            &mut sim,
+            r#"kubectl patch deploy/web --type=json -p='[{"op":"replace","path":"/spec/replicas","value":3}]'"#
+        ),
+        "deployment.apps/web patched\n"
+    );
+    assert!(run(&mut sim, "kubectl get deploy web -o yaml").contains("  replicas: 3\n"));
+    assert_eq!(
+        run(
+            &mut sim,
+            r#"kubectl patch deploy web --type merge -p '{"metadata":{"labels":{"tier":"front"}}}'"#
+        ),
+        "deployment.apps/web patched\n"
+    );
+    assert_eq!(
+        run(
+            &mut sim,
+            r#"kubectl patch deploy web --type merge -p '{"metadata":{"labels":{"tier":"front"}}}'"#
+        ),
+        "deployment.apps/web patched (no change)\n"
+    );
+    assert_eq!(
+        run(&mut sim, r#"kubectl patch deploy ghost -p '{}'"#),
+        "Error from server (NotFound): deployments.apps \"ghost\" not found\n"
+    );
+}
