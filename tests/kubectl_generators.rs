@@ -178,3 +178,27 @@ fn patch_with_strategic_merge_and_json_patches() {
         "Error from server (NotFound): deployments.apps \"ghost\" not found\n"
     );
 }
+
+#[test]
+fn set_env_and_set_resources_change_the_pod_template() {
+    let mut sim = Simulation::new(ClusterSpec::default(), 1);
+    run(&mut sim, "kubectl create deployment web --image=nginx");
+    assert_eq!(
+        run(&mut sim, "kubectl set env deployment/web MODE=prod LEVEL=3"),
+        "deployment.apps/web env updated\n"
+    );
+    let yaml = run(&mut sim, "kubectl get deploy web -o yaml");
+    assert!(yaml.contains("        - name: MODE\n          value: prod\n"), "{yaml}");
+    assert_eq!(run(&mut sim, "kubectl set env deploy web MODE-"), "deployment.apps/web env updated\n");
+    assert!(!run(&mut sim, "kubectl get deploy web -o yaml").contains("MODE"));
+    assert_eq!(
+        run(&mut sim, "kubectl set resources deployment web -c=nginx --limits=cpu=200m,memory=512Mi --requests=cpu=100m"),
+        "deployment.apps/web resource requirements updated\n"
+    );
+    let yaml = run(&mut sim, "kubectl get deploy web -o yaml");
+    assert!(yaml.contains("            cpu: 200m\n            memory: 512Mi\n"), "{yaml}");
+    assert_eq!(
+        run(&mut sim, "kubectl set resources deploy/web -c ghost --limits=cpu=1"),
+        "error: unable to find container named \"ghost\"\n"
+    );
+}
