@@ -17,6 +17,7 @@ pub mod logs;
 pub mod output;
 pub mod patch;
 pub mod printers;
+pub mod replace;
 pub mod rollout;
 pub mod run;
 pub mod scale;
@@ -65,6 +66,7 @@ pub fn execute(sim: &mut Simulation, files: &[(String, String)], args: &[String]
         "apply" => apply::run(sim, files, &parsed, apply::Mode::Apply),
         "create" => apply::run(sim, files, &parsed, apply::Mode::Create),
         "delete" => delete::run(sim, files, &parsed),
+        "replace" => replace::run(sim, files, &parsed),
         "get" => get::run(sim, &parsed),
         "describe" => describe::run(sim, &parsed),
         "taint" => taint::run(sim, &parsed),

@@ -202,3 +202,27 @@ fn set_env_and_set_resources_change_the_pod_template() {
         "error: unable to find container named \"ghost\"\n"
     );
 }
+
+#[test]
+fn replace_stores_the_file_in_place_of_the_object() {
+    let mut sim = Simulation::new(ClusterSpec::default(), 1);
+    let v1 = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  a: \"1\"\n";
+    let v2 = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  b: \"2\"\n";
+    let files = |text: &str| vec![("cm.yaml".to_string(), text.to_string())];
+    assert_eq!(
+        console::execute(&mut sim, &files(v1), "kubectl replace -f cm.yaml").text(),
+        "Error from server (NotFound): error when replacing \"cm.yaml\": configmaps \"cfg\" not found\n"
+    );
+    console::execute(&mut sim, &files(v1), "kubectl create -f cm.yaml");
+    assert_eq!(
+        console::execute(&mut sim, &files(v2), "kubectl replace -f cm.yaml").text(),
+        "configmap/cfg replaced\n"
+    );
+    let yaml = run(&mut sim, "kubectl get cm cfg -o yaml");
+    assert!(yaml.contains("data:\n  b: \"2\"\n"), "{yaml}");
+    assert!(!yaml.contains("  a: \"1\""), "{yaml}");
+    assert_eq!(
+        console::execute(&mut sim, &files(v1), "kubectl replace --force -f cm.yaml").text(),
+        "configmap/cfg deleted\nconfigmap/cfg replaced\n"
+    );
+}
