@@ -7,6 +7,7 @@ pub mod complete;
 pub mod cordon;
 pub mod delete;
 pub mod describe;
+pub mod events;
 pub mod exec;
 pub mod generate;
 pub mod get;
@@ -67,6 +68,7 @@ pub fn execute(sim: &mut Simulation, files: &[(String, String)], args: &[String]
         "create" => apply::run(sim, files, &parsed, apply::Mode::Create),
         "delete" => delete::run(sim, files, &parsed),
         "replace" => replace::run(sim, files, &parsed),
+        "events" => events::run(sim, &parsed),
         "get" => get::run(sim, &parsed),
         "describe" => describe::run(sim, &parsed),
         "taint" => taint::run(sim, &parsed),

@@ -226,3 +226,21 @@ fn replace_stores_the_file_in_place_of_the_object() {
         "configmap/cfg deleted\nconfigmap/cfg replaced\n"
     );
 }
+
+#[test]
+fn events_lists_what_happened_to_an_object() {
+    let mut sim = Simulation::new(ClusterSpec::default(), 1);
+    assert_eq!(run(&mut sim, "kubectl events"), "No events found in default namespace.\n");
+    run(&mut sim, "kubectl run web --image=nginx");
+    run(&mut sim, "wait 30s");
+    let text = run(&mut sim, "kubectl events --for pod/web");
+    let mut lines = text.lines();
+    let header: Vec<&str> =
+        lines.next().unwrap_or_default().split("   ").filter(|c| !c.is_empty()).map(str::trim).collect();
+    assert_eq!(header, ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]);
+    let reasons: Vec<&str> = lines.filter_map(|l| l.split_whitespace().nth(2)).collect();
+    assert_eq!(reasons.first(), Some(&"Scheduled"), "{text}");
+    assert!(reasons.contains(&"Started"), "{text}");
+    assert!(text.contains("pod/web"), "{text}");
+    assert!(run(&mut sim, "kubectl events -A").starts_with("NAMESPACE "));
+}
