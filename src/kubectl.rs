@@ -24,6 +24,7 @@ pub mod run;
 pub mod scale;
 pub mod set;
 pub mod taint;
+pub mod wait;
 
 use crate::console::Output;
 use crate::sim::api::ResourceType;
@@ -69,6 +70,7 @@ pub fn execute(sim: &mut Simulation, files: &[(String, String)], args: &[String]
         "delete" => delete::run(sim, files, &parsed),
         "replace" => replace::run(sim, files, &parsed),
         "events" => events::run(sim, &parsed),
+        "wait" => wait::run(sim, &parsed),
         "get" => get::run(sim, &parsed),
         "describe" => describe::run(sim, &parsed),
         "taint" => taint::run(sim, &parsed),

@@ -244,3 +244,19 @@ fn events_lists_what_happened_to_an_object() {
     assert!(text.contains("pod/web"), "{text}");
     assert!(run(&mut sim, "kubectl events -A").starts_with("NAMESPACE "));
 }
+
+#[test]
+fn wait_advances_virtual_time_until_the_condition_holds() {
+    let mut sim = Simulation::new(ClusterSpec::default(), 1);
+    run(&mut sim, "kubectl run web --image=nginx");
+    assert_eq!(
+        run(&mut sim, "kubectl wait --for=condition=Ready pod/web --timeout=120s"),
+        "pod/web condition met\n"
+    );
+    assert!(run(&mut sim, "kubectl get pod web").contains("1/1     Running"));
+    run(&mut sim, "kubectl run bad --image=nginx:no-such-tag");
+    assert_eq!(
+        run(&mut sim, "kubectl wait --for=condition=Ready pod/bad --timeout=10s"),
+        "error: timed out waiting for the condition on pods/bad\n"
+    );
+}
