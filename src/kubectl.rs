@@ -3,20 +3,28 @@
 
 pub mod apply;
 pub mod args;
+pub mod complete;
 pub mod cordon;
 pub mod delete;
 pub mod describe;
+pub mod events;
 pub mod exec;
+pub mod generate;
 pub mod get;
+pub mod help;
+pub mod info;
 pub mod label;
 pub mod logs;
 pub mod output;
+pub mod patch;
 pub mod printers;
+pub mod replace;
 pub mod rollout;
 pub mod run;
 pub mod scale;
 pub mod set;
 pub mod taint;
+pub mod wait;
 
 use crate::console::Output;
 use crate::sim::api::ResourceType;
@@ -30,11 +38,17 @@ pub const KUBERNETES_VERSION: &str = "v1.36.0";
 /// Runs `kubectl ARGS…` against the simulation.
 pub fn execute(sim: &mut Simulation, files: &[(String, String)], args: &[String]) -> Output {
     let Some(command) = args.first() else {
-        return Output::error("error: You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.");
+        return help::help(&[]);
     };
+    if help::wants_help(args) {
+        let words: Vec<String> =
+            args.iter().filter(|a| *a != "-h" && !a.starts_with("--help")).cloned().collect();
+        return help::help(&words);
+    }
     match command.as_str() {
         "logs" => return logs::run(sim, &args[1..]),
         "exec" => return exec::run(sim, &args[1..]),
+        "patch" => return patch::run(sim, &args[1..]),
         _ => {}
     }
     let parsed = match Args::parse(&args[1..]) {
@@ -42,14 +56,21 @@ pub fn execute(sim: &mut Simulation, files: &[(String, String)], args: &[String]
         Err(message) => return Output::error(message),
     };
     match command.as_str() {
-        "version" => {
-            let mut o = Output::default();
-            o.out(format!("Client Version: {KUBERNETES_VERSION}\nKustomize Version: v5.7.1\nServer Version: {KUBERNETES_VERSION}"));
-            o
+        "version" => info::version(&parsed),
+        "cluster-info" => info::cluster_info(sim),
+        "config" => info::config(&parsed),
+        "api-resources" => info::api_resources(sim, &parsed),
+        "expose" => generate::expose(sim, &parsed),
+        "autoscale" => generate::autoscale(sim, &parsed),
+        "create" if parsed.flag("filename").is_none() && !parsed.positional.is_empty() => {
+            generate::create(sim, files, &parsed)
         }
         "apply" => apply::run(sim, files, &parsed, apply::Mode::Apply),
         "create" => apply::run(sim, files, &parsed, apply::Mode::Create),
         "delete" => delete::run(sim, files, &parsed),
+        "replace" => replace::run(sim, files, &parsed),
+        "events" => events::run(sim, &parsed),
+        "wait" => wait::run(sim, &parsed),
         "get" => get::run(sim, &parsed),
         "describe" => describe::run(sim, &parsed),
         "taint" => taint::run(sim, &parsed),

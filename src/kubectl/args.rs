@@ -46,6 +46,7 @@ const BOOLEAN: &[&str] = &[
     "delete-emptydir-data",
     "validate",
     "command",
+    "client",
 ];
 
 impl Args {

@@ -1,5 +1,5 @@
 //! `kubectl run NAME --image=IMAGE [--restart=…] [--labels=…] [--env=K=V]… [--port=N]
-//! [--command] [-- ARG…]`: creates a single pod, as kubectl does since v1.18.
+//! [--command] [--dry-run] [-o yaml] [-- ARG…]`: creates a single pod, as kubectl does since v1.18.
 
 use std::collections::BTreeMap;
 
@@ -77,14 +77,8 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
         }),
         status: None,
     };
-    match sim.create(Object::Pod(pod)) {
-        Ok(_) => {
-            let mut out = Output::default();
-            out.out(format!("pod/{name} created"));
-            out
-        }
-        Err(error) => Output::error(error.render(None)),
-    }
+    // Stored, or with --dry-run only printed, like the other generated objects.
+    super::generate::finish(sim, args, Object::Pod(pod).to_json(), "created")
 }
 
 #[cfg(test)]
@@ -104,6 +98,10 @@ mod tests {
             "Error from server (AlreadyExists): pods \"dns-check\" already exists\n"
         );
         assert_eq!(run("kubectl run web"), "error: required flag(s) \"image\" not set\n");
+        assert_eq!(run("kubectl run tmp --image=nginx --dry-run=client"), "pod/tmp created (dry run)\n");
+        assert!(run("kubectl run tmp --image=nginx --dry-run=client -o yaml")
+            .starts_with("apiVersion: v1\nkind: Pod\n"));
+        assert_eq!(run("kubectl get pod tmp"), "Error from server (NotFound): pods \"tmp\" not found\n");
         let yaml = run("kubectl get pod dns-check -o yaml");
         assert!(yaml.contains("  - args:\n    - nslookup\n    - kubernetes\n"), "{yaml}");
         assert!(yaml.contains("    run: dns-check\n"), "{yaml}");
