@@ -290,3 +290,24 @@ async fn the_graphs_pane_draws_the_selected_pods_lifecycle_and_the_charts() {
     let charts = find(&root, "charts");
     assert!(charts.text_content().unwrap().contains("Replicas of hello"));
 }
+
+#[wasm_bindgen_test]
+async fn tab_completes_commands_and_object_names_in_the_terminal() {
+    let root = mount().await;
+    let input: HtmlInputElement = find(&root, "terminal-input").dyn_into().unwrap();
+    let tab = |input: &HtmlInputElement| {
+        let init = KeyboardEventInit::new();
+        init.set_key("Tab");
+        init.set_bubbles(true);
+        init.set_cancelable(true);
+        input
+            .dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap())
+            .unwrap();
+    };
+    input.set_value("kubectl desc");
+    tab(&input);
+    assert_eq!(input.value(), "kubectl describe ");
+    input.set_value("kubectl get deployment hel");
+    tab(&input);
+    assert_eq!(input.value(), "kubectl get deployment hello ");
+}

@@ -101,6 +101,35 @@ fn entry(input: &Input, sim: &Simulation, select: &Callback<String>) -> Html {
     }
 }
 
+/// `line` with its last word completed: the only candidate and a space, or the candidates'
+/// longest common prefix when that adds something; `None` when Tab has nothing to add.
+fn completed_line(line: &str, candidates: &[String]) -> Option<String> {
+    let start = if line.ends_with(char::is_whitespace) {
+        line.len()
+    } else {
+        line.rfind(char::is_whitespace).map_or(0, |i| i + 1)
+    };
+    let (head, current) = line.split_at(start);
+    let replacement = match candidates {
+        [] => return None,
+        [only] => format!("{only} "),
+        [first, rest @ ..] => {
+            let common = rest.iter().fold(first.as_str(), |prefix, c| {
+                let len = prefix
+                    .chars()
+                    .zip(c.chars())
+                    .take_while(|(a, b)| a == b)
+                    .map(|(a, _)| a.len_utf8())
+                    .sum();
+                &prefix[..len]
+            });
+            common.to_string()
+        }
+    };
+    (replacement.len() > current.len() && replacement.starts_with(current))
+        .then(|| format!("{head}{replacement}"))
+}
+
 /// The terminal pane.
 #[function_component(Terminal)]
 pub fn terminal() -> Html {
@@ -109,6 +138,8 @@ pub fn terminal() -> Html {
     let transcript_ref = use_node_ref();
     // Position while browsing history: None = the fresh line being typed.
     let browsing = use_state(|| None::<usize>);
+    // Completions offered by the last Tab that matched more than one word.
+    let offered = use_state(Vec::<String>::new);
     let past_len = workspace.session.borrow().past().len();
     {
         // Keep the newest output in view.
@@ -123,12 +154,29 @@ pub fn terminal() -> Html {
         let workspace = workspace.clone();
         let input = input.clone();
         let browsing = browsing.clone();
+        let offered = offered.clone();
         Callback::from(move |e: KeyboardEvent| {
             let Some(field) = input.cast::<HtmlInputElement>() else {
                 return;
             };
             let history = &workspace.history;
+            if e.key() != "Tab" && !offered.is_empty() {
+                offered.set(Vec::new());
+            }
             match e.key().as_str() {
+                "Tab" if !e.shift_key() => {
+                    e.prevent_default();
+                    let line = field.value();
+                    let candidates =
+                        crate::kubectl::complete::complete(&line, workspace.session.borrow().simulation());
+                    match completed_line(&line, &candidates) {
+                        Some(next) => {
+                            field.set_value(&next);
+                            offered.set(if candidates.len() > 1 { candidates } else { Vec::new() });
+                        }
+                        None => offered.set(candidates),
+                    }
+                }
                 "Enter" => {
                     workspace.dispatch(WorkspaceAction::Run(field.value()));
                     field.set_value("");
@@ -175,6 +223,9 @@ pub fn terminal() -> Html {
                     <div class="ahead-note">{format!("{ahead} later command(s) kept ahead on the timeline; a new command here starts a new branch.")}</div>
                 }
             </div>
+            if !offered.is_empty() {
+                <div class="completions" data-testid="completions" aria-live="polite">{offered.join("  ")}</div>
+            }
             <div class="prompt">
                 <span aria-hidden="true">{"$ "}</span>
                 <input
