@@ -2,22 +2,15 @@
 //! kubelet report MemoryPressure, taint the node, and evict pods one by one in its ranking
 //! order until `memory.available` is back above 100Mi.
 
+mod common;
+
+use common::{apply, kubectl};
 use podlab::console::execute;
 use podlab::sim::api::Object;
 use podlab::sim::{ClusterSpec, SimDuration, Simulation};
 
 fn cluster() -> Simulation {
     Simulation::new(ClusterSpec::default(), 11)
-}
-
-fn apply(sim: &mut Simulation, yaml: &str) {
-    let files = vec![("m.yaml".to_string(), yaml.to_string())];
-    let out = execute(sim, &files, "kubectl apply -f m.yaml");
-    assert!(!out.has_errors(), "{}", out.text());
-}
-
-fn kubectl(sim: &mut Simulation, line: &str) -> String {
-    execute(sim, &[], line).text()
 }
 
 /// A pod on podlab-worker whose stress process holds `size` of memory (`3500m` = 3500Mi).

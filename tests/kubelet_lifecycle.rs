@@ -1,7 +1,9 @@
 //! The kubelet's pod lifecycle on a simulated node: sandbox, pulls, starts, exits, restarts,
 //! back-off, statuses and events, as `kubectl` shows them.
 
-use podlab::console::execute;
+mod common;
+
+use common::{apply, kubectl};
 use podlab::sim::api::Object;
 use podlab::sim::{ClusterSpec, SimDuration, Simulation};
 
@@ -10,12 +12,6 @@ fn cluster() -> Simulation {
 }
 
 /// Applies `yaml` (pods get `nodeName: podlab-worker` when they name no node).
-fn apply(sim: &mut Simulation, yaml: &str) {
-    let files = vec![("m.yaml".to_string(), yaml.to_string())];
-    let out = execute(sim, &files, "kubectl apply -f m.yaml");
-    assert!(!out.has_errors(), "{}", out.text());
-}
-
 fn pod_yaml(name: &str, body: &str) -> String {
     format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  nodeName: podlab-worker\n{body}")
 }
@@ -58,10 +54,6 @@ fn events(sim: &Simulation, name: &str) -> Vec<(String, String, i32)> {
         .collect();
     list.sort();
     list.into_iter().map(|(_, _, r, m, c)| (r, m, c)).collect()
-}
-
-fn kubectl(sim: &mut Simulation, line: &str) -> String {
-    execute(sim, &[], line).text()
 }
 
 #[test]

@@ -5,6 +5,9 @@
 //! Around it: what generic images do with programs named by path, and that names which cannot
 //! exist still fail to pull.
 
+mod common;
+
+use common::{apply, kubectl};
 use podlab::console::execute;
 use podlab::sim::api::Object;
 use podlab::sim::{ClusterSpec, SimDuration, Simulation};
@@ -13,16 +16,6 @@ const MANIFEST: &str = include_str!("fixtures/online-boutique.yaml");
 
 fn cluster() -> Simulation {
     Simulation::new(ClusterSpec::default(), 7)
-}
-
-fn apply(sim: &mut Simulation, yaml: &str) {
-    let files = vec![("m.yaml".to_string(), yaml.to_string())];
-    let out = execute(sim, &files, "kubectl apply -f m.yaml");
-    assert!(!out.has_errors(), "{}", out.text());
-}
-
-fn kubectl(sim: &mut Simulation, line: &str) -> String {
-    execute(sim, &[], line).text()
 }
 
 fn pods(sim: &Simulation) -> Vec<k8s_openapi::api::core::v1::Pod> {

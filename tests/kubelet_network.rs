@@ -2,18 +2,15 @@
 //! links), DNS for Services and headless Services, traffic to ClusterIPs, admission and
 //! deadlines.
 
+mod common;
+
+use common::apply;
 use podlab::console::execute;
 use podlab::sim::api::Object;
 use podlab::sim::{ClusterSpec, SimDuration, Simulation};
 
 fn cluster() -> Simulation {
     Simulation::new(ClusterSpec::default(), 5)
-}
-
-fn apply(sim: &mut Simulation, yaml: &str) {
-    let files = vec![("m.yaml".to_string(), yaml.to_string())];
-    let out = execute(sim, &files, "kubectl apply -f m.yaml");
-    assert!(!out.has_errors(), "{}", out.text());
 }
 
 fn pod_yaml(name: &str, node: &str, labels: &str, body: &str) -> String {

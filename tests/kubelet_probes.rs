@@ -1,18 +1,15 @@
 //! Probes, init containers, sidecars, OOM kills, image pull failures and deletion, observed
 //! through the API and kubectl as a learner would.
 
+mod common;
+
+use common::apply;
 use podlab::console::execute;
 use podlab::sim::api::Object;
 use podlab::sim::{ClusterSpec, SimDuration, Simulation};
 
 fn cluster() -> Simulation {
     Simulation::new(ClusterSpec::default(), 11)
-}
-
-fn apply(sim: &mut Simulation, yaml: &str) {
-    let files = vec![("m.yaml".to_string(), yaml.to_string())];
-    let out = execute(sim, &files, "kubectl apply -f m.yaml");
-    assert!(!out.has_errors(), "{}", out.text());
 }
 
 fn pod_yaml(name: &str, body: &str) -> String {

@@ -1,18 +1,15 @@
 //! The pod scenarios of the learning path, replayed against the kubelet with pods bound
 //! directly to nodes: what `kubectl` and the API show at the times the lessons check.
 
+mod common;
+
+use common::apply;
 use podlab::console::execute;
 use podlab::sim::api::Object;
 use podlab::sim::{ClusterSpec, SimDuration, Simulation};
 
 fn cluster() -> Simulation {
     Simulation::new(ClusterSpec::default(), 3)
-}
-
-fn apply(sim: &mut Simulation, yaml: &str) {
-    let files = vec![("m.yaml".to_string(), yaml.to_string())];
-    let out = execute(sim, &files, "kubectl apply -f m.yaml");
-    assert!(!out.has_errors(), "{}", out.text());
 }
 
 fn pod_yaml(name: &str, node: &str, body: &str) -> String {

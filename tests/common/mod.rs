@@ -41,3 +41,15 @@ pub fn write_report(name: &str, text: &str) {
     let _ = std::fs::create_dir_all(&dir);
     let _ = std::fs::write(dir.join(format!("{name}.txt")), text);
 }
+
+/// Applies a manifest to `sim` as `kubectl apply -f` and fails the test on any error.
+pub fn apply(sim: &mut podlab::sim::Simulation, yaml: &str) {
+    let files = vec![("m.yaml".to_string(), yaml.to_string())];
+    let out = podlab::console::execute(sim, &files, "kubectl apply -f m.yaml");
+    assert!(!out.has_errors(), "{}", out.text());
+}
+
+/// Runs a kubectl line and returns what it printed.
+pub fn kubectl(sim: &mut podlab::sim::Simulation, line: &str) -> String {
+    podlab::console::execute(sim, &[], line).text()
+}
