@@ -19,6 +19,7 @@
 //! Every [`ScheduleResult`] keeps the per-node, per-plugin filter verdicts and scores.
 
 pub mod bench;
+pub mod cache;
 pub mod framework;
 pub mod labels;
 pub mod plugins;
@@ -26,10 +27,13 @@ pub mod queue;
 pub mod schedule;
 pub mod snapshot;
 
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod cache_tests;
 #[cfg(test)]
 mod tests;
 
 pub use bench::{bench_schedule, BenchStats};
+pub use cache::SchedulerCache;
 pub use framework::{Code, CycleState, Status};
 pub use plugins::default_preemption::{Preemption, Victim};
 pub use plugins::volume_binding::{claim_bindings, ClaimBinding, SELECTED_NODE_ANNOTATION};

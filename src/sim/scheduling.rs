@@ -3,7 +3,9 @@
 //! `Scheduled` / `FailedScheduling` events.
 //!
 //! Pending pods enter the [`SchedulingQueue`] when they are seen; a cycle timer pops them one at a
-//! time against a snapshot built from the store, so every decision sees the pods bound before it.
+//! time against the [`SchedulerCache`], a snapshot kept up to date from watch events (as
+//! kube-scheduler's cache is) with every pod bound so far assumed into it, so every decision sees
+//! the pods bound before it without rebuilding the snapshot per cycle.
 //! Unschedulable pods wait for a cluster change (a node added or updated, a pod deleted, storage
 //! changes) or the 5-minute flush, exactly as kube-scheduler's queue does. The last result per
 //! pod is kept so the app can explain the decision node by node.
@@ -15,8 +17,8 @@ use k8s_openapi::api::core::v1::{Pod, PodCondition};
 
 use super::api::{DeleteOptions, EventRecord, Object, Propagation, WatchEvent, WatchEventType};
 use super::scheduler::{
-    claim_bindings, scheduled_event_message, ClusterEvent, ClusterSnapshot, Decision, PodInfo, QueueName,
-    ScheduleResult, Scheduler, SchedulingQueue, DEFAULT_SCHEDULER_NAME,
+    claim_bindings, scheduled_event_message, ClusterEvent, Decision, PodInfo, QueueName, ScheduleResult,
+    Scheduler, SchedulerCache, SchedulingQueue, DEFAULT_SCHEDULER_NAME,
 };
 use super::simulation::{Actor, ActorId, Simulation};
 use super::time::{SimDuration, SimTime};
@@ -38,6 +40,7 @@ pub struct DefaultScheduler {
     /// When a cycle timer is already pending.
     wake_at: Option<SimTime>,
     explanations: BTreeMap<String, Rc<ScheduleResult>>,
+    cache: SchedulerCache,
 }
 
 impl DefaultScheduler {
@@ -50,6 +53,7 @@ impl DefaultScheduler {
             framework: Scheduler::new(),
             wake_at: None,
             explanations: BTreeMap::new(),
+            cache: build_cache(sim),
         };
         let pending: Vec<Pod> = sim.store().list("Pod", None).filter_map(|o| o.as_pod().cloned()).collect();
         for pod in &pending {
@@ -101,7 +105,9 @@ impl DefaultScheduler {
         if self.queue.active_len() == 0 {
             return;
         }
-        let mut snapshot = build_snapshot(sim);
+        if self.cache.is_stale() {
+            self.cache = build_cache(sim);
+        }
         while let Some(entry) = self.queue.pop(sim.time()) {
             let Some((namespace, name)) = entry.key.split_once('/') else { continue };
             let Some(pod) = sim.store().get("Pod", namespace, name).and_then(|o| o.as_pod().cloned()) else {
@@ -110,16 +116,17 @@ impl DefaultScheduler {
             if is_bound(&pod) || pod.metadata.deletion_timestamp.is_some() {
                 continue;
             }
-            let result = self.framework.schedule_one(&pod, &snapshot, sim.rng());
+            let result = self.framework.schedule_one(&pod, self.cache.snapshot(), sim.rng());
             match &result.decision {
                 Decision::Scheduled { node } => {
                     let node = node.clone();
+                    let snapshot = self.cache.snapshot();
                     let info = PodInfo::new(&pod, &snapshot.priority_classes);
-                    for binding in claim_bindings(&info, &node, &snapshot) {
+                    for binding in claim_bindings(&info, &node, snapshot) {
                         bind_claim(sim, namespace, &binding);
                     }
                     if bind(sim, &pod, &node) {
-                        snapshot.add_pod(&pod_on(&pod, &node), &node);
+                        self.cache.assume(&pod, &node);
                     }
                 }
                 Decision::Unschedulable { message, nominated_node, victims } => {
@@ -131,6 +138,28 @@ impl DefaultScheduler {
                 }
             }
             self.remember(entry.key.clone(), result);
+        }
+    }
+
+    /// Keeps the cache in step with the store.
+    fn update_cache(&mut self, event: &WatchEvent) {
+        let deleted = event.event_type == WatchEventType::Deleted;
+        let cache = &mut self.cache;
+        match &*event.object {
+            Object::Pod(pod) if deleted => cache.delete_pod(pod),
+            Object::Pod(pod) => cache.set_pod(pod),
+            Object::Node(node) if deleted => {
+                cache.delete_node(node.metadata.name.as_deref().unwrap_or_default())
+            }
+            Object::Node(node) => cache.set_node(node),
+            Object::PersistentVolumeClaim(claim) if deleted => cache.delete_claim(claim),
+            Object::PersistentVolumeClaim(claim) => cache.set_claim(claim),
+            Object::PersistentVolume(volume) if deleted => cache.delete_volume(volume),
+            Object::PersistentVolume(volume) => cache.set_volume(volume),
+            Object::StorageClass(class) if deleted => cache.delete_storage_class(class),
+            Object::StorageClass(class) => cache.set_storage_class(class),
+            Object::PriorityClass(_) => cache.priority_classes_changed(),
+            _ => {}
         }
     }
 
@@ -148,6 +177,7 @@ impl Actor for DefaultScheduler {
     }
 
     fn on_watch(&mut self, sim: &mut Simulation, event: &WatchEvent) {
+        self.update_cache(event);
         let now = sim.time();
         match (&*event.object, event.event_type) {
             (Object::Pod(pod), WatchEventType::Deleted) => {
@@ -217,11 +247,11 @@ fn pod_on(pod: &Pod, node: &str) -> Pod {
     pod
 }
 
-fn build_snapshot(sim: &Simulation) -> ClusterSnapshot {
+fn build_cache(sim: &Simulation) -> SchedulerCache {
     fn all<T: Clone>(sim: &Simulation, kind: &str, typed: impl Fn(&Object) -> Option<&T>) -> Vec<T> {
         sim.store().list(kind, None).filter_map(|o| typed(o).cloned()).collect()
     }
-    ClusterSnapshot::new(
+    SchedulerCache::new(
         &all(sim, "Node", Object::as_node),
         &all(sim, "Pod", Object::as_pod),
         &all(sim, "PersistentVolumeClaim", Object::as_persistent_volume_claim),

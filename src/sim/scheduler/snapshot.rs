@@ -459,7 +459,12 @@ impl NodeInfo {
                 }),
             }
         }
-        self.pods.push(pod);
+        // Kept in (namespace, name) order, the order a snapshot built from the store has, so
+        // an incrementally maintained snapshot breaks ties (preemption victims) identically.
+        let position = self.pods.partition_point(|p| {
+            (p.namespace.as_str(), p.name.as_str()) <= (pod.namespace.as_str(), pod.name.as_str())
+        });
+        self.pods.insert(position, pod);
     }
 
     /// Removes the pod with this uid (or namespace/name when uids are empty); returns it.
@@ -560,7 +565,7 @@ fn count_domains(counts: &mut DomainCounts, node: &NodeInfo, pod: &PodInfo, delt
 }
 
 /// Whether a pod still holds node resources (not Succeeded/Failed).
-fn is_active(pod: &Pod) -> bool {
+pub(crate) fn is_active(pod: &Pod) -> bool {
     !matches!(pod.status.as_ref().and_then(|s| s.phase.as_deref()), Some("Succeeded") | Some("Failed"))
 }
 
@@ -702,7 +707,11 @@ impl ClusterSnapshot {
     pub fn nominate(&mut self, pod: &Pod, node: &str) {
         let info = Rc::new(PodInfo::new(pod, &self.priority_classes));
         self.clear_nomination(&info.namespace, &info.name);
-        self.nominated.entry(node.to_string()).or_default().push(info);
+        let pods = self.nominated.entry(node.to_string()).or_default();
+        let position = pods.partition_point(|p| {
+            (p.namespace.as_str(), p.name.as_str()) <= (info.namespace.as_str(), info.name.as_str())
+        });
+        pods.insert(position, info);
     }
 
     /// Drops a pod's nomination (it was bound, deleted, or nominated elsewhere).
@@ -735,6 +744,10 @@ impl ClusterSnapshot {
         self.storage_classes.insert(class.metadata.name.clone().unwrap_or_default(), class.clone());
     }
 
+    pub fn remove_storage_class(&mut self, name: &str) {
+        self.storage_classes.remove(name);
+    }
+
     /// Adds or replaces a volume.
     pub fn set_volume(&mut self, volume: &PersistentVolume) {
         self.volumes.insert(volume.metadata.name.clone().unwrap_or_default(), volume.clone());
@@ -756,6 +769,84 @@ impl ClusterSnapshot {
             for pod in &info.pods {
                 count_domains(&mut self.domain_counts, info, pod, 1);
             }
+        }
+    }
+}
+
+/// Everything a snapshot holds, in a canonical order, so two snapshots can be compared.
+#[derive(Debug, PartialEq)]
+pub struct SnapshotSummary {
+    pub nodes: Vec<NodeSummary>,
+    /// Node → (namespace, name, priority) of the pods nominated to it.
+    pub nominated: Vec<(String, Vec<NominatedSummary>)>,
+    pub claims: Vec<(String, String)>,
+    pub volumes: Vec<String>,
+    pub storage_classes: Vec<String>,
+    pub image_node_counts: BTreeMap<String, usize>,
+    pub domain_counts: DomainCounts,
+    pub label_key_nodes: BTreeMap<String, usize>,
+}
+
+/// A nominated pod in a [`SnapshotSummary`]: namespace, name, priority.
+pub type NominatedSummary = (String, String, i32);
+
+/// One node of a [`SnapshotSummary`].
+#[derive(Debug, PartialEq)]
+pub struct NodeSummary {
+    pub node: Node,
+    pub allocatable: Resource,
+    pub requested: Resource,
+    pub non_zero: (i64, i64),
+    pub pods: Vec<(Pod, i32)>,
+    pub used_ports: Vec<HostPort>,
+    pub pods_with_affinity: (usize, usize),
+    pub label_groups: Vec<(String, Labels, usize)>,
+}
+
+impl ClusterSnapshot {
+    /// The canonical summary (label groups and ports sorted; everything else is ordered).
+    pub fn summary(&self) -> SnapshotSummary {
+        SnapshotSummary {
+            nodes: self
+                .nodes
+                .iter()
+                .map(|n| {
+                    let mut used_ports = n.used_ports.clone();
+                    used_ports.sort();
+                    let mut label_groups: Vec<(String, Labels, usize)> = n
+                        .label_groups
+                        .iter()
+                        .map(|g| (g.namespace.clone(), g.labels.clone(), g.count))
+                        .collect();
+                    label_groups.sort();
+                    NodeSummary {
+                        node: n.node.clone(),
+                        allocatable: n.allocatable.clone(),
+                        requested: n.requested.clone(),
+                        non_zero: (n.non_zero_milli_cpu, n.non_zero_memory),
+                        pods: n.pods.iter().map(|p| (p.pod.clone(), p.priority)).collect(),
+                        used_ports,
+                        pods_with_affinity: (n.pods_with_affinity, n.pods_with_required_anti_affinity),
+                        label_groups,
+                    }
+                })
+                .collect(),
+            nominated: self
+                .nominated
+                .iter()
+                .map(|(node, pods)| {
+                    (
+                        node.clone(),
+                        pods.iter().map(|p| (p.namespace.clone(), p.name.clone(), p.priority)).collect(),
+                    )
+                })
+                .collect(),
+            claims: self.claims.keys().cloned().collect(),
+            volumes: self.volumes.keys().cloned().collect(),
+            storage_classes: self.storage_classes.keys().cloned().collect(),
+            image_node_counts: self.image_node_counts.clone(),
+            domain_counts: self.domain_counts.clone(),
+            label_key_nodes: self.label_key_nodes.clone(),
         }
     }
 }
