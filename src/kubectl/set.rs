@@ -28,22 +28,30 @@ enum Edit {
     Resources,
 }
 
+const MISSING_RESOURCE: &str =
+    "error: one or more resources must be specified as <resource> <name> or <resource>/<name>";
+
+/// The object a `set` subcommand acts on (`TYPE/NAME` or `TYPE NAME`) and the arguments after it;
+/// `missing_name` is kubectl's message when a type comes without a name.
+fn target<'a>(args: &'a Args, missing_name: &str) -> Result<(String, String, &'a [String]), Output> {
+    let Some(target) = args.positional.get(1) else {
+        return Err(Output::error(MISSING_RESOURCE));
+    };
+    match target.split_once('/') {
+        Some((kind, name)) => Ok((kind.to_string(), name.to_string(), &args.positional[2..])),
+        None => match args.positional.get(2) {
+            Some(name) => Ok((target.clone(), name.clone(), &args.positional[3..])),
+            None => Err(Output::error(missing_name)),
+        },
+    }
+}
+
 /// `set env TYPE/NAME [-c C] KEY=VAL… KEY-…` and `set resources TYPE/NAME [-c C]
 /// [--limits=cpu=…,memory=…] [--requests=…]`.
 fn containers(sim: &mut Simulation, args: &Args, edit: Edit) -> Output {
-    let Some(target) = args.positional.get(1) else {
-        return Output::error(
-            "error: one or more resources must be specified as <resource> <name> or <resource>/<name>",
-        );
-    };
-    let (kind, name, rest) = match target.split_once('/') {
-        Some((kind, name)) => (kind.to_string(), name.to_string(), &args.positional[2..]),
-        None => match args.positional.get(2) {
-            Some(name) => (target.clone(), name.clone(), &args.positional[3..]),
-            None => return Output::error(
-                "error: one or more resources must be specified as <resource> <name> or <resource>/<name>",
-            ),
-        },
+    let (kind, name, rest) = match target(args, MISSING_RESOURCE) {
+        Ok(target) => target,
+        Err(output) => return output,
     };
     let resource = match resolve_type(sim, &kind) {
         Ok(resource) => resource,
@@ -163,17 +171,12 @@ fn containers(sim: &mut Simulation, args: &Args, edit: Edit) -> Output {
 }
 
 fn image(sim: &mut Simulation, args: &Args) -> Output {
-    let Some(target) = args.positional.get(1) else {
-        return Output::error(
-            "error: one or more resources must be specified as <resource> <name> or <resource>/<name>",
-        );
-    };
-    let (kind, name, rest) = match target.split_once('/') {
-        Some((kind, name)) => (kind.to_string(), name.to_string(), &args.positional[2..]),
-        None => match args.positional.get(2) {
-            Some(name) => (target.clone(), name.clone(), &args.positional[3..]),
-            None => return Output::error("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form"),
-        },
+    let (kind, name, rest) = match target(
+        args,
+        "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form",
+    ) {
+        Ok(target) => target,
+        Err(output) => return output,
     };
     let images: Vec<(&str, &str)> = rest.iter().filter_map(|pair| pair.split_once('=')).collect();
     if images.is_empty() || images.len() != rest.len() {
