@@ -13,6 +13,7 @@ const USAGE: &str = "\
 Usage: podlab run [--seed N] [--check] SCENARIO.yaml
        podlab graph [--at TIME] [--graph NAME] [--seed N] SCENARIO.yaml
        podlab bench schedule --nodes N --pods M [--anti-affinity] [--seed N]
+       podlab bench cluster --nodes N --pods M [--seed N]
 
 run     runs a scenario and prints its transcript.
           --seed N   use seed N instead of the scenario's own
@@ -25,8 +26,11 @@ graph   runs a scenario up to TIME and prints the Mermaid source of a graph.
         The graphs show the first pod the scenario created (lifecycle, containers, pipeline,
         and its namespace for ownership), its first Deployment or else ReplicaSet (reconcile),
         and every node (cluster).
-bench   measures the scheduler: M pods of one Deployment-like template onto N nodes;
-        prints pods per second, wall time and peak memory (figures, never a verdict).";
+bench   schedule: measures the scheduler: M pods of one Deployment-like template onto N nodes;
+          prints pods per second, wall time and peak memory (figures, never a verdict).
+        cluster: runs a whole cluster of N nodes with Deployments totalling M pods until all are
+          Running and Ready, then 10 virtual minutes; prints wall time to settle, speed-up over
+          real time, events per second and peak memory.";
 
 /// Exit status of a run whose expectations failed.
 pub const EXIT_CHECK_FAILED: i32 = 1;
@@ -44,6 +48,10 @@ pub fn main(args: Vec<String>) -> i32 {
             bench_schedule(&opts, &mut stdout);
             0
         }
+        Ok(Command::BenchCluster(opts)) => {
+            bench_cluster(&opts, &mut stdout);
+            0
+        }
         Ok(Command::Help) => {
             let _ = writeln!(stdout, "{USAGE}");
             0
@@ -59,6 +67,7 @@ enum Command {
     Run(RunOptions),
     Graph(GraphOptions),
     BenchSchedule(BenchOptions),
+    BenchCluster(BenchOptions),
     Help,
 }
 
@@ -158,7 +167,13 @@ fn parse(args: Vec<String>) -> Result<Command, String> {
                 anti_affinity,
                 seed: opts.seed.unwrap_or(crate::sim::DEFAULT_SEED),
             })),
-            _ => Err("bench: expected `schedule`".into()),
+            Some("cluster") => Ok(Command::BenchCluster(BenchOptions {
+                nodes: nodes.ok_or("bench cluster: missing --nodes N")?,
+                pods: pods.ok_or("bench cluster: missing --pods M")?,
+                anti_affinity,
+                seed: opts.seed.unwrap_or(crate::sim::DEFAULT_SEED),
+            })),
+            _ => Err("bench: expected `schedule` or `cluster`".into()),
         },
         Some("help") => Ok(Command::Help),
         Some(other) => Err(format!("unknown command {other:?}")),
@@ -172,35 +187,26 @@ fn number(parser: &mut lexopt::Parser, flag: &str) -> Result<usize, String> {
     text.parse().map_err(|_| format!("{flag}: not a number: {text:?}"))
 }
 
-/// Runs the scheduling benchmark and prints its figures.
+/// Milliseconds since the first call: the benchmarks' wall clock.
 // Wall time is what a benchmark measures; the simulation itself never reads the clock.
-#[allow(clippy::disallowed_methods)]
-pub fn bench_schedule(opts: &BenchOptions, out: &mut impl Write) {
-    let started = std::time::Instant::now();
-    let stats = crate::sim::scheduler::bench_schedule(opts.nodes, opts.pods, opts.anti_affinity, opts.seed);
-    let wall = started.elapsed().as_secs_f64();
-    let rate = if wall > 0.0 { stats.scheduled as f64 / wall } else { 0.0 };
-    let _ = writeln!(
-        out,
-        "schedule: {} nodes, {} pods{}: {} scheduled, {} unschedulable in {wall:.2} s = {rate:.0} pods/s; pods per used node {}..{} on {} nodes; peak memory {}",
-        stats.nodes,
-        stats.pods,
-        if opts.anti_affinity { " (required pod anti-affinity)" } else { "" },
-        stats.scheduled,
-        stats.unschedulable,
-        stats.min_pods_per_node,
-        stats.max_pods_per_node,
-        stats.nodes_used,
-        peak_memory().unwrap_or_else(|| "unknown".into()),
-    );
+#[allow(clippy::disallowed_methods, clippy::disallowed_types)]
+fn wall_clock() -> impl Fn() -> f64 {
+    let origin = std::time::Instant::now();
+    move || origin.elapsed().as_secs_f64() * 1000.0
 }
 
-/// The process's peak resident memory (`VmHWM`), where the OS reports it.
-fn peak_memory() -> Option<String> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(format!("{:.1} MiB", kib as f64 / 1024.0))
+/// Runs the scheduling benchmark and prints its figures.
+pub fn bench_schedule(opts: &BenchOptions, out: &mut impl Write) {
+    let clock = wall_clock();
+    let figures = crate::bench::bench_schedule(opts.nodes, opts.pods, opts.anti_affinity, opts.seed, &clock);
+    let _ = writeln!(out, "{}", figures.report(crate::bench::peak_memory()));
+}
+
+/// Runs the whole-cluster benchmark and prints its figures.
+pub fn bench_cluster(opts: &BenchOptions, out: &mut impl Write) {
+    let clock = wall_clock();
+    let figures = crate::bench::bench_cluster(opts.nodes, opts.pods, opts.seed, &clock);
+    let _ = writeln!(out, "{}", figures.report(crate::bench::peak_memory()));
 }
 
 fn load(path: &std::path::Path, err: &mut impl Write) -> Option<Scenario> {

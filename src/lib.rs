@@ -14,6 +14,7 @@
 //! - [`viz`]: graphs and charts of the simulation (view models, layered layout, Mermaid export).
 //! - `ui` (wasm32 only): the playground app.
 
+pub mod bench;
 pub mod console;
 pub mod kubectl;
 pub mod playground;

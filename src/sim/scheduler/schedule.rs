@@ -186,10 +186,29 @@ impl Framework {
         node: &NodeInfo,
         snapshot: &ClusterSnapshot,
         skipped: &[&'static str],
+        record: Option<&mut Vec<PluginVerdict>>,
+    ) -> Status {
+        self.run_filters_masked(state, pod, node, snapshot, &self.filter_mask(skipped), record)
+    }
+
+    /// Which Filter plugins run, given the PreFilter plugins that returned Skip; computed once
+    /// per cycle so the per-node loop compares no names.
+    pub fn filter_mask(&self, skipped: &[&'static str]) -> Vec<bool> {
+        self.filter.iter().map(|plugin| !skipped.contains(&plugin.name())).collect()
+    }
+
+    /// [`Framework::run_filters`] with the plugins to run given by [`Framework::filter_mask`].
+    pub fn run_filters_masked(
+        &self,
+        state: &CycleState,
+        pod: &PodInfo,
+        node: &NodeInfo,
+        snapshot: &ClusterSnapshot,
+        mask: &[bool],
         mut record: Option<&mut Vec<PluginVerdict>>,
     ) -> Status {
-        for plugin in self.filter.iter() {
-            if skipped.contains(&plugin.name()) {
+        for (plugin, run) in self.filter.iter().zip(mask) {
+            if !run {
                 continue;
             }
             let status = plugin.filter(state, pod, node, snapshot).with_plugin(plugin.name());
@@ -232,9 +251,12 @@ impl Framework {
         pod: &PodInfo,
         node: &NodeInfo,
         snapshot: &ClusterSnapshot,
-        skipped: &[&'static str],
+        mask: &[bool],
         record: Option<&mut Vec<PluginVerdict>>,
     ) -> Status {
+        if snapshot.nominated.is_empty() {
+            return self.run_filters_masked(state, pod, node, snapshot, mask, record);
+        }
         let nominated =
             snapshot.nominated.get(&node.name).into_iter().flatten().filter(|p| {
                 p.priority >= pod.priority && !(p.namespace == pod.namespace && p.name == pod.name)
@@ -244,13 +266,13 @@ impl Framework {
             with_nominated.get_or_insert_with(|| node.clone()).add_pod(other.clone());
         }
         match with_nominated {
-            None => self.run_filters(state, pod, node, snapshot, skipped, record),
+            None => self.run_filters_masked(state, pod, node, snapshot, mask, record),
             Some(crowded) => {
-                let status = self.run_filters(state, pod, &crowded, snapshot, skipped, record);
+                let status = self.run_filters_masked(state, pod, &crowded, snapshot, mask, record);
                 if !status.is_success() {
                     return status;
                 }
-                self.run_filters(state, pod, node, snapshot, skipped, None)
+                self.run_filters_masked(state, pod, node, snapshot, mask, None)
             }
         }
     }
@@ -349,6 +371,7 @@ impl Scheduler {
         }
 
         // Filter, starting where the previous cycle stopped, until enough nodes fit.
+        let mask = fw.filter_mask(&skipped);
         let mut statuses: Vec<Status> = vec![Status::success(); total];
         let mut feasible: Vec<usize> = Vec::new();
         let nominated = pod
@@ -360,9 +383,7 @@ impl Scheduler {
             if let Some(node) = snapshot.nodes.get(index) {
                 let mut rows = Vec::new();
                 let recording = self.record.then_some(&mut rows);
-                if fw
-                    .run_filters_with_nominated(&state, &info, node, snapshot, &skipped, recording)
-                    .is_success()
+                if fw.run_filters_with_nominated(&state, &info, node, snapshot, &mask, recording).is_success()
                 {
                     feasible.push(index);
                     if self.record {
@@ -391,8 +412,7 @@ impl Scheduler {
                 };
                 let mut rows = Vec::new();
                 let recording = self.record.then_some(&mut rows);
-                let status =
-                    fw.run_filters_with_nominated(&state, &info, node, snapshot, &skipped, recording);
+                let status = fw.run_filters_with_nominated(&state, &info, node, snapshot, &mask, recording);
                 if status.is_success() {
                     feasible.push(index);
                 }

@@ -542,6 +542,10 @@ pub struct ClusterSnapshot {
     /// How many nodes carry each label key (a spread constraint may use `domain_counts` only
     /// when every node has its keys).
     pub label_key_nodes: BTreeMap<String, usize>,
+    /// Σ over nodes of `pods_with_affinity` and `pods_with_required_anti_affinity`, so
+    /// InterPodAffinity can skip a cycle without visiting every node.
+    pub pods_with_affinity: usize,
+    pub pods_with_required_anti_affinity: usize,
 }
 
 /// (namespace, pod labels) → (topology key, value) → number of such pods in that domain.
@@ -615,6 +619,8 @@ impl ClusterSnapshot {
             nominated: BTreeMap::new(),
             domain_counts: BTreeMap::new(),
             label_key_nodes: BTreeMap::new(),
+            pods_with_affinity: 0,
+            pods_with_required_anti_affinity: 0,
         };
         snapshot.reindex();
         for pod in pods {
@@ -650,6 +656,8 @@ impl ClusterSnapshot {
         match self.node_index(node_name).and_then(|i| self.nodes.get_mut(i)) {
             Some(node) => {
                 count_domains(&mut self.domain_counts, node, &info, 1);
+                self.pods_with_affinity += usize::from(info.has_affinity_terms());
+                self.pods_with_required_anti_affinity += usize::from(!info.required_anti_affinity.is_empty());
                 node.add_pod(info);
                 true
             }
@@ -665,6 +673,8 @@ impl ClusterSnapshot {
         match node.remove_pod(namespace, name) {
             Some(pod) => {
                 count_domains(&mut self.domain_counts, node, &pod, -1);
+                self.pods_with_affinity -= usize::from(pod.has_affinity_terms());
+                self.pods_with_required_anti_affinity -= usize::from(!pod.required_anti_affinity.is_empty());
                 true
             }
             None => false,
@@ -759,6 +769,9 @@ impl ClusterSnapshot {
         self.image_node_counts.clear();
         self.label_key_nodes.clear();
         self.domain_counts.clear();
+        self.pods_with_affinity = self.nodes.iter().map(|n| n.pods_with_affinity).sum();
+        self.pods_with_required_anti_affinity =
+            self.nodes.iter().map(|n| n.pods_with_required_anti_affinity).sum();
         for info in &self.nodes {
             for image in info.images.keys() {
                 *self.image_node_counts.entry(image.clone()).or_insert(0) += 1;
@@ -785,6 +798,7 @@ pub struct SnapshotSummary {
     pub image_node_counts: BTreeMap<String, usize>,
     pub domain_counts: DomainCounts,
     pub label_key_nodes: BTreeMap<String, usize>,
+    pub pods_with_affinity: (usize, usize),
 }
 
 /// A nominated pod in a [`SnapshotSummary`]: namespace, name, priority.
@@ -847,6 +861,7 @@ impl ClusterSnapshot {
             image_node_counts: self.image_node_counts.clone(),
             domain_counts: self.domain_counts.clone(),
             label_key_nodes: self.label_key_nodes.clone(),
+            pods_with_affinity: (self.pods_with_affinity, self.pods_with_required_anti_affinity),
         }
     }
 }

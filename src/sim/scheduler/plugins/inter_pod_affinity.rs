@@ -41,21 +41,26 @@ impl PreFilterPlugin for InterPodAffinity {
         let mut affinity = TopologyCounts::new();
         let mut anti = TopologyCounts::new();
         let incoming_terms = !pod.required_affinity.is_empty() || !pod.required_anti_affinity.is_empty();
+        if snapshot.pods_with_required_anti_affinity == 0 && !incoming_terms {
+            return Status::skip();
+        }
         for node in &snapshot.nodes {
-            if node.pods_with_required_anti_affinity == 0 && !incoming_terms {
-                continue;
-            }
-            for existing in &node.pods {
-                for term in &existing.required_anti_affinity {
-                    if term.matches(pod) {
-                        if let Some(v) = domain(node, &term.topology_key) {
-                            *existing_anti.entry((term.topology_key.clone(), v.clone())).or_insert(0) += 1;
+            if node.pods_with_required_anti_affinity > 0 {
+                for existing in &node.pods {
+                    for term in &existing.required_anti_affinity {
+                        if term.matches(pod) {
+                            if let Some(v) = domain(node, &term.topology_key) {
+                                *existing_anti.entry((term.topology_key.clone(), v.clone())).or_insert(0) +=
+                                    1;
+                            }
                         }
                     }
                 }
-                if !incoming_terms {
-                    continue;
-                }
+            }
+            if !incoming_terms {
+                continue;
+            }
+            for existing in &node.pods {
                 if !pod.required_affinity.is_empty()
                     && pod.required_affinity.iter().all(|t| t.matches(existing))
                 {
@@ -148,6 +153,9 @@ impl PreScorePlugin for InterPodAffinity {
     ) -> Status {
         let incoming_preferred =
             !pod.preferred_affinity.is_empty() || !pod.preferred_anti_affinity.is_empty();
+        if snapshot.pods_with_affinity == 0 && !incoming_preferred {
+            return Status::skip();
+        }
         let mut scores = TopologyCounts::new();
         for node in &snapshot.nodes {
             if node.pods_with_affinity == 0 && !incoming_preferred {

@@ -102,15 +102,14 @@ fn has_all_keys(constraints: &[Constraint], node: &NodeInfo) -> bool {
     constraints.iter().all(|c| node.labels().contains_key(&c.topology_key))
 }
 
+/// Non-terminating pods of the pod's namespace on the node that the constraint selects; counted
+/// per group of identically labelled pods (replicas share one), not per pod.
 fn matching_pods(c: &Constraint, pod: &PodInfo, node: &NodeInfo) -> i64 {
-    node.pods
+    node.label_groups
         .iter()
-        .filter(|p| {
-            p.namespace == pod.namespace
-                && p.pod.metadata.deletion_timestamp.is_none()
-                && c.selector.matches(&p.labels)
-        })
-        .count() as i64
+        .filter(|g| g.namespace == pod.namespace && c.selector.matches(&g.labels))
+        .map(|g| g.count as i64)
+        .sum()
 }
 
 /// PreFilter state: per hard constraint, matching pods per domain and the global minimum.

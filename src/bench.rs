@@ -1,0 +1,267 @@
+//! Benchmarks shared by the native command line (`podlab bench …`) and the browser build
+//! (`make bench-web`): the workloads, and the one-line reports they print.
+//!
+//! The simulation never reads a clock, so the caller passes one (`now_ms`, milliseconds from any
+//! origin): `Instant` natively, `Date.now()` in the browser. Figures are printed, never judged.
+
+use std::rc::Rc;
+
+use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
+use k8s_openapi::api::core::v1::{Container, PodSpec, PodTemplateSpec, ResourceRequirements};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+
+use crate::sim::api::Object;
+use crate::sim::time::{SimDuration, SimTime};
+use crate::sim::trace::Trace;
+use crate::sim::{ClusterSpec, NodeSpec, Simulation};
+
+/// Replicas per Deployment in the cluster benchmark (the last one takes the remainder).
+pub const REPLICAS_PER_DEPLOYMENT: usize = 1000;
+/// How long the cluster runs on once every pod is Running and Ready.
+pub const RUN_ON: SimDuration = SimDuration::from_secs(600);
+/// How often the cluster benchmark counts ready pods (virtual time).
+const CHECK_EVERY: SimDuration = SimDuration::from_secs(5);
+/// Give up when the pods are not all ready after this long (virtual time).
+const SETTLE_LIMIT: SimDuration = SimDuration::from_secs(6 * 3600);
+
+/// Figures of `bench schedule`.
+#[derive(Clone, Debug)]
+pub struct ScheduleFigures {
+    pub stats: crate::sim::scheduler::BenchStats,
+    pub anti_affinity: bool,
+    pub wall_s: f64,
+}
+
+/// Schedules `pods` replicas onto `nodes` synthetic nodes, timed with `now_ms`.
+pub fn bench_schedule(
+    nodes: usize,
+    pods: usize,
+    anti_affinity: bool,
+    seed: u64,
+    now_ms: &dyn Fn() -> f64,
+) -> ScheduleFigures {
+    let started = now_ms();
+    let stats = crate::sim::scheduler::bench_schedule(nodes, pods, anti_affinity, seed);
+    ScheduleFigures { stats, anti_affinity, wall_s: (now_ms() - started) / 1000.0 }
+}
+
+impl ScheduleFigures {
+    /// The report line; `peak` is the peak memory where known.
+    pub fn report(&self, peak: Option<String>) -> String {
+        let s = &self.stats;
+        let rate = per_second(s.scheduled as f64, self.wall_s);
+        format!(
+            "schedule: {} nodes, {} pods{}: {} scheduled, {} unschedulable in {:.2} s = {rate:.0} pods/s; pods per used node {}..{} on {} nodes; peak memory {}",
+            s.nodes,
+            s.pods,
+            if self.anti_affinity { " (required pod anti-affinity)" } else { "" },
+            s.scheduled,
+            s.unschedulable,
+            self.wall_s,
+            s.min_pods_per_node,
+            s.max_pods_per_node,
+            s.nodes_used,
+            peak.unwrap_or_else(|| "unknown".into()),
+        )
+    }
+}
+
+/// Figures of `bench cluster`.
+#[derive(Clone, Debug, Default)]
+pub struct ClusterFigures {
+    pub nodes: usize,
+    pub pods: usize,
+    pub deployments: usize,
+    /// Pods Running and Ready when the settle phase ended.
+    pub ready: usize,
+    pub settled: bool,
+    pub settle_virtual_s: f64,
+    pub settle_wall_s: f64,
+    pub total_virtual_s: f64,
+    pub total_wall_s: f64,
+    /// Kernel events run (watch deliveries, timers, lease renewals).
+    pub events: u64,
+    pub trace_hash: u64,
+}
+
+impl ClusterFigures {
+    /// The report line; `peak` is the peak memory where known.
+    pub fn report(&self, peak: Option<String>) -> String {
+        format!(
+            "cluster: {} nodes, {} pods in {} Deployments: {} Running and Ready after {:.0} s virtual{} in {:.2} s wall; \
+             +{} s virtual in {:.2} s wall; total {:.0} s virtual in {:.2} s wall = {:.0}x real time; \
+             {} events = {:.0} events/s; peak memory {}",
+            self.nodes,
+            self.pods,
+            self.deployments,
+            self.ready,
+            self.settle_virtual_s,
+            if self.settled { "" } else { " (NOT settled)" },
+            self.settle_wall_s,
+            RUN_ON.as_millis() / 1000,
+            self.total_wall_s - self.settle_wall_s,
+            self.total_virtual_s,
+            self.total_wall_s,
+            per_second(self.total_virtual_s, self.total_wall_s),
+            self.events,
+            per_second(self.events as f64, self.total_wall_s),
+            peak.unwrap_or_else(|| "unknown".into()),
+        )
+    }
+}
+
+fn per_second(amount: f64, wall_s: f64) -> f64 {
+    if wall_s > 0.0 {
+        amount / wall_s
+    } else {
+        0.0
+    }
+}
+
+/// A worker node big enough for the benchmark's pods (32 CPU, 128Gi, 110 pods), in one of
+/// three zones.
+fn bench_node(index: usize) -> NodeSpec {
+    let mut node = NodeSpec::new(&format!("node-{index:05}"));
+    node.cpu = "32".into();
+    node.memory = "128Gi".into();
+    node.zone = Some(format!("zone-{}", index % 3));
+    node
+}
+
+fn deployment(index: usize, replicas: usize) -> Deployment {
+    let name = format!("bench-{index:03}");
+    let labels = std::collections::BTreeMap::from([("app".to_string(), name.clone())]);
+    let requests = std::collections::BTreeMap::from([
+        ("cpu".to_string(), Quantity("100m".into())),
+        ("memory".to_string(), Quantity("128Mi".into())),
+    ]);
+    Deployment {
+        metadata: ObjectMeta {
+            name: Some(name.clone()),
+            namespace: Some("default".into()),
+            ..ObjectMeta::default()
+        },
+        spec: Some(DeploymentSpec {
+            replicas: Some(i32::try_from(replicas).unwrap_or(i32::MAX)),
+            selector: LabelSelector { match_labels: Some(labels.clone()), ..LabelSelector::default() },
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta { labels: Some(labels), ..ObjectMeta::default() }),
+                spec: Some(PodSpec {
+                    containers: vec![Container {
+                        name: "app".into(),
+                        image: Some("nginx:1.27".into()),
+                        resources: Some(ResourceRequirements {
+                            requests: Some(requests),
+                            ..ResourceRequirements::default()
+                        }),
+                        ..Container::default()
+                    }],
+                    ..PodSpec::default()
+                }),
+            },
+            ..DeploymentSpec::default()
+        }),
+        ..Deployment::default()
+    }
+}
+
+fn running_and_ready(object: &Rc<Object>) -> bool {
+    let Some(pod) = object.as_pod() else { return false };
+    let Some(status) = pod.status.as_ref() else { return false };
+    status.phase.as_deref() == Some("Running")
+        && status.conditions.iter().flatten().any(|c| c.type_ == "Ready" && c.status == "True")
+}
+
+/// Runs every pending event up to `deadline`, counting them.
+fn run_until(sim: &mut Simulation, deadline: SimTime, events: &mut u64) {
+    while sim.next_event_time().is_some_and(|t| t <= deadline) {
+        sim.step();
+        *events += 1;
+    }
+    sim.step_until(deadline);
+}
+
+/// A whole simulated cluster of `nodes` nodes (controllers, scheduler, kubelets) given
+/// Deployments totalling `pods` replicas: runs until every pod is Running and Ready, then
+/// [`RUN_ON`] more, timed with `now_ms`. The trace keeps only its hash.
+pub fn bench_cluster(nodes: usize, pods: usize, seed: u64, now_ms: &dyn Fn() -> f64) -> ClusterFigures {
+    let started = now_ms();
+    let cluster = ClusterSpec { nodes: (0..nodes).map(bench_node).collect() };
+    let mut sim = Simulation::new(cluster, seed);
+    *sim.trace_mut() = Trace::hash_only();
+    let mut figures = ClusterFigures { nodes, pods, ..ClusterFigures::default() };
+    let mut remaining = pods;
+    while remaining > 0 {
+        let replicas = remaining.min(REPLICAS_PER_DEPLOYMENT);
+        let _ = sim.create(Object::Deployment(deployment(figures.deployments, replicas)));
+        figures.deployments += 1;
+        remaining -= replicas;
+    }
+    let begin = sim.time();
+    loop {
+        let deadline = sim.time() + CHECK_EVERY;
+        run_until(&mut sim, deadline, &mut figures.events);
+        figures.ready = sim.store().list("Pod", None).filter(|o| running_and_ready(o)).count();
+        if figures.ready >= pods {
+            figures.settled = true;
+            break;
+        }
+        if sim.time() >= begin + SETTLE_LIMIT {
+            break;
+        }
+    }
+    figures.settle_virtual_s = (sim.time() - begin).as_millis() as f64 / 1000.0;
+    figures.settle_wall_s = (now_ms() - started) / 1000.0;
+    let deadline = sim.time() + RUN_ON;
+    run_until(&mut sim, deadline, &mut figures.events);
+    figures.total_virtual_s = (sim.time() - begin).as_millis() as f64 / 1000.0;
+    figures.total_wall_s = (now_ms() - started) / 1000.0;
+    figures.trace_hash = sim.trace().hash();
+    figures
+}
+
+/// The process's peak memory: `VmHWM` natively; in the browser the size of the wasm memory,
+/// which only ever grows.
+pub fn peak_memory() -> Option<String> {
+    let bytes = peak_memory_bytes()?;
+    Some(format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0)))
+}
+
+#[cfg(target_arch = "wasm32")]
+fn peak_memory_bytes() -> Option<u64> {
+    Some(core::arch::wasm32::memory_size(0) as u64 * 65536)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn peak_memory_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_small_cluster_settles_with_every_pod_running_and_ready() {
+        let figures = bench_cluster(3, 12, 1, &|| 0.0);
+        assert!(figures.settled, "{figures:?}");
+        assert_eq!(figures.ready, 12);
+        assert_eq!(figures.deployments, 1);
+        assert!(figures.total_virtual_s >= figures.settle_virtual_s + 600.0);
+        assert!(figures.report(None).contains("12 Running and Ready"));
+    }
+
+    #[test]
+    fn the_cluster_benchmark_is_deterministic() {
+        let a = bench_cluster(4, 30, 7, &|| 0.0);
+        let b = bench_cluster(4, 30, 7, &|| 0.0);
+        assert_eq!(
+            (a.trace_hash, a.events, a.settle_virtual_s),
+            (b.trace_hash, b.events, b.settle_virtual_s)
+        );
+    }
+}
