@@ -4,7 +4,7 @@
 //! rules (graceful pod deletion, finalizers, namespaces, garbage collection through
 //! ownerReferences).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference};
@@ -194,6 +194,9 @@ pub struct Store {
     resources: ResourceTable,
     pending: Vec<WatchEvent>,
     event_serial: u64,
+    /// Pod names by (namespace, uid of their controller, "" for none): lets a controller find
+    /// its pods and the orphans it may adopt without walking every pod of the namespace.
+    pods_by_controller: BTreeMap<(String, String), BTreeSet<String>>,
 }
 
 impl Store {
@@ -234,6 +237,74 @@ impl Store {
         self.objects
             .range(start..)
             .take_while(move |(k, _)| k.kind == kind && namespace.is_none_or(|ns| k.namespace == ns))
+            .map(|(_, o)| o)
+    }
+
+    /// Stores `object` under `key`, keeping the indexes up to date.
+    fn put(&mut self, key: ObjectKey, object: Rc<Object>) {
+        if key.kind == "Pod" {
+            self.unindex_pod(&key);
+            self.pods_by_controller
+                .entry((key.namespace.clone(), controller_uid(&object)))
+                .or_default()
+                .insert(key.name.clone());
+        }
+        self.objects.insert(key, object);
+    }
+
+    /// Removes the object under `key`, keeping the indexes up to date.
+    fn take(&mut self, key: &ObjectKey) -> Option<Rc<Object>> {
+        if key.kind == "Pod" {
+            self.unindex_pod(key);
+        }
+        self.objects.remove(key)
+    }
+
+    fn unindex_pod(&mut self, key: &ObjectKey) {
+        let Some(old) = self.objects.get(key) else { return };
+        let index = (key.namespace.clone(), controller_uid(old));
+        if let Some(names) = self.pods_by_controller.get_mut(&index) {
+            names.remove(&key.name);
+            if names.is_empty() {
+                self.pods_by_controller.remove(&index);
+            }
+        }
+    }
+
+    /// The pods of `namespace` whose controller has `controller_uid` (`""`: pods without a
+    /// controller), in name order — the same order as [`Store::list`].
+    pub fn pods_controlled_by<'a>(
+        &'a self,
+        namespace: &str,
+        controller_uid: &str,
+    ) -> impl Iterator<Item = &'a Rc<Object>> + 'a {
+        let namespace = namespace.to_string();
+        self.pods_by_controller
+            .get(&(namespace.clone(), controller_uid.to_string()))
+            .into_iter()
+            .flatten()
+            .filter_map(move |name| {
+                self.objects.get(&ObjectKey {
+                    kind: "Pod".into(),
+                    namespace: namespace.clone(),
+                    name: name.clone(),
+                })
+            })
+    }
+
+    /// The objects of one kind in one namespace whose names start with `prefix`, in name order.
+    pub fn list_prefixed<'a>(
+        &'a self,
+        kind: &'a str,
+        namespace: &'a str,
+        prefix: &'a str,
+    ) -> impl Iterator<Item = &'a Rc<Object>> + 'a {
+        let start = ObjectKey { kind: kind.into(), namespace: namespace.into(), name: prefix.into() };
+        self.objects
+            .range(start..)
+            .take_while(move |(k, _)| {
+                k.kind == kind && k.namespace == namespace && k.name.starts_with(prefix)
+            })
             .map(|(_, o)| o)
     }
 
@@ -346,7 +417,7 @@ impl Store {
         }
         let object = Rc::new(object);
         ctx.trace.record(ctx.now, TraceKind::Created, key.trace_subject(), "created");
-        self.objects.insert(key.clone(), object.clone());
+        self.put(key.clone(), object.clone());
         self.pending.push(WatchEvent { event_type: WatchEventType::Added, object: object.clone() });
         if matches!(key.kind.as_str(), "Pod" | "ResourceQuota") {
             self.refresh_quotas(ctx, &key.namespace);
@@ -419,7 +490,7 @@ impl Store {
             && object.metadata().finalizers.as_ref().is_none_or(Vec::is_empty);
         let object = Rc::new(object);
         ctx.trace.record(ctx.now, TraceKind::Updated, key.trace_subject(), "updated");
-        self.objects.insert(key.clone(), object.clone());
+        self.put(key.clone(), object.clone());
         self.pending.push(WatchEvent { event_type: WatchEventType::Modified, object: object.clone() });
         if finalized {
             self.remove(ctx, &key);
@@ -598,14 +669,14 @@ impl Store {
         object.metadata_mut().resource_version = Some(self.next_resource_version());
         let object = Rc::new(object);
         ctx.trace.record(ctx.now, TraceKind::Updated, key.trace_subject(), detail);
-        self.objects.insert(key, object.clone());
+        self.put(key, object.clone());
         self.pending.push(WatchEvent { event_type: WatchEventType::Modified, object: object.clone() });
         object
     }
 
     /// Takes an object out of the store, then lets the garbage collector act on its dependents.
     fn remove(&mut self, ctx: &mut WriteCtx, key: &ObjectKey) -> Option<Rc<Object>> {
-        let object = self.objects.remove(key)?;
+        let object = self.take(key)?;
         ctx.trace.record(ctx.now, TraceKind::Deleted, key.trace_subject(), "deleted");
         self.pending.push(WatchEvent { event_type: WatchEventType::Deleted, object: object.clone() });
         if let Object::CustomResourceDefinition(crd) = &*object {
@@ -743,8 +814,10 @@ impl Store {
         let source =
             EventSource { component: Some(record.component.into()), host: record.host.map(Into::into) };
         let now = ctx.timestamp();
+        // The store names the events it records `<involved name>.<hex>`, so a repeat of one is
+        // among the involved object's own events: no need to walk the namespace's.
         let existing = self
-            .list("Event", Some(&namespace))
+            .list_prefixed("Event", &namespace, &format!("{}.", involved.name()))
             .filter_map(|o| o.as_event())
             .find(|e| {
                 e.involved_object.uid == reference.uid
@@ -801,7 +874,7 @@ impl Store {
         };
         let key = ObjectKey { kind: "Event".into(), namespace, name };
         let object = Rc::new(Object::Event(event));
-        self.objects.insert(key, object.clone());
+        self.put(key, object.clone());
         self.pending.push(WatchEvent { event_type: WatchEventType::Added, object: object.clone() });
         object
     }
@@ -816,7 +889,7 @@ impl Store {
         let key = ObjectKey::of(&object);
         let object = Rc::new(object);
         ctx.trace.record(ctx.now, TraceKind::Created, key.trace_subject(), "created");
-        self.objects.insert(key, object.clone());
+        self.put(key, object.clone());
         self.pending.push(WatchEvent { event_type: WatchEventType::Added, object: object.clone() });
         object
     }
@@ -865,4 +938,16 @@ impl Store {
             }
         }
     }
+}
+
+/// The uid of the object's controller (the owner reference with `controller: true`), or `""`.
+fn controller_uid(object: &Object) -> String {
+    object
+        .metadata()
+        .owner_references
+        .iter()
+        .flatten()
+        .find(|r| r.controller == Some(true))
+        .map(|r| r.uid.clone())
+        .unwrap_or_default()
 }

@@ -117,6 +117,10 @@ pub fn pod_usage(sim: &Simulation, pod_object: &Object) -> (i64, i64) {
     }
     let Some((kind, name)) = workload_of(sim, pod_object) else { return (0, 0) };
     let (cpu, memory) = load_of(sim, &kind, pod_object.namespace(), &name);
+    if cpu == 0 && memory == 0 {
+        // Nothing to share: skip counting the peers, which walks the namespace's pods.
+        return (0, 0);
+    }
     let peers = sim
         .store()
         .list("Pod", Some(pod_object.namespace()))

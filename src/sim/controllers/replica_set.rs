@@ -126,12 +126,16 @@ impl ReplicaSetController {
             return Action::await_change();
         };
         let needs_sync = self.expectations.satisfied(key, sim.time());
-        let all_pods: Vec<Rc<Object>> = sim
+        // Only its own pods and the orphans can be claimed: pods of other controllers are left
+        // alone, so there is no need to walk them. Name order, as a namespace listing gives.
+        let mut all_pods: Vec<Rc<Object>> = sim
             .store()
-            .list("Pod", Some(&key.namespace))
+            .pods_controlled_by(&key.namespace, rs.object.uid())
+            .chain(sim.store().pods_controlled_by(&key.namespace, ""))
             .filter(|p| p.as_pod().is_some_and(is_pod_active))
             .cloned()
             .collect();
+        all_pods.sort_by(|a, b| a.name().cmp(b.name()));
         let pods = self.claim_pods(sim, &rs, all_pods);
         let deleting = rs.object.metadata().deletion_timestamp.is_some();
         if needs_sync && !deleting {
