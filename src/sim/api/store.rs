@@ -4,7 +4,7 @@
 //! rules (graceful pod deletion, finalizers, namespaces, garbage collection through
 //! ownerReferences).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference};
@@ -194,9 +194,9 @@ pub struct Store {
     resources: ResourceTable,
     pending: Vec<WatchEvent>,
     event_serial: u64,
-    /// Pod names by (namespace, uid of their controller, "" for none): lets a controller find
-    /// its pods and the orphans it may adopt without walking every pod of the namespace.
-    pods_by_controller: BTreeMap<(String, String), BTreeSet<String>>,
+    /// Pods by (namespace, uid of their controller, "" for none), then name: lets a controller
+    /// find its pods and the orphans it may adopt without walking every pod of the namespace.
+    pods_by_controller: BTreeMap<(String, String), BTreeMap<String, Rc<Object>>>,
 }
 
 impl Store {
@@ -247,7 +247,7 @@ impl Store {
             self.pods_by_controller
                 .entry((key.namespace.clone(), controller_uid(&object)))
                 .or_default()
-                .insert(key.name.clone());
+                .insert(key.name.clone(), object.clone());
         }
         self.objects.insert(key, object);
     }
@@ -278,18 +278,10 @@ impl Store {
         namespace: &str,
         controller_uid: &str,
     ) -> impl Iterator<Item = &'a Rc<Object>> + 'a {
-        let namespace = namespace.to_string();
         self.pods_by_controller
-            .get(&(namespace.clone(), controller_uid.to_string()))
+            .get(&(namespace.to_string(), controller_uid.to_string()))
             .into_iter()
-            .flatten()
-            .filter_map(move |name| {
-                self.objects.get(&ObjectKey {
-                    kind: "Pod".into(),
-                    namespace: namespace.clone(),
-                    name: name.clone(),
-                })
-            })
+            .flat_map(|pods| pods.values())
     }
 
     /// The objects of one kind in one namespace whose names start with `prefix`, in name order.

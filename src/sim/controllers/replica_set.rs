@@ -138,14 +138,19 @@ impl ReplicaSetController {
         all_pods.sort_by(|a, b| a.name().cmp(b.name()));
         let pods = self.claim_pods(sim, &rs, all_pods);
         let deleting = rs.object.metadata().deletion_timestamp.is_some();
+        let mut wrote = false;
         if needs_sync && !deleting {
-            self.manage_replicas(sim, key, &rs, &pods);
+            wrote = self.manage_replicas(sim, key, &rs, &pods);
         }
-        let pods: Vec<Rc<Object>> = pods
-            .iter()
-            .filter_map(|p| sim.store().get("Pod", p.namespace(), p.name()).cloned())
-            .filter(|p| p.as_pod().is_some_and(is_pod_active))
-            .collect();
+        // Read the pods again only when this sync deleted some: otherwise they are as claimed.
+        let pods: Vec<Rc<Object>> = if wrote {
+            pods.iter()
+                .filter_map(|p| sim.store().get("Pod", p.namespace(), p.name()).cloned())
+                .filter(|p| p.as_pod().is_some_and(is_pod_active))
+                .collect()
+        } else {
+            pods
+        };
         self.update_status(sim, &rs, &pods);
         // The last line of defence: look again when the pods that are ready become available.
         let now = sim.now_unix();
@@ -189,17 +194,17 @@ impl ReplicaSetController {
         claimed
     }
 
-    /// `manageReplicas`.
+    /// `manageReplicas`. Returns whether it created or deleted pods.
     fn manage_replicas(
         &mut self,
         sim: &mut Simulation,
         key: &ObjectKey,
         rs: &Replicated,
         pods: &[Rc<Object>],
-    ) {
+    ) -> bool {
         let diff = pods.len() as i64 - i64::from(rs.replicas);
         if diff < 0 {
-            let Some(template) = rs.template.as_ref() else { return };
+            let Some(template) = rs.template.as_ref() else { return false };
             let count = (-diff).min(BURST_REPLICAS);
             self.expectations.expect_creations(key, count, sim.time());
             let prefix = format!("{}-", rs.object.name());
@@ -224,6 +229,7 @@ impl ReplicaSetController {
                 }
             }
         }
+        diff != 0
     }
 
     /// `calculateStatus` and `updateReplicaSetStatus`.
