@@ -14,7 +14,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve build test tools browser lint test-native test-mermaid test-wasm test-e2e reports clean
+.PHONY: serve build test tools browser lint test-native test-mermaid test-wasm test-e2e reports bench bench-web clean
 
 serve: tools
 	trunk serve --release
@@ -66,6 +66,26 @@ test-wasm:
 test-e2e:
 	trunk build --release
 	node e2e/e2e.mjs
+
+# Benchmark figures (never pass/fail). BENCH_SCHEDULE/BENCH_CLUSTER: NODES:PODS lists.
+BENCH_SCHEDULE ?= 5000:10000 5000:150000
+BENCH_ANTI_AFFINITY ?= 5000:5000
+BENCH_CLUSTER ?= 100:1000 1000:10000
+bench:
+	cargo build --profile native-bench --bin podlab
+	@for w in $(BENCH_SCHEDULE); do \
+	  target/native-bench/podlab bench schedule --nodes $${w%%:*} --pods $${w##*:}; done
+	@for w in $(BENCH_ANTI_AFFINITY); do \
+	  target/native-bench/podlab bench schedule --anti-affinity --nodes $${w%%:*} --pods $${w##*:}; done
+	@for w in $(BENCH_CLUSTER); do \
+	  target/native-bench/podlab bench cluster --nodes $${w%%:*} --pods $${w##*:}; done
+
+# The same workloads from the shipped (release) wasm build in headless Chrome.
+PODLAB_BENCH ?= $(subst $(eval) ,$(comma),$(strip $(addprefix schedule:,$(BENCH_SCHEDULE)) $(addprefix anti-affinity:,$(BENCH_ANTI_AFFINITY)) $(addprefix cluster:,$(BENCH_CLUSTER))))
+comma := ,
+bench-web: tools browser
+	PODLAB_BENCH='$(PODLAB_BENCH)' WASM_BINDGEN_TEST_TIMEOUT=7200 \
+	  cargo test --release --target wasm32-unknown-unknown --test web_bench -- --nocapture
 
 clean:
 	cargo clean

@@ -28,6 +28,9 @@ const CYCLE_LATENCY: SimDuration = SimDuration::from_millis(15);
 
 /// How many explanations are kept (the newest per pod).
 const MAX_EXPLANATIONS: usize = 1000;
+/// How many per-node rows the kept explanations may hold in all: on a large cluster one
+/// explanation has a row for each of hundreds of nodes, so fewer are kept.
+const MAX_EXPLANATION_ROWS: usize = 50_000;
 
 const TOKEN_CYCLE: u64 = 1;
 
@@ -39,8 +42,47 @@ pub struct DefaultScheduler {
     framework: Scheduler,
     /// When a cycle timer is already pending.
     wake_at: Option<SimTime>,
-    explanations: BTreeMap<String, Rc<ScheduleResult>>,
+    explanations: Explanations,
     cache: SchedulerCache,
+}
+
+/// The newest scheduling result per pod, oldest dropped first past [`MAX_EXPLANATIONS`]
+/// results or [`MAX_EXPLANATION_ROWS`] node rows.
+#[derive(Clone, Default)]
+struct Explanations {
+    by_pod: BTreeMap<String, (u64, Rc<ScheduleResult>)>,
+    /// Pod keys by the sequence number of their result: the eviction order.
+    order: BTreeMap<u64, String>,
+    next_seq: u64,
+    rows: usize,
+}
+
+impl Explanations {
+    fn get(&self, key: &str) -> Option<&ScheduleResult> {
+        self.by_pod.get(key).map(|(_, r)| r.as_ref())
+    }
+
+    fn insert(&mut self, key: String, result: ScheduleResult) {
+        self.remove(&key);
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.rows += result.nodes.len();
+        self.order.insert(seq, key.clone());
+        self.by_pod.insert(key, (seq, Rc::new(result)));
+        while self.by_pod.len() > MAX_EXPLANATIONS
+            || (self.rows > MAX_EXPLANATION_ROWS && self.by_pod.len() > 1)
+        {
+            let Some((_, oldest)) = self.order.pop_first() else { break };
+            self.remove(&oldest);
+        }
+    }
+
+    fn remove(&mut self, key: &str) {
+        if let Some((seq, result)) = self.by_pod.remove(key) {
+            self.order.remove(&seq);
+            self.rows -= result.nodes.len();
+        }
+    }
 }
 
 impl DefaultScheduler {
@@ -52,7 +94,7 @@ impl DefaultScheduler {
             queue: SchedulingQueue::new(),
             framework: Scheduler::new(),
             wake_at: None,
-            explanations: BTreeMap::new(),
+            explanations: Explanations::default(),
             cache: build_cache(sim),
         };
         let pending: Vec<Pod> = sim.store().list("Pod", None).filter_map(|o| o.as_pod().cloned()).collect();
@@ -65,7 +107,7 @@ impl DefaultScheduler {
 
     /// The last scheduling result for `namespace/name`, with per-node, per-plugin verdicts.
     pub fn explanation(&self, key: &str) -> Option<&ScheduleResult> {
-        self.explanations.get(key).map(|r| r.as_ref())
+        self.explanations.get(key)
     }
 
     fn enqueue(&mut self, sim: &Simulation, pod: &Pod) {
@@ -164,10 +206,7 @@ impl DefaultScheduler {
     }
 
     fn remember(&mut self, key: String, result: ScheduleResult) {
-        self.explanations.insert(key, Rc::new(result));
-        while self.explanations.len() > MAX_EXPLANATIONS {
-            self.explanations.pop_first();
-        }
+        self.explanations.insert(key, result);
     }
 }
 
