@@ -16,8 +16,9 @@ use crate::sim::time::{SimDuration, SimTime};
 use crate::sim::trace::Trace;
 use crate::sim::{ClusterSpec, NodeSpec, Simulation};
 
-/// Replicas per Deployment in the cluster benchmark (the last one takes the remainder).
-pub const REPLICAS_PER_DEPLOYMENT: usize = 1000;
+/// Replicas per Deployment in the cluster benchmark (the last one takes the remainder): the
+/// size of ClusterLoader2's "big" Deployments in its load test.
+pub const REPLICAS_PER_DEPLOYMENT: usize = 250;
 /// How long the cluster runs on once every pod is Running and Ready.
 pub const RUN_ON: SimDuration = SimDuration::from_secs(600);
 /// How often the cluster benchmark counts ready pods (virtual time).
