@@ -7,6 +7,7 @@ pub mod complete;
 pub mod cordon;
 pub mod delete;
 pub mod describe;
+pub mod drain;
 pub mod events;
 pub mod exec;
 pub mod generate;
@@ -24,6 +25,7 @@ pub mod run;
 pub mod scale;
 pub mod set;
 pub mod taint;
+pub mod top;
 pub mod wait;
 
 use crate::console::Output;
@@ -77,6 +79,8 @@ pub fn execute(sim: &mut Simulation, files: &[(String, String)], args: &[String]
         "run" => run::run(sim, &parsed),
         "cordon" => cordon::run(sim, &parsed, true),
         "uncordon" => cordon::run(sim, &parsed, false),
+        "drain" => drain::run(sim, &parsed),
+        "top" => top::run(sim, &parsed),
         "set" => set::run(sim, &parsed),
         "label" => label::run_metadata(sim, &parsed, label::MetadataField::Labels),
         "annotate" => label::run_metadata(sim, &parsed, label::MetadataField::Annotations),

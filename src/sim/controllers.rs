@@ -16,6 +16,7 @@ pub mod cron_job;
 pub mod cron_job_zone;
 pub mod daemon_set;
 pub mod deployment;
+pub mod disruption;
 pub mod endpoints;
 pub mod hpa;
 pub mod hpa_behavior;
@@ -181,6 +182,7 @@ pub fn register_all(sim: &mut Simulation) {
     Controller::register(sim, node_lifecycle::TaintEvictionController);
     Controller::register(sim, hpa::HorizontalController::default());
     Controller::register(sim, pod_gc::PodGcController);
+    Controller::register(sim, disruption::DisruptionController);
 }
 
 /// How long expectations hold before a controller syncs anyway (`ExpectationsTimeout`).

@@ -12,12 +12,14 @@
 //! running → probes → exits and restarts with the crash-loop back-off → graceful termination
 //! when the API marks the pod deleted → final status and removal of the object.
 //!
-//! Entry points for commands: [`logs`], [`exec`], [`kill_container`], [`set_node_down`].
+//! Entry points for commands: [`logs`], [`exec`], [`kill_container`], [`set_node_down`],
+//! [`pod_usage`].
 
 mod commands;
 mod eviction;
 mod host;
 mod images;
+mod metrics;
 mod pod;
 mod probes;
 mod setup;
@@ -33,6 +35,7 @@ use crate::sim::time::{SimDuration, SimTime};
 use crate::sim::Simulation;
 
 pub use images::go_duration;
+pub use metrics::{pod_usage, ContainerUsage, PodUsage};
 pub use pod::{ContainerKind, LogLine};
 pub use status::phase;
 

@@ -103,6 +103,10 @@ pub enum ApiError {
     BadRequest(String),
     /// 409 Conflict with its full message.
     Conflict(String),
+    /// 429 with its full message (an eviction a disruption budget refuses).
+    TooManyRequests(String),
+    /// 500 with its full message.
+    InternalError(String),
 }
 
 impl ApiError {
@@ -115,6 +119,8 @@ impl ApiError {
             ApiError::Forbidden(_) => "Forbidden",
             ApiError::BadRequest(_) => "BadRequest",
             ApiError::Conflict(_) => "Conflict",
+            ApiError::TooManyRequests(_) => "TooManyRequests",
+            ApiError::InternalError(_) => "InternalError",
         }
     }
 
@@ -130,7 +136,11 @@ impl ApiError {
             },
             ApiError::NotFound { resource, name } => format!("{resource} {name:?} not found"),
             ApiError::AlreadyExists { resource, name } => format!("{resource} {name:?} already exists"),
-            ApiError::Forbidden(m) | ApiError::BadRequest(m) | ApiError::Conflict(m) => m.clone(),
+            ApiError::Forbidden(m)
+            | ApiError::BadRequest(m)
+            | ApiError::Conflict(m)
+            | ApiError::TooManyRequests(m)
+            | ApiError::InternalError(m) => m.clone(),
         }
     }
 

@@ -291,9 +291,10 @@ impl Kubelets {
         self.wake_at(sim, at, Wake::Housekeeping(node.to_string()));
     }
 
-    /// The working set of a pod's running containers: what their processes allocated, plus
-    /// the pod's share of its workload's simulated load (`load set … memory=`).
-    fn container_memory(&self, sim: &Simulation, pod: &PodRuntime) -> Vec<(usize, i128)> {
+    /// The working set of a pod's running containers: their image's program at rest, what
+    /// their processes allocated, plus the pod's share of its workload's simulated load
+    /// (`load set … memory=`).
+    pub(super) fn container_memory(&self, sim: &Simulation, pod: &PodRuntime) -> Vec<(usize, i128)> {
         let load = crate::sim::controllers::hpa::pod_usage(sim, &pod.object).1 as i128;
         let mut first_app = true;
         pod.containers
@@ -301,7 +302,7 @@ impl Kubelets {
             .enumerate()
             .filter(|(_, c)| c.is_running())
             .map(|(index, c)| {
-                let mut bytes = c.memory_used as i128;
+                let mut bytes = c.memory_used as i128 + resting_memory(c);
                 if c.kind == super::pod::ContainerKind::App && first_app {
                     // The load is what the workload's main container serves.
                     bytes += load;
@@ -627,4 +628,14 @@ mod tests {
         };
         assert_eq!(admission_refusal(&memory, &tolerant, "BestEffort"), None);
     }
+}
+
+/// The resident memory of a container's image program at rest (nginx ≈ 3 MB).
+fn resting_memory(container: &super::pod::ContainerRuntime) -> i128 {
+    container
+        .image_name
+        .as_deref()
+        .and_then(|name| crate::sim::runtime::ImageRef::parse(name).ok())
+        .and_then(|reference| crate::sim::runtime::images::lookup(&reference.full_name()))
+        .map_or(0, |entry| i128::from(entry.memory_bytes))
 }
