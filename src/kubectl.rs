@@ -9,6 +9,7 @@ pub mod delete;
 pub mod describe;
 pub mod events;
 pub mod exec;
+pub mod explain;
 pub mod generate;
 pub mod get;
 pub mod help;
@@ -72,6 +73,7 @@ pub fn execute(sim: &mut Simulation, files: &[(String, String)], args: &[String]
         "events" => events::run(sim, &parsed),
         "wait" => wait::run(sim, &parsed),
         "get" => get::run(sim, &parsed),
+        "explain" => explain::run(sim, &parsed),
         "describe" => describe::run(sim, &parsed),
         "taint" => taint::run(sim, &parsed),
         "run" => run::run(sim, &parsed),
