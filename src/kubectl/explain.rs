@@ -6,12 +6,16 @@
 //! from their CRD's `openAPIV3Schema`, with the `apiVersion`, `kind` and `metadata` fields the API
 //! server adds to it. Each template is a function here, named after it.
 //!
-//! Regenerating the data (the specs are `api/openapi-spec/v3/*_openapi.json` of
-//! kubernetes/kubernetes, copied into one directory):
+//! Regenerating the data from a checkout of kubernetes/kubernetes at the release to match (the
+//! generator reads every `*_openapi.json` in the directory and keeps what the built-in kinds reach):
 //!
 //! ```text
-//! cargo run --example explain_docs -- /path/to/openapi-spec/v3 src/kubectl/explain/docs.deflate
+//! git clone --depth 1 --branch v1.36.0 https://github.com/kubernetes/kubernetes /tmp/k8s
+//! cargo run --example explain_docs -- /tmp/k8s/api/openapi-spec/v3 src/kubectl/explain/docs.deflate
 //! ```
+//!
+//! The committed file was built from an older (v1.24-era) copy of these documents, the newest
+//! complete set at hand: the layout is kubectl v1.36's, some descriptions predate it.
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -75,17 +79,25 @@ fn explain(
     // The type is the longest dotted prefix that names one (`deployments.apps.spec`).
     let parts: Vec<&str> = target.split('.').collect();
     let resources = sim.store().resources();
-    let (resource, path) = (1..=parts.len().min(3))
+    let (resource, typed, path) = (1..=parts.len().min(3))
         .rev()
-        .find_map(|n| resources.resolve(&parts[..n].join(".")).map(|t| (t.clone(), &parts[n..])))
+        .find_map(|n| resources.resolve(&parts[..n].join(".")).map(|t| (t.clone(), &parts[..n], &parts[n..])))
         .ok_or_else(|| format!("error: the server doesn't have a resource type {:?}", parts[0]))?;
+    // `hpa.v1.autoscaling` names a version; otherwise the preferred (first) one is explained.
+    let typed_version = match typed {
+        [_, version, _] if resource.serves(version) => Some(version.to_string()),
+        _ => None,
+    };
     let path: Vec<String> = path.iter().map(|s| s.to_string()).collect();
     let (group, version) = match api_version {
         Some(gv) => match gv.rsplit_once('/') {
             Some((g, v)) => (g.to_string(), v.to_string()),
             None => (String::new(), gv.to_string()),
         },
-        None => (resource.group.clone(), resource.versions.first().cloned().unwrap_or_default()),
+        None => (
+            resource.group.clone(),
+            typed_version.or_else(|| resource.versions.first().cloned()).unwrap_or_default(),
+        ),
     };
     let gvr = format!("{group}/{version}, Resource={}", resource.plural);
 
@@ -528,10 +540,14 @@ spec:
         let text = kubectl("kubectl explain pods.spec.containers.imagePullPolicy").text();
         assert!(text
             .contains("FIELD: imagePullPolicy <string>\nENUM:\n    Always\n    IfNotPresent\n    Never\n\n"));
+        let text = kubectl("kubectl explain pods.spec.containers").text();
+        assert!(text.contains("\nFIELD: containers <[]Container>\n\n\nDESCRIPTION:\n"), "{text}");
+        assert!(text.contains("\n  name\t<string> -required-\n"), "{text}");
         let text = kubectl("kubectl explain hpa --api-version=autoscaling/v1").text();
         assert!(text
             .starts_with("GROUP:      autoscaling\nKIND:       HorizontalPodAutoscaler\nVERSION:    v1\n"));
         assert!(kubectl("kubectl explain hpa").text().contains("VERSION:    v2\n"));
+        assert!(kubectl("kubectl explain hpa.v1.autoscaling.spec").text().contains("VERSION:    v1\n"));
         let text = kubectl("kubectl explain crontabs").text();
         assert!(text.contains("    A cron job run by the example operator.\n"), "{text}");
         assert!(text.contains("  metadata\t<ObjectMeta>\n    Standard object's metadata."), "{text}");
