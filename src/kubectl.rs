@@ -10,6 +10,7 @@ pub mod describe;
 pub mod drain;
 pub mod events;
 pub mod exec;
+pub mod explain;
 pub mod generate;
 pub mod get;
 pub mod help;
@@ -74,6 +75,7 @@ pub fn execute(sim: &mut Simulation, files: &[(String, String)], args: &[String]
         "events" => events::run(sim, &parsed),
         "wait" => wait::run(sim, &parsed),
         "get" => get::run(sim, &parsed),
+        "explain" => explain::run(sim, &parsed),
         "describe" => describe::run(sim, &parsed),
         "taint" => taint::run(sim, &parsed),
         "run" => run::run(sim, &parsed),
