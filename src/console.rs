@@ -79,8 +79,40 @@ impl Output {
     }
 }
 
-/// Runs one console line against `sim`; `files` are the workspace's manifest files.
+/// Runs one console line against `sim`; `files` are the workspace's manifest files. A watch
+/// (`kubectl get -w`) prints its list and stops at once; see [`execute_watching`].
 pub fn execute(sim: &mut Simulation, files: &[(String, String)], line: &str) -> Output {
+    execute_watching(sim, files, line).0
+}
+
+/// Whether a line only lets time pass (`wait 30s`, `wait until …`), so a running watch goes on.
+pub fn only_waits(line: &str) -> bool {
+    line.split_whitespace().next() == Some("wait")
+}
+
+/// Runs one console line; `kubectl get … -w` also returns the watch that keeps printing rows
+/// as virtual time runs, until the holder drops it (the next command that is not a wait).
+pub fn execute_watching(
+    sim: &mut Simulation,
+    files: &[(String, String)],
+    line: &str,
+) -> (Output, Option<crate::kubectl::watch::Watch>) {
+    if let Some(words) = shlex::split(line) {
+        if words.first().map(String::as_str) == Some("kubectl")
+            && words.get(1).map(String::as_str) == Some("get")
+        {
+            if let Ok(args) = crate::kubectl::Args::parse(&words[2..]) {
+                if crate::kubectl::watch::wants_watch(&args) && !crate::kubectl::help::wants_help(&words[1..])
+                {
+                    return crate::kubectl::watch::start(sim, &args);
+                }
+            }
+        }
+    }
+    (execute_line(sim, files, line), None)
+}
+
+fn execute_line(sim: &mut Simulation, files: &[(String, String)], line: &str) -> Output {
     let Some(words) = shlex::split(line) else {
         return Output::error("error: unterminated quote in command line");
     };

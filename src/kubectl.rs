@@ -28,6 +28,7 @@ pub mod set;
 pub mod taint;
 pub mod top;
 pub mod wait;
+pub mod watch;
 
 use crate::console::Output;
 use crate::sim::api::ResourceType;

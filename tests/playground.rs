@@ -262,3 +262,52 @@ fn the_charts_follow_the_clock_through_waits_and_replays() {
     session.seek(SimTime(60_000));
     assert_eq!(session.charts().replica_chart("default", "hello"), before.replica_chart("default", "hello"));
 }
+
+#[test]
+fn a_watch_streams_rows_into_its_input_until_the_next_command_and_replays_the_same() {
+    let mut session = Session::new(Origin::default(), Vec::new());
+    session.run("kubectl run web --image=nginx:1.27");
+    let listed = session.run("kubectl get pods -w").text();
+    assert_eq!(listed, "NAME   READY   STATUS    RESTARTS   AGE\nweb    0/1     Pending   0          0s\n");
+    session.advance(SimDuration::from_secs(20));
+    let watched = session.past()[1].output.text();
+    let rows: Vec<&str> = watched.lines().collect();
+    assert!(rows.len() >= 4, "{watched}");
+    // Every change prints a row, in order, aligned with the header as far as the cells fit.
+    assert!(
+        rows.iter().any(|r| r.starts_with("web    0/1     ContainerCreating   0          ")),
+        "{watched}"
+    );
+    assert!(
+        rows.last().is_some_and(|r| r.starts_with("web    1/1     Running             0          ")),
+        "{watched}"
+    );
+    // The next command ends the watch: deleting the pod prints no more rows there.
+    session.run("kubectl delete pod web --grace-period=1");
+    session.advance(SimDuration::from_secs(10));
+    assert_eq!(session.past()[1].output.text(), watched);
+    // Going back and forth replays the watch row for row.
+    let end = session.time();
+    session.seek(SimTime::ZERO);
+    session.seek(end);
+    assert_eq!(session.past()[1].output.text(), watched);
+}
+
+#[test]
+fn a_scenario_watch_prints_under_the_waits_that_follow_it() {
+    let scenario = Scenario::parse(
+        "title: watch\nsteps:\n  - kubectl get pods -w\n  - kubectl run web --image=nginx:1.27\n  - kubectl get pods --watch-only\n  - wait 20s\n  - kubectl get pods\n  - wait 20s\n",
+    )
+    .expect("parses");
+    let outcomes = Runner::new(scenario, None).run_all();
+    assert_eq!(outcomes[0].output.text(), "", "an empty list prints nothing, not even the header");
+    assert_eq!(outcomes[2].output.text(), "");
+    let during = outcomes[3].output.text();
+    assert!(
+        during
+            .starts_with("NAME   READY   STATUS    RESTARTS   AGE\nweb    0/1     Pending   0          0s\n"),
+        "{during}"
+    );
+    assert!(during.contains("Running"), "{during}");
+    assert_eq!(outcomes[5].output.text(), "", "the watch ended with the next command");
+}

@@ -49,6 +49,8 @@ const BOOLEAN: &[&str] = &[
     "containers",
     "sum",
     "show-capacity",
+    "watch-only",
+    "output-watch-events",
     "validate",
     "command",
     "client",

@@ -171,24 +171,12 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
                     out.out("");
                 }
                 first_table = false;
-                let options = printers::TableOptions {
-                    wide: format == "wide",
-                    show_labels: args.bool_flag("show-labels"),
-                    label_columns: args
-                        .flag_values("label-columns")
-                        .iter()
-                        .flat_map(|v| v.split(','))
-                        .filter(|v| !v.is_empty())
-                        .map(String::from)
-                        .collect(),
-                    namespace_column: all_namespaces,
-                    no_headers: args.bool_flag("no-headers"),
-                    name_prefix: if multiple_kinds {
-                        format!("{}/", resource.qualified_singular())
-                    } else {
-                        String::new()
-                    },
+                let prefix = if multiple_kinds {
+                    format!("{}/", resource.qualified_singular())
+                } else {
+                    String::new()
                 };
+                let options = table_options(args, prefix);
                 out.out(print_table(&resource.kind, objects, sim.now_unix(), &options));
             }
         }
@@ -207,6 +195,24 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
         }
     }
     out
+}
+
+/// The table layout the flags ask for (`-o wide`, `--show-labels`, `-L`, `-A`, `--no-headers`).
+pub(super) fn table_options(args: &Args, name_prefix: String) -> printers::TableOptions {
+    printers::TableOptions {
+        wide: args.flag("output") == Some("wide"),
+        show_labels: args.bool_flag("show-labels"),
+        label_columns: args
+            .flag_values("label-columns")
+            .iter()
+            .flat_map(|v| v.split(','))
+            .filter(|v| !v.is_empty())
+            .map(String::from)
+            .collect(),
+        namespace_column: args.bool_flag("all-namespaces"),
+        no_headers: args.bool_flag("no-headers"),
+        name_prefix,
+    }
 }
 
 fn push(groups: &mut Vec<(ResourceType, Vec<Rc<Object>>)>, resource: ResourceType, object: Rc<Object>) {

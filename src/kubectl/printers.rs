@@ -80,42 +80,62 @@ pub fn render_table(table: &Table, options: &TableOptions) -> String {
     if table.rows.is_empty() {
         return String::new();
     }
-    let shown: Vec<usize> =
-        (0..table.columns.len()).filter(|&i| options.wide || !table.columns[i].wide).collect();
     let mut text = String::new();
     if !options.no_headers {
-        let mut headers: Vec<String> = Vec::new();
-        if options.namespace_column {
-            headers.push("NAMESPACE".to_string());
-        }
-        headers.extend(shown.iter().map(|&i| table.columns[i].name.to_uppercase()));
-        headers.extend(options.label_columns.iter().map(|key| label_column_header(key)));
-        if options.show_labels {
-            headers.push("LABELS".to_string());
-        }
-        push_line(&mut text, &headers);
+        push_line(&mut text, &table_headers(table, options));
     }
-    for row in &table.rows {
-        let mut cells: Vec<String> = Vec::new();
-        if options.namespace_column {
-            cells.push(row.namespace.clone());
-        }
-        cells.extend(shown.iter().map(|&i| {
-            let cell = row.cells.get(i).cloned().unwrap_or_default();
-            if i == 0 && table.columns[0].name == "Name" {
-                format!("{}{cell}", options.name_prefix)
-            } else {
-                cell
-            }
-        }));
-        cells
-            .extend(options.label_columns.iter().map(|key| row.labels.get(key).cloned().unwrap_or_default()));
-        if options.show_labels {
-            cells.push(cells::format_labels(&row.labels));
-        }
-        push_line(&mut text, &cells);
+    for row in table_cells(table, options) {
+        push_line(&mut text, &row);
     }
     tabwriter::GET_TABLE.format(&text)
+}
+
+fn shown_columns(table: &Table, options: &TableOptions) -> Vec<usize> {
+    (0..table.columns.len()).filter(|&i| options.wide || !table.columns[i].wide).collect()
+}
+
+/// The header cells `options` select (upper-cased, NAMESPACE, label columns, LABELS).
+pub fn table_headers(table: &Table, options: &TableOptions) -> Vec<String> {
+    let mut headers: Vec<String> = Vec::new();
+    if options.namespace_column {
+        headers.push("NAMESPACE".to_string());
+    }
+    headers.extend(shown_columns(table, options).iter().map(|&i| table.columns[i].name.to_uppercase()));
+    headers.extend(options.label_columns.iter().map(|key| label_column_header(key)));
+    if options.show_labels {
+        headers.push("LABELS".to_string());
+    }
+    headers
+}
+
+/// The cells of every row, as `options` select and decorate them.
+pub fn table_cells(table: &Table, options: &TableOptions) -> Vec<Vec<String>> {
+    let shown = shown_columns(table, options);
+    table
+        .rows
+        .iter()
+        .map(|row| {
+            let mut cells: Vec<String> = Vec::new();
+            if options.namespace_column {
+                cells.push(row.namespace.clone());
+            }
+            cells.extend(shown.iter().map(|&i| {
+                let cell = row.cells.get(i).cloned().unwrap_or_default();
+                if i == 0 && table.columns[0].name == "Name" {
+                    format!("{}{cell}", options.name_prefix)
+                } else {
+                    cell
+                }
+            }));
+            cells.extend(
+                options.label_columns.iter().map(|key| row.labels.get(key).cloned().unwrap_or_default()),
+            );
+            if options.show_labels {
+                cells.push(cells::format_labels(&row.labels));
+            }
+            cells
+        })
+        .collect()
 }
 
 /// `-L app.kubernetes.io/name` is headed `NAME`: the last path segment, upper-cased.

@@ -10,6 +10,7 @@
 use std::rc::Rc;
 
 use crate::console::{self, Output};
+use crate::kubectl::watch::Watch;
 use crate::scenario::{Scenario, Step};
 use crate::sim::{ClusterSpec, SimDuration, SimTime, Simulation, DEFAULT_SEED};
 use crate::viz::ChartRecorder;
@@ -100,6 +101,8 @@ pub struct Session {
     horizon: SimTime,
     /// Counts over time for the charts, sampled as the clock runs (rebuilt on replay).
     charts: ChartRecorder,
+    /// A running `kubectl get -w`: its rows join the latest input's output as time runs.
+    watch: Option<Watch>,
 }
 
 impl Session {
@@ -116,6 +119,7 @@ impl Session {
             sim,
             horizon: SimTime::ZERO,
             charts,
+            watch: None,
         }
     }
 
@@ -237,6 +241,7 @@ impl Session {
             _ => {
                 self.sim.step();
                 self.charts.sample(&self.sim);
+                self.collect_watch();
             }
         }
         self.horizon = self.horizon.max(self.sim.time());
@@ -245,6 +250,7 @@ impl Session {
     /// Goes to `time` on this branch: forward by running, backward by rebuilding and replaying.
     pub fn seek(&mut self, time: SimTime) {
         if time < self.sim.time() {
+            self.watch = None;
             self.sim = fresh_simulation(&self.origin);
             self.applied = 0;
             self.charts = ChartRecorder::new();
@@ -256,6 +262,7 @@ impl Session {
     /// Starts the cluster again with `seed`, keeping the files; the inputs are forgotten.
     pub fn reset(&mut self, seed: u64) {
         self.origin.seed = seed;
+        self.watch = None;
         self.sim = fresh_simulation(&self.origin);
         self.charts = ChartRecorder::new();
         self.charts.sample(&self.sim);
@@ -303,7 +310,12 @@ impl Session {
                     break;
                 }
                 let end = input.end;
+                self.collect_watch();
                 self.run_clock_to(end);
+                // What a watch printed during the wait is already in the wait's output.
+                if let Some(watch) = &self.watch {
+                    watch.take_lines();
+                }
                 self.applied += 1;
                 continue;
             }
@@ -314,7 +326,19 @@ impl Session {
             self.applied += 1;
         }
         self.run_clock_to(target);
+        self.collect_watch();
         self.horizon = self.horizon.max(self.sim.time());
+    }
+
+    /// Moves the rows a running watch printed into the latest input's output.
+    fn collect_watch(&mut self) {
+        let Some(watch) = &self.watch else { return };
+        let lines = watch.take_lines();
+        if let Some(input) = self.applied.checked_sub(1).and_then(|i| self.inputs.get_mut(i)) {
+            for line in lines {
+                input.output.out(line);
+            }
+        }
     }
 
     /// Runs the clock to `target` in slices, sampling the charts after each. Running events in
@@ -334,6 +358,11 @@ impl Session {
     }
 
     fn execute(&mut self, line: String, files: Rc<Files>) -> Input {
+        self.collect_watch();
+        if !console::only_waits(&line) {
+            // Typing the next command ends the watch, as Ctrl-C does.
+            self.watch = None;
+        }
         let time = self.sim.time();
         let words = shlex::split(&line).unwrap_or_default();
         // A plain `wait DURATION` runs here rather than in the console, so the charts see the
@@ -347,11 +376,20 @@ impl Session {
                 None => console::execute(&mut self.sim, &files, &line),
             },
             _ => {
-                let output = console::execute(&mut self.sim, &files, &line);
+                let (output, watch) = console::execute_watching(&mut self.sim, &files, &line);
+                if watch.is_some() {
+                    self.watch = watch;
+                }
                 self.charts.sample(&self.sim);
                 output
             }
         };
+        let mut output = output;
+        if let Some(watch) = &self.watch {
+            for row in watch.take_lines() {
+                output.out(row);
+            }
+        }
         Input { time, end: self.sim.time(), line, files, output }
     }
 }

@@ -35,6 +35,8 @@ pub struct Runner {
     scenario: Scenario,
     sim: Simulation,
     next: usize,
+    /// A running `kubectl get -w`, until the next step that is not a wait.
+    watch: Option<crate::kubectl::watch::Watch>,
 }
 
 impl Runner {
@@ -45,7 +47,7 @@ impl Runner {
         if let Some(start) = scenario.start.as_deref().and_then(parse_rfc3339) {
             sim.set_epoch(start);
         }
-        Runner { scenario, sim, next: 0 }
+        Runner { scenario, sim, next: 0, watch: None }
     }
 
     /// The scenario being played.
@@ -74,7 +76,20 @@ impl Runner {
         let step = self.scenario.steps.get(index)?.clone();
         self.next += 1;
         let time = self.sim.time();
-        let output = console::execute(&mut self.sim, &self.scenario.files, &step.action);
+        if !console::only_waits(&step.action) {
+            self.watch = None;
+        }
+        let (mut output, watch) =
+            console::execute_watching(&mut self.sim, &self.scenario.files, &step.action);
+        if watch.is_some() {
+            self.watch = watch;
+        }
+        // A watch's rows show under the step during which they were printed.
+        if let Some(watch) = &self.watch {
+            for row in watch.take_lines() {
+                output.out(row);
+            }
+        }
         let failures = check(&step, &output);
         Some(StepOutcome { index, time, action: step.action, output, failures })
     }

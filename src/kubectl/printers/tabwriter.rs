@@ -84,6 +84,42 @@ impl TabWriter {
     }
 }
 
+/// A `kubectl get` writer that remembers its column widths across flushes, as cli-runtime's
+/// (liggitt/tabwriter with `RememberWidths`) does for `kubectl get -w`: every later row is laid
+/// out with columns at least as wide as before, so a stream of rows stays aligned with the
+/// header unless a cell is wider than any before it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RememberedWidths {
+    widths: Vec<usize>,
+}
+
+impl RememberedWidths {
+    /// Lays out one flush of rows (cells without tabs), one line each with a newline.
+    pub fn flush(&mut self, rows: &[Vec<String>]) -> String {
+        for row in rows {
+            for (j, cell) in row.iter().enumerate().take(row.len().saturating_sub(1)) {
+                let width = (cell_width(cell) + GET_TABLE.padding).max(GET_TABLE.min_width);
+                if self.widths.len() <= j {
+                    self.widths.resize(j + 1, 0);
+                }
+                self.widths[j] = self.widths[j].max(width);
+            }
+        }
+        let mut out = String::new();
+        for row in rows {
+            for (j, cell) in row.iter().enumerate() {
+                out.push_str(cell);
+                if j + 1 < row.len() {
+                    let pad = self.widths[j].saturating_sub(cell_width(cell));
+                    out.extend(std::iter::repeat_n(' ', pad));
+                }
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
 /// Display width of a cell: Go counts runes.
 fn cell_width(cell: &str) -> usize {
     cell.chars().count()
@@ -100,6 +136,25 @@ mod tests {
             GET_TABLE.format(text),
             "NAME                   READY   STATUS    RESTARTS   AGE\n\
              web-7c5ddbdf54-x2x7k   1/1     Running   0          40s\n"
+        );
+    }
+
+    #[test]
+    fn remembered_widths_only_grow_across_flushes() {
+        let row = |cells: &[&str]| cells.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        let mut writer = RememberedWidths::default();
+        assert_eq!(
+            writer
+                .flush(&[row(&["NAME", "READY", "STATUS", "AGE"]), row(&["web-0", "0/1", "Pending", "0s"])]),
+            "NAME    READY   STATUS    AGE\nweb-0   0/1     Pending   0s\n"
+        );
+        assert_eq!(
+            writer.flush(&[row(&["web-0", "0/1", "ContainerCreating", "0s"])]),
+            "web-0   0/1     ContainerCreating   0s\n"
+        );
+        assert_eq!(
+            writer.flush(&[row(&["web-0", "1/1", "Running", "19s"])]),
+            "web-0   1/1     Running             19s\n"
         );
     }
 

@@ -52,7 +52,11 @@ impl StatefulSetController {
         let revision = format!(
             "{}-{}",
             key.name,
-            compute_hash(&spec.template, set.status.as_ref().and_then(|s| s.collision_count))
+            // Upstream always hashes with a collision count, 0 until a collision happened.
+            compute_hash(
+                &spec.template,
+                Some(set.status.as_ref().and_then(|s| s.collision_count).unwrap_or(0))
+            )
         );
         let replicas = spec.replicas.unwrap_or(1);
         let start = spec.ordinals.as_ref().and_then(|o| o.start).unwrap_or(0);
