@@ -6,16 +6,17 @@
 //! from their CRD's `openAPIV3Schema`, with the `apiVersion`, `kind` and `metadata` fields the API
 //! server adds to it. Each template is a function here, named after it.
 //!
-//! Regenerating the data from a checkout of kubernetes/kubernetes at the release to match (the
-//! generator reads every `*_openapi.json` in the directory and keeps what the built-in kinds reach):
+//! The committed data is built from the JSON schemas of the k8s-openapi crate (0.29, feature
+//! `v1_36`), whose types carry the Kubernetes v1.36 OpenAPI descriptions, by
+//! `examples/explain_docs.rs`, which keeps the schemas the built-in kinds reach and writes them
+//! as the API server's OpenAPI v3 document shapes them. Regenerating it:
 //!
 //! ```text
-//! git clone --depth 1 --branch v1.36.0 https://github.com/kubernetes/kubernetes /tmp/k8s
-//! cargo run --example explain_docs -- /tmp/k8s/api/openapi-spec/v3 src/kubectl/explain/docs.deflate
+//! cargo run --example explain_docs --features explain-docs
 //! ```
 //!
-//! The committed file was built from an older (v1.24-era) copy of these documents, the newest
-//! complete set at hand: the layout is kubectl v1.36's, some descriptions predate it.
+//! k8s-openapi leaves out the enum lists; the generator puts back those the v1.24 documents had
+//! (`examples/explain_docs/enums.json`), so fields made enums since then show none.
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -475,7 +476,8 @@ spec:
                 "kubectl explain deploy.spec.strategy",
                 "GROUP:      apps\nKIND:       Deployment\nVERSION:    v1\n\n\
                  FIELD: strategy <DeploymentStrategy>\n\n\n\
-                 DESCRIPTION:\n    DeploymentStrategy describes how to replace existing pods with new ones.\n    \n\
+                 DESCRIPTION:\n    The deployment strategy to use to replace existing pods with new ones.\n\
+                 \x20   DeploymentStrategy describes how to replace existing pods with new ones.\n    \n\
                  FIELDS:\n  rollingUpdate\t<RollingUpdateDeployment>\n\
                  \x20   Rolling update config params. Present only if DeploymentStrategyType =\n    RollingUpdate.\n\n\
                  \x20 type\t<string>\n  enum: Recreate, RollingUpdate\n\
@@ -489,14 +491,15 @@ spec:
                 "kubectl explain deploy.spec.strategy --recursive",
                 "GROUP:      apps\nKIND:       Deployment\nVERSION:    v1\n\n\
                  FIELD: strategy <DeploymentStrategy>\n\n\n\
-                 DESCRIPTION:\n    DeploymentStrategy describes how to replace existing pods with new ones.\n    \n\
-                 FIELDS:\n  rollingUpdate\t<RollingUpdateDeployment>\n    maxSurge\t<string>\n    maxUnavailable\t<string>\n\
+                 DESCRIPTION:\n    The deployment strategy to use to replace existing pods with new ones.\n\
+                 \x20   DeploymentStrategy describes how to replace existing pods with new ones.\n    \n\
+                 FIELDS:\n  rollingUpdate\t<RollingUpdateDeployment>\n    maxSurge\t<IntOrString>\n    maxUnavailable\t<IntOrString>\n\
                  \x20 type\t<string>\n  enum: Recreate, RollingUpdate\n\n",
             ),
             (
                 "kubectl explain pods.spec.containers.image",
                 "KIND:       Pod\nVERSION:    v1\n\nFIELD: image <string>\n\n\n\
-                 DESCRIPTION:\n    Docker image name. More info:\n\
+                 DESCRIPTION:\n    Container image name. More info:\n\
                  \x20   https://kubernetes.io/docs/concepts/containers/images This field is optional\n\
                  \x20   to allow higher level config management to default or override container\n\
                  \x20   images in workload controllers like Deployments and StatefulSets.\n    \n\n",
@@ -551,6 +554,53 @@ spec:
         let text = kubectl("kubectl explain crontabs").text();
         assert!(text.contains("    A cron job run by the example operator.\n"), "{text}");
         assert!(text.contains("  metadata\t<ObjectMeta>\n    Standard object's metadata."), "{text}");
+    }
+
+    #[test]
+    fn fields_added_after_v1_24_are_explained() {
+        let text = kubectl("kubectl explain pod.spec.containers.restartPolicy").text();
+        assert!(
+            text.starts_with(
+                "KIND:       Pod\nVERSION:    v1\n\nFIELD: restartPolicy <string>\n\n\nDESCRIPTION:\n\
+                 \x20   RestartPolicy defines the restart behavior of individual containers in a\n\
+                 \x20   pod. This overrides the pod-level restart policy."
+            ),
+            "{text}"
+        );
+        assert!(text.contains("often referred to as a \"sidecar\" container."), "{text}");
+        let text = kubectl("kubectl explain job.spec.podFailurePolicy").text();
+        assert!(
+            text.starts_with(
+                "GROUP:      batch\nKIND:       Job\nVERSION:    v1\n\n\
+                 FIELD: podFailurePolicy <PodFailurePolicy>\n\n\nDESCRIPTION:\n\
+                 \x20   Specifies the policy of handling failed pods. In particular, it allows to\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "    PodFailurePolicy describes how failed pods influence the backoffLimit.\n    \n\
+                 FIELDS:\n  rules\t<[]PodFailurePolicyRule> -required-\n"
+            ),
+            "{text}"
+        );
+        let text = kubectl("kubectl explain job.spec.podFailurePolicy.rules --recursive").text();
+        assert!(text.contains("\n  onExitCodes\t<PodFailurePolicyOnExitCodesRequirement>\n"), "{text}");
+        assert!(kubectl("kubectl explain job.spec.successPolicy").text().contains("<SuccessPolicy>"));
+        assert!(kubectl("kubectl explain pod.spec.containers.resizePolicy")
+            .text()
+            .contains("<[]ContainerResizePolicy>"));
+        let text = kubectl("kubectl explain flowschemas").text();
+        assert!(
+            text.starts_with("GROUP:      flowcontrol.apiserver.k8s.io\nKIND:       FlowSchema\n"),
+            "{text}"
+        );
+        // Typed as kubectl prints them: named non-object types by name, Time as its string.
+        let text = kubectl("kubectl explain pod.spec.containers.resources").text();
+        assert!(text.contains("\n  limits\t<map[string]Quantity>\n"), "{text}");
+        let text = kubectl("kubectl explain pod.metadata").text();
+        assert!(text.contains("\n  creationTimestamp\t<string>\n"), "{text}");
+        assert!(!text.contains("-required-"), "{text}");
     }
 
     #[test]

@@ -47,8 +47,8 @@ fn memory_cell(bytes: i64) -> String {
 
 fn sort(rows: &mut [(i64, i64, Vec<String>)], sort_by: &str) {
     match sort_by {
-        "cpu" => rows.sort_by(|a, b| b.0.cmp(&a.0)),
-        "memory" => rows.sort_by(|a, b| b.1.cmp(&a.1)),
+        "cpu" => rows.sort_by_key(|r| std::cmp::Reverse(r.0)),
+        "memory" => rows.sort_by_key(|r| std::cmp::Reverse(r.1)),
         _ => {}
     }
 }
