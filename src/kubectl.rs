@@ -57,6 +57,9 @@ pub fn execute(sim: &mut Simulation, files: &[(String, String)], args: &[String]
     }
     let parsed = match Args::parse(&args[1..]) {
         Ok(parsed) => parsed,
+        Err(message) if message.starts_with("error: unknown") => {
+            return Output::error(format!("{message}\nSee 'kubectl {command} --help' for usage."))
+        }
         Err(message) => return Output::error(message),
     };
     match command.as_str() {

@@ -37,6 +37,10 @@ pub fn run(sim: &mut Simulation, files: &[(String, String)], args: &Args, mode: 
         out.err(text);
         return out;
     }
+    let dry_run = match super::generate::dry_run_suffix(args) {
+        Ok(suffix) => suffix,
+        Err(message) => return Output::error(message),
+    };
     let namespace_flag = args.flag("namespace");
     for name in names {
         let (file, text) = match read_file(files, name) {
@@ -61,7 +65,7 @@ pub fn run(sim: &mut Simulation, files: &[(String, String)], args: &Args, mode: 
             continue;
         }
         for document in documents {
-            apply_document(sim, &mut out, &file, document, namespace_flag, mode, args);
+            apply_document(sim, &mut out, &file, document, namespace_flag, mode, args, dry_run);
         }
     }
     out
@@ -75,6 +79,7 @@ fn apply_document(
     namespace_flag: Option<&str>,
     mode: Mode,
     args: &Args,
+    dry_run: Option<&str>,
 ) {
     let mut object = match decode(&document, sim.store().resources()) {
         Ok(object) => object,
@@ -108,15 +113,24 @@ fn apply_document(
         out.err(format!("Warning: {}", no_effect_note(object.kind())));
     }
     let display = |o: &Object| format!("{}/{}", resource.qualified_singular(), o.name());
+    // A dry run writes to a copy of the cluster: the answer (validation, defaults, the verb) is
+    // the API server's, and nothing the learner's cluster holds changes.
+    let mut scratch = dry_run.map(|_| sim.clone());
+    let target = scratch.as_mut().unwrap_or(sim);
     let result = match mode {
-        Mode::Apply => {
-            sim.apply(&document, object).map(|(o, outcome)| format!("{} {}", display(&o), outcome.verb()))
-        }
-        Mode::Create => sim.create(object).map(|o| format!("{} created", display(&o))),
+        Mode::Apply => target.apply(&document, object).map(|(o, outcome)| (o, outcome.verb())),
+        Mode::Create => target.create(object).map(|o| (o, "created")),
     };
-    match result {
-        Ok(line) => out.out(line),
-        Err(error) => out.err(render_write_error(&error, file)),
+    match (result, args.flag("output")) {
+        (Ok((object, _)), Some("yaml")) => {
+            out.out(super::output::to_yaml(&super::output::object_json(&object)))
+        }
+        (Ok((object, _)), Some("json")) => {
+            out.out(super::output::to_json(&super::output::object_json(&object)))
+        }
+        (Ok((object, _)), Some("name")) => out.out(display(&object)),
+        (Ok((object, verb)), _) => out.out(format!("{} {verb}{}", display(&object), dry_run.unwrap_or(""))),
+        (Err(error), _) => out.err(render_write_error(&error, file)),
     }
 }
 
@@ -140,4 +154,39 @@ fn create_namespace(sim: &mut Simulation, name: &str) -> Output {
         Err(error) => out.err(error.render(None)),
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::Simulation;
+
+    #[test]
+    fn dry_runs_print_the_answer_and_change_nothing() {
+        let mut sim = Simulation::new(Default::default(), 1);
+        let files = vec![(
+            "pod.yaml".to_string(),
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx\n".to_string(),
+        )];
+        let run = |sim: &mut Simulation, line: &str| crate::console::execute(sim, &files, line).text();
+        assert_eq!(
+            run(&mut sim, "kubectl apply -f pod.yaml --dry-run=client"),
+            "pod/web created (dry run)\n"
+        );
+        assert_eq!(
+            run(&mut sim, "kubectl create -f pod.yaml --dry-run=server"),
+            "pod/web created (server dry run)\n"
+        );
+        assert_eq!(run(&mut sim, "kubectl get pods"), "No resources found in default namespace.\n");
+        let yaml = run(&mut sim, "kubectl apply -f pod.yaml --dry-run=server -o yaml");
+        assert!(yaml.contains("imagePullPolicy: Always"), "server defaults are shown: {yaml}");
+        assert_eq!(run(&mut sim, "kubectl apply -f pod.yaml"), "pod/web created\n");
+        assert_eq!(
+            run(&mut sim, "kubectl apply -f pod.yaml --dry-run=client"),
+            "pod/web unchanged (dry run)\n"
+        );
+        assert_eq!(
+            run(&mut sim, "kubectl apply -f pod.yaml --dry-run=maybe"),
+            "error: Invalid dry-run value (maybe). Must be \"none\", \"server\", or \"client\".\n"
+        );
+    }
 }

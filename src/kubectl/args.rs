@@ -23,6 +23,9 @@ const SHORT: &[(&str, &str)] = &[
     ("R", "recursive"),
     ("k", "kustomize"),
     ("L", "label-columns"),
+    ("i", "stdin"),
+    ("t", "tty"),
+    ("q", "quiet"),
 ];
 
 /// Flags that take no value.
@@ -50,10 +53,210 @@ const BOOLEAN: &[&str] = &[
     "sum",
     "show-capacity",
     "watch-only",
+    "stdin",
+    "tty",
+    "quiet",
+    "rm",
+    "attach",
     "output-watch-events",
     "validate",
     "command",
     "client",
+];
+
+/// Every long flag some kubectl command Podlab runs accepts (and kubectl's global flags);
+/// anything else is kubectl's `unknown flag` error.
+const KNOWN: &[&str] = &[
+    "aggregation-rule",
+    "all",
+    "all-containers",
+    "all-namespaces",
+    "allow-missing-template-keys",
+    "annotation",
+    "annotations",
+    "api-group",
+    "api-version",
+    "append-hash",
+    "as",
+    "as-group",
+    "as-uid",
+    "attach",
+    "cache-dir",
+    "cascade",
+    "cert",
+    "certificate-authority",
+    "chunk-size",
+    "class",
+    "client",
+    "client-certificate",
+    "client-key",
+    "cluster",
+    "cluster-ip",
+    "clusterip",
+    "clusterrole",
+    "command",
+    "container",
+    "container-port",
+    "containers",
+    "context",
+    "cpu",
+    "cpu-percent",
+    "current-replicas",
+    "default-backend",
+    "default-container",
+    "delete-emptydir-data",
+    "delete-local-data",
+    "disable-compression",
+    "disable-eviction",
+    "docker-email",
+    "docker-password",
+    "docker-server",
+    "docker-username",
+    "dry-run",
+    "dry-run-strategy",
+    "edit-last-applied",
+    "env",
+    "env-from",
+    "expose",
+    "external-ip",
+    "external-name",
+    "field-manager",
+    "field-selector",
+    "fieldpath",
+    "filename",
+    "filter-schema-version",
+    "follow",
+    "for",
+    "force",
+    "force-conflicts",
+    "from",
+    "from-env-file",
+    "from-file",
+    "from-literal",
+    "generator",
+    "grace-period",
+    "hostname",
+    "hostport",
+    "http-port",
+    "ignore-daemonsets",
+    "ignore-errors",
+    "ignore-not-found",
+    "image",
+    "image-pull-policy",
+    "insecure-skip-tls-verify",
+    "keep-annotations",
+    "key",
+    "key-file",
+    "kubeconfig",
+    "kustomize",
+    "label-columns",
+    "labels",
+    "limit-bytes",
+    "limits",
+    "list",
+    "load-balancer-ip",
+    "local",
+    "log-flush-frequency",
+    "match-server-version",
+    "max",
+    "max-log-requests",
+    "memory",
+    "min",
+    "name",
+    "namespace",
+    "namespaced",
+    "no-headers",
+    "node-port",
+    "non-blocking",
+    "non-resource-url",
+    "now",
+    "only-attach",
+    "output",
+    "output-directory",
+    "output-watch-events",
+    "overrides",
+    "overwrite",
+    "password",
+    "patch",
+    "pod-running-timeout",
+    "pod-selector",
+    "port",
+    "prefix",
+    "prefix-from",
+    "previous",
+    "privileged",
+    "profile",
+    "profile-output",
+    "protocol",
+    "prune",
+    "quiet",
+    "raw",
+    "record",
+    "recursive",
+    "replicas",
+    "replicas-count",
+    "request-timeout",
+    "requests",
+    "resolve",
+    "resource",
+    "resource-name",
+    "resource-version",
+    "restart",
+    "revision",
+    "rm",
+    "role",
+    "rule",
+    "save-config",
+    "schedule",
+    "selector",
+    "selector-key",
+    "server",
+    "server-side",
+    "service-account",
+    "serviceaccount",
+    "session-affinity",
+    "show-capacity",
+    "show-events",
+    "show-kind",
+    "show-labels",
+    "show-managed-fields",
+    "since",
+    "since-time",
+    "skip-wait-for-delete-timeout",
+    "sort-by",
+    "stdin",
+    "subresource",
+    "sum",
+    "tail",
+    "target-port",
+    "tcp",
+    "tcp-port",
+    "template",
+    "timeout",
+    "timestamps",
+    "tls-server-name",
+    "to-revision",
+    "token",
+    "tty",
+    "type",
+    "types",
+    "user",
+    "username",
+    "v",
+    "validate",
+    "value",
+    "values",
+    "verb",
+    "wait",
+    "wait-for-deletion",
+    "warnings-as-errors",
+    "watch",
+    "watch-only",
+    "stdin",
+    "tty",
+    "quiet",
+    "rm",
+    "attach",
 ];
 
 impl Args {
@@ -73,17 +276,29 @@ impl Args {
                     Some((n, v)) => (n.to_string(), Some(v.to_string())),
                     None => (long.to_string(), None),
                 }
-            } else if let Some(short) = word.strip_prefix('-').filter(|s| !s.is_empty()) {
-                let (letter, rest) = short.split_at(short.chars().next().map(char::len_utf8).unwrap_or(0));
-                let Some((_, long)) = SHORT.iter().find(|(s, _)| *s == letter) else {
-                    return Err(format!("error: unknown shorthand flag: '{letter}' in {word}"));
-                };
-                let value = rest.strip_prefix('=').unwrap_or(rest);
-                (long.to_string(), (!value.is_empty()).then(|| value.to_string()))
+            } else if let Some(mut short) = word.strip_prefix('-').filter(|s| !s.is_empty()) {
+                // Boolean shorthands group (`-it`); the last letter may take a value (`-itn dev`).
+                loop {
+                    let (letter, rest) =
+                        short.split_at(short.chars().next().map(char::len_utf8).unwrap_or(0));
+                    let Some((_, long)) = SHORT.iter().find(|(s, _)| *s == letter) else {
+                        return Err(format!("error: unknown shorthand flag: '{letter}' in {word}"));
+                    };
+                    if BOOLEAN.contains(long) && !rest.is_empty() && !rest.starts_with('=') {
+                        args.flags.push((long.to_string(), "true".into()));
+                        short = rest;
+                        continue;
+                    }
+                    let value = rest.strip_prefix('=').unwrap_or(rest);
+                    break (long.to_string(), (!value.is_empty()).then(|| value.to_string()));
+                }
             } else {
                 args.positional.push(word.clone());
                 continue;
             };
+            if !KNOWN.contains(&name.as_str()) && !BOOLEAN.contains(&name.as_str()) {
+                return Err(format!("error: unknown flag: --{name}"));
+            }
             let value = match inline {
                 Some(v) => v,
                 None if BOOLEAN.contains(&name.as_str()) => "true".into(),
@@ -122,6 +337,17 @@ mod tests {
 
     fn parse(line: &str) -> Args {
         Args::parse(&line.split_whitespace().map(String::from).collect::<Vec<_>>()).unwrap()
+    }
+
+    #[test]
+    fn unknown_flags_and_grouped_shorthands() {
+        let words = |line: &str| line.split_whitespace().map(String::from).collect::<Vec<_>>();
+        assert_eq!(Args::parse(&words("pods --colour")), Err("error: unknown flag: --colour".into()));
+        assert_eq!(Args::parse(&words("pods -x")), Err("error: unknown shorthand flag: 'x' in -x".into()));
+        let args = parse("busybox -it --rm --image=busybox -n dev");
+        assert!(args.bool_flag("stdin") && args.bool_flag("tty") && args.bool_flag("rm"));
+        assert_eq!(args.flag("namespace"), Some("dev"));
+        assert_eq!(parse("pods -wn dev").flag("namespace"), Some("dev"));
     }
 
     #[test]

@@ -74,6 +74,19 @@ pub fn create(sim: &mut Simulation, files: &[(String, String)], args: &Args) -> 
     }
 }
 
+/// `--dry-run[=client|server|none]`: the suffix kubectl adds to its messages, `None` when the
+/// command really writes.
+pub fn dry_run_suffix(args: &Args) -> Result<Option<&'static str>, String> {
+    match args.flag("dry-run") {
+        None | Some("none") | Some("false") => Ok(None),
+        Some("server") => Ok(Some(" (server dry run)")),
+        Some("client") | Some("true") => Ok(Some(" (dry run)")),
+        Some(other) => Err(format!(
+            "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
+        )),
+    }
+}
+
 /// Stores `object` (or only prints it with `--dry-run`) and prints what kubectl prints.
 pub fn finish(sim: &mut Simulation, args: &Args, object: Value, verb: &str) -> Output {
     let decoded = match decode(&object, sim.store().resources()) {
@@ -83,15 +96,9 @@ pub fn finish(sim: &mut Simulation, args: &Args, object: Value, verb: &str) -> O
     let Some(resource) = sim.store().resource_of(&decoded).cloned() else {
         return Output::error(format!("error: the server doesn't have a resource type {:?}", decoded.kind()));
     };
-    let dry_run = match args.flag("dry-run") {
-        None | Some("none") | Some("false") => None,
-        Some("server") => Some(" (server dry run)"),
-        Some("client") | Some("true") => Some(" (dry run)"),
-        Some(other) => {
-            return Output::error(format!(
-                "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
-            ))
-        }
+    let dry_run = match dry_run_suffix(args) {
+        Ok(suffix) => suffix,
+        Err(message) => return Output::error(message),
     };
     let stored = match dry_run {
         Some(_) => object_json(&decoded),
