@@ -21,6 +21,8 @@ pub enum Stream {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Output {
     lines: Vec<(Stream, String)>,
+    /// Files the command hands to the editor (`kubectl edit`, `kubectl cp POD:PATH FILE`).
+    opened: Vec<(String, String)>,
 }
 
 impl Output {
@@ -66,6 +68,16 @@ impl Output {
             text.push('\n');
         }
         text
+    }
+
+    /// Asks the editor to open `name` with `text` (replacing a file of that name).
+    pub fn open_file(&mut self, name: impl Into<String>, text: impl Into<String>) {
+        self.opened.push((name.into(), text.into()));
+    }
+
+    /// The files the command asked the editor to open, in order.
+    pub fn opened_files(&self) -> &[(String, String)] {
+        &self.opened
     }
 
     /// Whether anything was printed on stderr.

@@ -5,9 +5,11 @@ pub mod apply;
 pub mod args;
 pub mod complete;
 pub mod cordon;
+pub mod cp;
 pub mod delete;
 pub mod describe;
 pub mod drain;
+pub mod edit;
 pub mod events;
 pub mod exec;
 pub mod explain;
@@ -87,6 +89,8 @@ pub fn execute(sim: &mut Simulation, files: &[(String, String)], args: &[String]
         "uncordon" => cordon::run(sim, &parsed, false),
         "drain" => drain::run(sim, &parsed),
         "top" => top::run(sim, &parsed),
+        "cp" => cp::run(sim, files, &parsed),
+        "edit" => edit::run(sim, &parsed),
         "set" => set::run(sim, &parsed),
         "label" => label::run_metadata(sim, &parsed, label::MetadataField::Labels),
         "annotate" => label::run_metadata(sim, &parsed, label::MetadataField::Annotations),

@@ -13,7 +13,7 @@
 //! when the API marks the pod deleted → final status and removal of the object.
 //!
 //! Entry points for commands: [`logs`], [`exec`], [`kill_container`], [`set_node_down`],
-//! [`pod_usage`].
+//! [`pod_usage`], [`container_fs`].
 
 mod commands;
 mod eviction;
@@ -317,6 +317,32 @@ pub fn exec(
         }
     }
     result.map(|(lines, code, _)| (lines, code))
+}
+
+/// `kubectl cp`: the filesystem of a running container, shared with the container (writes
+/// through it land in the container), or kubectl's error text.
+pub fn container_fs(
+    sim: &mut Simulation,
+    namespace: &str,
+    pod: &str,
+    container: &str,
+) -> Result<crate::sim::runtime::ContainerFs, String> {
+    let not_found = format!("error: unable to upgrade connection: container not found ({container:?})");
+    sim.with_actor::<Kubelets, _>(|k, _| {
+        let runtime = k.find(namespace, pod).ok_or_else(|| not_found.clone())?;
+        if k.down.contains(&runtime.node) {
+            return Err(
+                "error: unable to upgrade connection: error dialing backend: dial tcp: i/o timeout".into()
+            );
+        }
+        runtime
+            .containers
+            .iter()
+            .find(|c| c.name == container && c.is_running())
+            .and_then(|c| c.fs.clone())
+            .ok_or_else(|| not_found.clone())
+    })
+    .unwrap_or_else(|| Err("no kubelet is running".into()))
 }
 
 /// The playground's `container kill POD[/CONTAINER]`: SIGKILL to the container's main process.

@@ -258,7 +258,15 @@ impl Workspace {
     }
 
     fn run_line(&mut self, line: &str) {
-        self.session.borrow_mut().run(line);
+        let opened = self.session.borrow_mut().run(line).opened_files().to_vec();
+        self.open_files(opened);
+    }
+
+    /// Opens the files a command handed to the editor (`kubectl edit`, `kubectl cp`).
+    fn open_files(&mut self, opened: Vec<(String, String)>) {
+        for (name, text) in opened {
+            self.open_file(name, text);
+        }
     }
 
     fn open_file(&mut self, name: String, text: String) {
@@ -281,11 +289,12 @@ impl Workspace {
         let Some(step) = step else {
             return false;
         };
-        let failures = {
+        let (failures, opened) = {
             let mut session = self.session.borrow_mut();
             let output = session.run(&step.action);
-            scenario::check(&step, output)
+            (scenario::check(&step, output), output.opened_files().to_vec())
         };
+        self.open_files(opened);
         self.step_results.retain(|r| r.index != self.next_step);
         self.step_results.push(StepResult { index: self.next_step, failures });
         self.next_step += 1;

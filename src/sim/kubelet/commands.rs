@@ -13,7 +13,7 @@ use crate::sim::Simulation;
 const EXEC_LIMIT: SimDuration = SimDuration::from_mins(10);
 
 impl Kubelets {
-    fn find(&self, namespace: &str, name: &str) -> Option<&PodRuntime> {
+    pub(super) fn find(&self, namespace: &str, name: &str) -> Option<&PodRuntime> {
         self.pods.values().find(|p| p.namespace == namespace && p.name == name)
     }
 
