@@ -41,7 +41,6 @@ pub fn run(sim: &mut Simulation, files: &[(String, String)], args: &Args, mode: 
         Ok(suffix) => suffix,
         Err(message) => return Output::error(message),
     };
-    let namespace_flag = args.flag("namespace");
     for name in names {
         let (file, text) = match read_file(files, name) {
             Ok(found) => found,
@@ -65,7 +64,7 @@ pub fn run(sim: &mut Simulation, files: &[(String, String)], args: &Args, mode: 
             continue;
         }
         for document in documents {
-            apply_document(sim, &mut out, &file, document, namespace_flag, mode, args, dry_run);
+            apply_document(sim, &mut out, &file, document, mode, args, dry_run);
         }
     }
     out
@@ -76,7 +75,6 @@ fn apply_document(
     out: &mut Output,
     file: &str,
     mut document: Value,
-    namespace_flag: Option<&str>,
     mode: Mode,
     args: &Args,
     dry_run: Option<&str>,
@@ -91,6 +89,7 @@ fn apply_document(
     let Some(resource) = sim.store().resource_of(&object).cloned() else {
         return;
     };
+    let namespace_flag = args.flag("namespace");
     if resource.namespaced {
         let requested = namespace_flag.map(str::to_string).unwrap_or_else(|| namespace_of(args));
         match object.metadata().namespace.clone().filter(|n| !n.is_empty()) {
