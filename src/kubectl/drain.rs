@@ -479,6 +479,14 @@ spec:
         assert!(
             run(&mut sim, "kubectl get nodes").contains("podlab-worker          Ready,SchedulingDisabled")
         );
+        sim.advance(SimDuration::from_secs(30));
+        let described = run(&mut sim, "kubectl describe pdb web-pdb");
+        assert!(
+            described.starts_with(
+                "Name:           web-pdb\nNamespace:      default\nMin available:  1\nSelector:       app=web\nStatus:\n    Allowed disruptions:  1\n    Current:              2\n    Desired:              1\n    Total:                2\n"
+            ),
+            "{described}"
+        );
     }
 
     #[test]

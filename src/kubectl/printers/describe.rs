@@ -8,8 +8,8 @@ pub mod pod;
 pub mod workloads;
 
 pub use cluster::{
-    describe_configmap, describe_generic, describe_namespace, describe_node, describe_pv, describe_pvc,
-    describe_secret, describe_service,
+    describe_configmap, describe_generic, describe_namespace, describe_node, describe_pdb, describe_pv,
+    describe_pvc, describe_secret, describe_service,
 };
 pub use pod::{describe_pod, qos_class};
 pub use workloads::{
@@ -96,6 +96,7 @@ pub fn describe_kind(kind: &str, object: &serde_json::Value, related: &Related, 
         "Job" => typed(object).map(|j| describe_job(&j, events, now_unix)),
         "CronJob" => typed(object).map(|c| describe_cronjob(&c, events, now_unix)),
         "HorizontalPodAutoscaler" => typed(object).map(|h| describe_hpa(&h, events, now_unix)),
+        "PodDisruptionBudget" => typed(object).map(|p| describe_pdb(&p, events, now_unix)),
         _ => None,
     };
     text.unwrap_or_else(|| describe_generic(object, events, now_unix))

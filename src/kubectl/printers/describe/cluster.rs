@@ -666,3 +666,40 @@ pub fn describe_secret(secret: &k8s_openapi::api::core::v1::Secret) -> String {
     }
     w.finish()
 }
+
+/// `kubectl describe pdb`: the budget and the counts the disruption controller keeps.
+pub fn describe_pdb(
+    pdb: &k8s_openapi::api::policy::v1::PodDisruptionBudget,
+    events: &[Event],
+    now_unix: i64,
+) -> String {
+    let mut w = Writer::default();
+    let meta = &pdb.metadata;
+    w.line(0, &format!("Name:\t{}", meta.name.as_deref().unwrap_or_default()));
+    w.line(0, &format!("Namespace:\t{}", meta.namespace.as_deref().unwrap_or_default()));
+    let spec = pdb.spec.clone().unwrap_or_default();
+    let int_or_string = |v: &IntOrString| match v {
+        IntOrString::Int(n) => n.to_string(),
+        IntOrString::String(s) => s.clone(),
+    };
+    if let Some(min) = &spec.min_available {
+        w.line(0, &format!("Min available:\t{}", int_or_string(min)));
+    } else if let Some(max) = &spec.max_unavailable {
+        w.line(0, &format!("Max unavailable:\t{}", int_or_string(max)));
+    }
+    match &spec.selector {
+        Some(selector) => w.line(
+            0,
+            &format!("Selector:\t{}", crate::kubectl::printers::cells::format_label_selector(Some(selector))),
+        ),
+        None => w.line(0, "Selector:\t<unset>"),
+    }
+    let status = pdb.status.clone().unwrap_or_default();
+    w.line(0, "Status:");
+    w.line(2, &format!("Allowed disruptions:\t{}", status.disruptions_allowed.unwrap_or(0)));
+    w.line(2, &format!("Current:\t{}", status.current_healthy.unwrap_or(0)));
+    w.line(2, &format!("Desired:\t{}", status.desired_healthy.unwrap_or(0)));
+    w.line(2, &format!("Total:\t{}", status.expected_pods.unwrap_or(0)));
+    events_block(&mut w, 0, events, now_unix);
+    w.finish()
+}
