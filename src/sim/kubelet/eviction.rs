@@ -522,6 +522,16 @@ impl Kubelets {
     }
 }
 
+/// The resident memory of a container's image program at rest (nginx ≈ 3 MB).
+fn resting_memory(container: &super::pod::ContainerRuntime) -> i128 {
+    container
+        .image_name
+        .as_deref()
+        .and_then(|name| crate::sim::runtime::ImageRef::parse(name).ok())
+        .and_then(|reference| crate::sim::runtime::images::lookup(&reference.full_name()))
+        .map_or(0, |entry| i128::from(entry.memory_bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -628,14 +638,4 @@ mod tests {
         };
         assert_eq!(admission_refusal(&memory, &tolerant, "BestEffort"), None);
     }
-}
-
-/// The resident memory of a container's image program at rest (nginx ≈ 3 MB).
-fn resting_memory(container: &super::pod::ContainerRuntime) -> i128 {
-    container
-        .image_name
-        .as_deref()
-        .and_then(|name| crate::sim::runtime::ImageRef::parse(name).ok())
-        .and_then(|reference| crate::sim::runtime::images::lookup(&reference.full_name()))
-        .map_or(0, |entry| i128::from(entry.memory_bytes))
 }
