@@ -339,7 +339,7 @@ fn sync_volume(sim: &mut Simulation, key: &ObjectKey) {
     };
     let phase = pv.status.as_ref().and_then(|s| s.phase.as_deref());
     let unbound = pv.spec.as_ref().and_then(|s| s.claim_ref.as_ref()).is_none_or(|r| r.uid.is_none());
-    if pv.metadata.deletion_timestamp.is_some() || !phase.is_none_or(|p| p == "Pending") || !unbound {
+    if pv.metadata.deletion_timestamp.is_some() || phase.is_some_and(|p| p != "Pending") || !unbound {
         return;
     }
     pv.status = Some(PersistentVolumeStatus {
