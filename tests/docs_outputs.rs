@@ -59,7 +59,8 @@ struct Case {
     /// Console lines separated by `; `, run before the command: `apply` applies every manifest in
     /// order, `wait 30s` advances virtual time, anything else is a console line.
     steps: &'static str,
-    /// The documented command; `{pod:PREFIX}` becomes the first pod whose name starts with PREFIX.
+    /// The documented command (or commands, separated by `; `, their outputs concatenated);
+    /// `{pod:PREFIX}` becomes the first pod whose name starts with PREFIX.
     command: &'static str,
     /// For `kubectl get -w`: steps run while the watch prints (empty otherwise).
     watch: &'static str,
@@ -88,6 +89,39 @@ const PVC_MODERN: &[(&str, &str)] = &[
     ("1Gi        RWO           ", "1Gi  RWO  standard  <unset>  "),
 ];
 
+/// The statefulset table of the old page in kubectl's modern columns (the docs' note).
+const STS_MODERN: &[(&str, &str)] = &[
+    ("kubectl get service nginx\n", ""),
+    ("kubectl get statefulset web\n", ""),
+    (
+        "NAME      DESIRED   CURRENT   AGE\nweb       2         1         20s",
+        "NAME  READY  AGE\nweb  1/2  20s",
+    ),
+];
+
+/// The hpa table of the old page in the modern columns the docs' note gives.
+const HPA_MODERN: &[(&str, &str)] = &[
+    ("NAME         REFERENCE                     TARGET    ", "NAME  REFERENCE  TARGETS  "),
+    ("Deployment/php-apache/scale   0% / 50%  ", "Deployment/php-apache  cpu: 0%/50%  "),
+];
+
+/// The persistentvolume table of the old page in the modern columns the docs' note gives.
+const PV_HEADER_OLD: &str =
+    "NAME             CAPACITY   ACCESSMODES   RECLAIMPOLICY   STATUS      CLAIM     STORAGECLASS   REASON    AGE";
+const PV_HEADER: &str =
+    "NAME  CAPACITY  ACCESS MODES  RECLAIM POLICY  STATUS  CLAIM  STORAGECLASS  VOLUMEATTRIBUTESCLASS  REASON  AGE";
+
+/// `kubectl describe job` of 2019 as kubectl v1.36 prints it: the `batch.kubernetes.io/` labels
+/// (v1.27+), the last-applied annotation hidden, `Active (Ready)` pod counts (v1.28+).
+const JOB_MODERN: &[(&str, &str)] = &[
+    ("Selector:       controller-uid=", "Selector:  batch.kubernetes.io/controller-uid="),
+    ("Labels:         controller-uid=c9948307-e56d-4b5d-8302-ae2d7b7da67c\n", "Labels:  batch.kubernetes.io/controller-uid=c9948307-e56d-4b5d-8302-ae2d7b7da67c\n  batch.kubernetes.io/job-name=pi\n  controller-uid=c9948307-e56d-4b5d-8302-ae2d7b7da67c\n"),
+    ("Annotations:    kubectl.kubernetes.io/last-applied-configuration:\n", "Annotations:  <none>\n"),
+    ("                  {\"apiVersion\":\"batch/v1\",\"kind\":\"Job\",\"metadata\":{\"annotations\":{},\"name\":\"pi\",\"namespace\":\"default\"},\"spec\":{\"backoffLimit\":4,\"template\":...\n", ""),
+    ("0 Running / 1 Succeeded", "0 Active (0 Ready) / 1 Succeeded"),
+    ("Labels:  controller-uid=c9948307-e56d-4b5d-8302-ae2d7b7da67c\n", "Labels:  batch.kubernetes.io/controller-uid=c9948307-e56d-4b5d-8302-ae2d7b7da67c\n  batch.kubernetes.io/job-name=pi\n  controller-uid=c9948307-e56d-4b5d-8302-ae2d7b7da67c\n"),
+];
+
 const CASES: &[Case] = &[
     // ---- concepts/workloads/controllers/deployment.md ----
     Case { section: "controllers/deployment.md > `kubectl get deployments` while being created", block: 0, manifests: &["controllers/nginx-deployment.yaml"], steps: "apply", command: "kubectl get deployments", watch: "", edits: &[], compare: Whole },
@@ -113,6 +147,7 @@ const CASES: &[Case] = &[
     Case { section: "controllers/job.md > `kubectl apply -f", block: 0, manifests: &["controllers/job.yaml"], steps: "", command: "kubectl apply -f controllers/job.yaml", watch: "", edits: &[], compare: Whole },
     Case { section: "controllers/job.md > pods=$(kubectl get pods", block: 0, manifests: &["controllers/job.yaml"], steps: "apply; wait 5s", command: "kubectl get pods --selector=job-name=pi --output=jsonpath='{.items[*].metadata.name}'", watch: "", edits: &[], compare: Whole },
     Case { section: "controllers/job.md > `kubectl logs $pods`", block: 0, manifests: &["controllers/job.yaml"], steps: "apply; wait 2m", command: "kubectl logs {pod:pi-}", watch: "", edits: &[], compare: Whole },
+    Case { section: "controllers/job.md > `kubectl describe job pi`", block: 0, manifests: &["controllers/job.yaml"], steps: "apply; wait 2m", command: "kubectl describe job pi", watch: "", edits: JOB_MODERN, compare: Excerpt },
     // ---- tasks/job/automated-tasks-with-cron-jobs.md ----
     Case { section: "automated-tasks-with-cron-jobs.md > ", block: 0, manifests: &["application/job/cronjob.yaml"], steps: "", command: "kubectl apply -f application/job/cronjob.yaml", watch: "", edits: &[], compare: Whole },
     // The old page's schedule was `*/1 * * * *`, the stored manifest says `* * * * *`; kubectl
@@ -122,7 +157,25 @@ const CASES: &[Case] = &[
     Case { section: "automated-tasks-with-cron-jobs.md > `kubectl logs $pods`", block: 0, manifests: &["application/job/cronjob.yaml"], steps: "apply; wait 90s", command: "kubectl logs {pod:hello-}", watch: "", edits: &[], compare: Whole },
     // ---- tutorials/stateful-application/basic-stateful-set.md ----
     Case { section: "basic-stateful-set.md > ", block: 0, manifests: &["application/web/web.yaml"], steps: "", command: "kubectl apply -f application/web/web.yaml", watch: "", edits: &[("kubectl apply -f web.yaml\n", "")], compare: Whole },
+    Case { section: "basic-stateful-set.md > ", block: 1, manifests: &["application/web/web.yaml"], steps: "apply; wait 6s", command: "kubectl get service nginx; kubectl get statefulset web", watch: "", edits: STS_MODERN, compare: Whole },
+    // Watches compare as excerpts: Podlab may print more intermediate rows (each status write).
+    Case { section: "basic-stateful-set.md > Ordered creation", block: 0, manifests: &["application/web/web.yaml"], steps: "", command: "kubectl get pods -w -l app=nginx", watch: "apply; wait 60s", edits: &[], compare: Excerpt },
+    Case { section: "basic-stateful-set.md > Ordered creation", block: 1, manifests: &["application/web/web.yaml"], steps: "apply; wait 60s", command: "kubectl get pods -l app=nginx", watch: "", edits: &[("kubectl get pods -l app=nginx\n", "")], compare: Whole },
+    // kubectl v1.34+ says where it deleted from (k8s-semantics.md, `Delete`).
+    Case { section: "basic-stateful-set.md > `kubectl delete pod -l app=nginx`", block: 0, manifests: &["application/web/web.yaml"], steps: "apply; wait 60s", command: "kubectl delete pod -l app=nginx", watch: "", edits: &[("kubectl delete pod -l app=nginx\n", ""), ("deleted\n", "deleted from default namespace\n"), ("\"web-1\" deleted", "\"web-1\" deleted from default namespace")], compare: Whole },
+    // The page's two watches (the second started once web-0 was up) as one.
+    Case { section: "basic-stateful-set.md > `kubectl delete pod -l app=nginx`", block: 1, manifests: &["application/web/web.yaml"], steps: "apply; wait 60s", command: "kubectl get pod -w -l app=nginx", watch: "kubectl delete pod -l app=nginx; wait 60s", edits: &[("kubectl get pod -w -l app=nginx\n", ""), ("0s\nNAME      READY     STATUS    RESTARTS   AGE\n", "0s\n")], compare: Excerpt },
+    Case { section: "basic-stateful-set.md > Scale up", block: 0, manifests: &["application/web/web.yaml"], steps: "apply; wait 60s", command: "kubectl get pods -w -l app=nginx", watch: "kubectl scale sts web --replicas=5; wait 90s", edits: &[("kubectl get pods -w -l app=nginx\n", ""), ("2h\nNAME      READY     STATUS    RESTARTS   AGE\n", "2h\n")], compare: Excerpt },
+    Case { section: "basic-stateful-set.md > PVCs are NOT deleted", block: 0, manifests: &["application/web/web.yaml"], steps: "apply; wait 60s; kubectl scale sts web --replicas=5; wait 90s; kubectl patch sts web -p '{\"spec\":{\"replicas\":3}}'; wait 90s", command: "kubectl get pvc -l app=nginx", watch: "", edits: &[("kubectl get pvc -l app=nginx\n", ""), PVC_MODERN[0], PVC_MODERN[1]], compare: Whole },
     Case { section: "basic-stateful-set.md > `kubectl get pvc -l app=nginx` — PVC name", block: 0, manifests: &["application/web/web.yaml"], steps: "apply; wait 48s", command: "kubectl get pvc -l app=nginx", watch: "", edits: PVC_MODERN, compare: Whole },
+    // ---- tasks/run-application/horizontal-pod-autoscale-walkthrough.md ----
+    Case { section: "horizontal-pod-autoscale-walkthrough.md > ", block: 0, manifests: &["application/php-apache.yaml"], steps: "", command: "kubectl apply -f application/php-apache.yaml", watch: "", edits: &[], compare: Whole },
+    Case { section: "horizontal-pod-autoscale-walkthrough.md > ", block: 1, manifests: &["application/php-apache.yaml"], steps: "apply", command: "kubectl autoscale deployment php-apache --cpu-percent=50 --min=1 --max=10", watch: "", edits: &[], compare: Whole },
+    Case { section: "horizontal-pod-autoscale-walkthrough.md > `kubectl get hpa` (no load)", block: 0, manifests: &["application/php-apache.yaml"], steps: "apply; kubectl autoscale deployment php-apache --cpu-percent=50 --min=1 --max=10; wait 18s", command: "kubectl get hpa", watch: "", edits: HPA_MODERN, compare: Whole },
+    // ---- tasks/configure-pod-container/configure-persistent-volume-storage.md ----
+    Case { section: "configure-persistent-volume-storage.md > `kubectl get pv task-pv-volume` after creating PV", block: 0, manifests: &["pods/storage/pv-volume.yaml"], steps: "apply; wait 4s", command: "kubectl get pv task-pv-volume", watch: "", edits: &[(PV_HEADER_OLD, PV_HEADER), ("Available             manual                   4s", "Available    manual  <unset>    4s")], compare: Whole },
+    Case { section: "configure-persistent-volume-storage.md > after creating the 3Gi claim", block: 0, manifests: &["pods/storage/pv-volume.yaml", "pods/storage/pv-claim.yaml"], steps: "apply; wait 2m", command: "kubectl get pv task-pv-volume", watch: "", edits: &[("NAME             CAPACITY   ACCESSMODES   RECLAIMPOLICY   STATUS    CLAIM                   STORAGECLASS   REASON    AGE", PV_HEADER), ("manual                   2m", "manual  <unset>    2m")], compare: Whole },
+    Case { section: "configure-persistent-volume-storage.md > after creating the 3Gi claim", block: 1, manifests: &["pods/storage/pv-volume.yaml", "pods/storage/pv-claim.yaml"], steps: "apply; wait 30s", command: "kubectl get pvc task-pv-claim", watch: "", edits: &[("NAME            STATUS    VOLUME           CAPACITY   ACCESSMODES   STORAGECLASS   AGE", PVC_HEADER), ("manual         30s", "manual  <unset>  30s")], compare: Whole },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -304,8 +357,13 @@ fn check(case: &Case, doc: &str, norm: &Normalizer) -> Result<(), String> {
     let mut sim = Simulation::new(ClusterSpec::default(), SEED);
     let before = run_steps(&mut sim, &files, case, case.steps);
     let command = expand(&mut sim, case.command);
-    let (output, watch) = console::execute_watching(&mut sim, &files, &command);
-    let mut actual = output.text();
+    let mut actual = String::new();
+    let mut watch = None;
+    for line in command.split("; ") {
+        let (output, started) = console::execute_watching(&mut sim, &files, line);
+        actual.push_str(&output.text());
+        watch = started;
+    }
     if let Some(watch) = watch {
         run_steps(&mut sim, &files, case, case.watch);
         for row in watch.take_lines() {
