@@ -176,6 +176,14 @@ const CASES: &[Case] = &[
     Case { section: "configure-persistent-volume-storage.md > `kubectl get pv task-pv-volume` after creating PV", block: 0, manifests: &["pods/storage/pv-volume.yaml"], steps: "apply; wait 4s", command: "kubectl get pv task-pv-volume", watch: "", edits: &[(PV_HEADER_OLD, PV_HEADER), ("Available             manual                   4s", "Available    manual  <unset>    4s")], compare: Whole },
     Case { section: "configure-persistent-volume-storage.md > after creating the 3Gi claim", block: 0, manifests: &["pods/storage/pv-volume.yaml", "pods/storage/pv-claim.yaml"], steps: "apply; wait 2m", command: "kubectl get pv task-pv-volume", watch: "", edits: &[("NAME             CAPACITY   ACCESSMODES   RECLAIMPOLICY   STATUS    CLAIM                   STORAGECLASS   REASON    AGE", PV_HEADER), ("manual                   2m", "manual  <unset>    2m")], compare: Whole },
     Case { section: "configure-persistent-volume-storage.md > after creating the 3Gi claim", block: 1, manifests: &["pods/storage/pv-volume.yaml", "pods/storage/pv-claim.yaml"], steps: "apply; wait 30s", command: "kubectl get pvc task-pv-claim", watch: "", edits: &[("NAME            STATUS    VOLUME           CAPACITY   ACCESSMODES   STORAGECLASS   AGE", PVC_HEADER), ("manual         30s", "manual  <unset>  30s")], compare: Whole },
+    // ---- tasks/inject-data-application/define-command-argument-container.md ----
+    Case { section: "define-command-argument-container.md > `kubectl logs command-demo`", block: 0, manifests: &["pods/commands.yaml"], steps: "apply; wait 30s", command: "kubectl logs command-demo", watch: "", edits: &[], compare: Whole },
+    // ---- concepts/services-networking/connect-applications-service.md ----
+    Case { section: "connect-applications-service.md > `kubectl get svc my-nginx`", block: 0, manifests: &["service/networking/run-my-nginx.yaml", "service/networking/nginx-svc.yaml"], steps: "apply; wait 21s", command: "kubectl get svc my-nginx", watch: "", edits: &[], compare: Whole },
+    Case { section: "connect-applications-service.md > `kubectl get ep my-nginx`", block: 0, manifests: &["service/networking/run-my-nginx.yaml", "service/networking/nginx-svc.yaml"], steps: "apply; wait 1m", command: "kubectl get ep my-nginx", watch: "", edits: &[], compare: Whole },
+    // Left out, pod-scheduling-readiness.md `kubectl get pod test-pod`: the docs show STATUS
+    // `SchedulingGated`; Podlab's queue keeps the gated pod out but writes no PodScheduled=False
+    // condition (reason SchedulingGated), so the printer shows `Pending`.
 ];
 
 // ---------------------------------------------------------------------------------------------
