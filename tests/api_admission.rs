@@ -84,6 +84,14 @@ fn workload_defaults_are_filled_in() {
         j["spec"]["selector"]["matchLabels"]["batch.kubernetes.io/controller-uid"],
         j["metadata"]["uid"]
     );
+    assert_eq!(
+        j["metadata"]["labels"], j["spec"]["template"]["metadata"]["labels"],
+        "a Job without labels takes its template's"
+    );
+    let labelled = job.replace("  name: pi\n", "  name: pi\n  labels: {team: a}\n");
+    let (sim, _) = apply(&labelled);
+    let j = sim.store().get("Job", "default", "pi").unwrap().to_json();
+    assert_eq!(j["metadata"]["labels"], serde_json::json!({"team": "a"}), "a Job's own labels are kept");
 
     let svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n";
     let (sim, _) = apply(svc);

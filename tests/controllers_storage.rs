@@ -128,3 +128,30 @@ spec:
         sim.store().get("PersistentVolume", "", "small").unwrap().as_persistent_volume().cloned().unwrap();
     assert_eq!(small.status.unwrap().phase.as_deref(), Some("Released"), "Retain keeps a released volume");
 }
+
+#[test]
+fn a_new_volume_no_claim_has_bound_is_available() {
+    let mut sim = cluster();
+    apply(
+        &mut sim,
+        "
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: spare}
+spec:
+  capacity: {storage: 1Gi}
+  accessModes: [ReadWriteOnce]
+  storageClassName: manual
+  hostPath: {path: /mnt/spare}
+",
+    );
+    wait(&mut sim, 1);
+    let phase = |sim: &Simulation| {
+        let pv = sim.store().get("PersistentVolume", "", "spare").unwrap().as_persistent_volume().cloned();
+        pv.unwrap().status.and_then(|s| s.phase).unwrap_or_default()
+    };
+    assert_eq!(phase(&sim), "Available");
+    apply(&mut sim, &CLAIM.replace("accessModes", "storageClassName: manual\n  accessModes"));
+    wait(&mut sim, 2);
+    assert_eq!(phase(&sim), "Bound");
+}

@@ -329,6 +329,27 @@ impl PersistentVolumeController {
     }
 }
 
+/// `syncVolume`: a new volume that no claim has bound yet is `Available` (a volume that
+/// names its claim in advance too, until that claim binds it).
+fn sync_volume(sim: &mut Simulation, key: &ObjectKey) {
+    let Some(mut pv) =
+        sim.store().get("PersistentVolume", "", &key.name).and_then(|o| o.as_persistent_volume().cloned())
+    else {
+        return;
+    };
+    let phase = pv.status.as_ref().and_then(|s| s.phase.as_deref());
+    let unbound = pv.spec.as_ref().and_then(|s| s.claim_ref.as_ref()).is_none_or(|r| r.uid.is_none());
+    if pv.metadata.deletion_timestamp.is_some() || phase.is_some_and(|p| p != "Pending") || !unbound {
+        return;
+    }
+    pv.status = Some(PersistentVolumeStatus {
+        phase: Some("Available".into()),
+        ..pv.status.clone().unwrap_or_default()
+    });
+    pv.metadata.resource_version = None;
+    let _ = sim.update(Object::PersistentVolume(pv));
+}
+
 impl Reconciler for PersistentVolumeController {
     fn name(&self) -> &'static str {
         COMPONENT
@@ -358,7 +379,12 @@ impl Reconciler for PersistentVolumeController {
                 }]
             }
             "PersistentVolumeClaim" => vec![ObjectKey::of(object)],
-            "PersistentVolume" => pending_claims(),
+            "PersistentVolume" if event.event_type == WatchEventType::Deleted => pending_claims(),
+            "PersistentVolume" => {
+                let mut keys = vec![ObjectKey::of(object)];
+                keys.extend(pending_claims());
+                keys
+            }
             "Pod" => {
                 let Some(pod) = object.as_pod() else { return Vec::new() };
                 if pod.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_none() {
@@ -390,6 +416,8 @@ impl Reconciler for PersistentVolumeController {
                 ..Default::default()
             });
             self.release(sim, &stand_in);
+        } else if key.kind == "PersistentVolume" {
+            sync_volume(sim, key);
         } else {
             self.sync_claim(sim, key);
         }

@@ -67,6 +67,12 @@ pub fn mutate_on_create(store: &Store, ctx: &mut WriteCtx, object: &mut Object) 
                         labels.insert(key.into(), value.clone());
                     }
                 }
+                // SetDefaults_Job, as the stored Job is read back: no labels of its own means
+                // its template's (the generated ones included).
+                let template_labels = spec.template.metadata.as_ref().and_then(|m| m.labels.clone());
+                if job.metadata.labels.as_ref().is_none_or(BTreeMap::is_empty) {
+                    job.metadata.labels = template_labels.filter(|l| !l.is_empty());
+                }
             }
         }
         Object::Service(service) => {
