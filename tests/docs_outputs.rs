@@ -181,9 +181,8 @@ const CASES: &[Case] = &[
     // ---- concepts/services-networking/connect-applications-service.md ----
     Case { section: "connect-applications-service.md > `kubectl get svc my-nginx`", block: 0, manifests: &["service/networking/run-my-nginx.yaml", "service/networking/nginx-svc.yaml"], steps: "apply; wait 21s", command: "kubectl get svc my-nginx", watch: "", edits: &[], compare: Whole },
     Case { section: "connect-applications-service.md > `kubectl get ep my-nginx`", block: 0, manifests: &["service/networking/run-my-nginx.yaml", "service/networking/nginx-svc.yaml"], steps: "apply; wait 1m", command: "kubectl get ep my-nginx", watch: "", edits: &[], compare: Whole },
-    // Left out, pod-scheduling-readiness.md `kubectl get pod test-pod`: the docs show STATUS
-    // `SchedulingGated`; Podlab's queue keeps the gated pod out but writes no PodScheduled=False
-    // condition (reason SchedulingGated), so the printer shows `Pending`.
+    // ---- concepts/scheduling-eviction/pod-scheduling-readiness.md ----
+    Case { section: "pod-scheduling-readiness.md > `kubectl get pod test-pod`", block: 0, manifests: &["pods/pod-with-scheduling-gates.yaml"], steps: "apply; wait 7s", command: "kubectl get pod test-pod", watch: "", edits: &[], compare: Whole },
 ];
 
 // ---------------------------------------------------------------------------------------------

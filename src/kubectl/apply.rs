@@ -70,7 +70,6 @@ pub fn run(sim: &mut Simulation, files: &[(String, String)], args: &Args, mode: 
     out
 }
 
-#[allow(clippy::too_many_arguments)] // the flags of one `kubectl apply` line, passed through once
 fn apply_document(
     sim: &mut Simulation,
     out: &mut Output,

@@ -32,6 +32,24 @@ pub fn mutate_on_create(store: &Store, ctx: &mut WriteCtx, object: &mut Object) 
             let status = pod.status.get_or_insert_with(Default::default);
             status.phase = Some("Pending".into());
             status.qos_class = Some(qos_class.into());
+            // applySchedulingGatedCondition: a gated pod says so until its gates are removed.
+            let gated =
+                pod.spec.as_ref().and_then(|s| s.scheduling_gates.as_ref()).is_some_and(|g| !g.is_empty());
+            if gated {
+                let status = pod.status.get_or_insert_with(Default::default);
+                status.conditions.get_or_insert_with(Vec::new).push(
+                    k8s_openapi::api::core::v1::PodCondition {
+                        type_: "PodScheduled".into(),
+                        status: "False".into(),
+                        reason: Some("SchedulingGated".into()),
+                        message: Some("Scheduling is blocked due to non-empty scheduling gates".into()),
+                        last_transition_time: Some(crate::sim::api::store::timestamp(
+                            ctx.epoch_unix + ctx.now.as_secs() as i64,
+                        )),
+                        ..Default::default()
+                    },
+                );
+            }
         }
         Object::PersistentVolumeClaim(pvc) => {
             if let Some(spec) = pvc.spec.as_mut() {
