@@ -311,3 +311,23 @@ async fn tab_completes_commands_and_object_names_in_the_terminal() {
     tab(&input);
     assert_eq!(input.value(), "kubectl get deployment hello ");
 }
+
+#[wasm_bindgen_test]
+async fn a_watch_streams_rows_into_the_terminal_and_edit_opens_the_object_in_the_editor() {
+    let root = mount().await;
+    let input: HtmlInputElement = find(&root, "terminal-input").dyn_into().unwrap();
+    for line in ["kubectl run web --image=nginx:1.27", "kubectl get pod web -w", "wait 20s"] {
+        input.set_value(line);
+        press_enter(&input);
+        sleep(Duration::from_millis(20)).await;
+    }
+    let output = text(&root, "terminal-output");
+    assert!(output.contains("ContainerCreating"), "a row per change: {output}");
+    assert!(output.contains("web    1/1     Running"), "{output}");
+    input.set_value("kubectl edit deployment/hello");
+    press_enter(&input);
+    sleep(Duration::from_millis(20)).await;
+    let area: HtmlTextAreaElement = find(&root, "editor").dyn_into().unwrap();
+    assert!(area.value().starts_with("# Please edit the object below."), "{}", area.value());
+    assert!(area.value().contains("name: hello"), "{}", area.value());
+}

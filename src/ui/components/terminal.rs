@@ -140,7 +140,11 @@ pub fn terminal() -> Html {
     let browsing = use_state(|| None::<usize>);
     // Completions offered by the last Tab that matched more than one word.
     let offered = use_state(Vec::<String>::new);
-    let past_len = workspace.session.borrow().past().len();
+    // Inputs and the lines of the last one: a running `kubectl get -w` grows the last output.
+    let past_len = {
+        let session = workspace.session.borrow();
+        (session.past().len(), session.past().last().map_or(0, |i| i.output.tagged_lines().len()))
+    };
     {
         // Keep the newest output in view.
         let transcript_ref = transcript_ref.clone();
