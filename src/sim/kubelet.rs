@@ -105,6 +105,9 @@ pub struct Kubelets {
     id: ActorId,
     nodes: BTreeMap<String, NodeAgent>,
     pods: BTreeMap<String, PodRuntime>,
+    /// The uids of the pods each node has run, so per-node work (housekeeping every 10 s,
+    /// admission) does not walk every pod of the cluster. May hold uids already gone.
+    node_pods: BTreeMap<String, BTreeSet<String>>,
     wakes: BTreeMap<u64, Wake>,
     next_token: u64,
     disks: Disks,
@@ -113,6 +116,16 @@ pub struct Kubelets {
 }
 
 impl Kubelets {
+    /// The pods of `node` the kubelet holds now, in uid order.
+    fn pods_on<'a>(&'a self, node: &'a str) -> impl Iterator<Item = &'a PodRuntime> + 'a {
+        self.node_pods
+            .get(node)
+            .into_iter()
+            .flatten()
+            .filter_map(|uid| self.pods.get(uid))
+            .filter(move |p| p.node == node)
+    }
+
     /// Registers the kubelets of every node of `sim`'s cluster.
     pub fn install(sim: &mut Simulation) -> ActorId {
         let mut nodes = BTreeMap::new();
@@ -137,6 +150,7 @@ impl Kubelets {
             id: 0,
             nodes,
             pods: BTreeMap::new(),
+            node_pods: BTreeMap::new(),
             wakes: BTreeMap::new(),
             next_token: 0,
             disks: Disks::default(),
@@ -229,8 +243,7 @@ impl Actor for Kubelets {
             let name = event.object.name().to_string();
             self.nodes.remove(&name);
             self.down.remove(&name);
-            let gone: Vec<String> =
-                self.pods.values().filter(|p| p.node == name).map(|p| p.uid.clone()).collect();
+            let gone: Vec<String> = self.pods_on(&name).map(|p| p.uid.clone()).collect();
             for uid in gone {
                 self.forget_pod(sim, &uid);
             }

@@ -187,8 +187,7 @@ impl Kubelets {
             return Ok(());
         }
         let now = sim.time();
-        let ours: Vec<String> =
-            self.pods.values().filter(|p| p.node == node).map(|p| p.uid.clone()).collect();
+        let ours: Vec<String> = self.pods_on(node).map(|p| p.uid.clone()).collect();
         for uid in ours {
             let Some(runtime) = self.pods.get(&uid) else { continue };
             let live =

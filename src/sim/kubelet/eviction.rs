@@ -336,7 +336,7 @@ impl Kubelets {
             usage.fs_used += i128::from(size);
             usage.inodes_used += INODES_PER_IMAGE;
         }
-        for pod in self.pods.values().filter(|p| p.node == node && !p.gone) {
+        for pod in self.pods_on(node).filter(|p| !p.gone) {
             usage.memory_working_set += self.container_memory(sim, pod).iter().map(|(_, b)| b).sum::<i128>();
             let (bytes, files) = Self::pod_disk(pod);
             usage.fs_used += bytes;

@@ -136,6 +136,7 @@ impl Kubelets {
             pending: None,
             gone: false,
         };
+        self.node_pods.entry(runtime.node.clone()).or_default().insert(uid.to_string());
         self.pods.insert(uid.to_string(), runtime);
         self.sync_soon(sim, uid);
     }
@@ -189,9 +190,17 @@ impl Kubelets {
         self.finish(sim, pod);
     }
 
+    /// Drops a pod that left for good from its node's index.
+    fn unindex(&mut self, pod: &PodRuntime) {
+        if let Some(uids) = self.node_pods.get_mut(&pod.node) {
+            uids.remove(&pod.uid);
+        }
+    }
+
     /// The pod object is gone from the API: stop everything at once.
     pub(super) fn forget_pod(&mut self, sim: &mut Simulation, uid: &str) {
         if let Some(pod) = self.pods.remove(uid) {
+            self.unindex(&pod);
             let subject = format!("pod/{}/{}", pod.namespace, pod.name);
             let now = sim.time();
             sim.trace_mut().record(now, TraceKind::Container, subject, "removed from node");
@@ -245,6 +254,7 @@ impl Kubelets {
     /// Writes the pod's status and keeps (or drops) its runtime.
     pub(super) fn finish(&mut self, sim: &mut Simulation, mut pod: PodRuntime) {
         if pod.gone {
+            self.unindex(&pod);
             return;
         }
         self.write_status(sim, &mut pod);
@@ -363,11 +373,8 @@ impl Kubelets {
     fn admit(&mut self, sim: &mut Simulation, pod: &mut PodRuntime) -> bool {
         let Some(node) = self.nodes.get(&pod.node) else { return false };
         let Some(spec) = pod.pod().cloned() else { return false };
-        let others: Vec<&PodRuntime> = self
-            .pods
-            .values()
-            .filter(|p| p.node == pod.node && p.admitted && p.final_phase.is_none())
-            .collect();
+        let others: Vec<&PodRuntime> =
+            self.pods_on(&pod.node).filter(|p| p.admitted && p.final_phase.is_none()).collect();
         if others.len() >= node.max_pods {
             let detail = format!(
                 "Node didn't have enough resource: pods, requested: 1, used: {}, capacity: {}",
