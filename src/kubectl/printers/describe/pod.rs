@@ -73,7 +73,8 @@ pub fn describe_pod(pod: &Pod, events: &[Event], now_unix: i64) -> String {
     labels_multiline(&mut w, 0, "Labels", meta.labels.as_ref());
     annotations_multiline(&mut w, 0, "Annotations", meta.annotations.as_ref());
     if let Some(deleted) = meta.deletion_timestamp.as_ref() {
-        w.line(0, &format!("Status:\tTerminating (lasts {})", human_secs(now_unix - unix_of(deleted))));
+        // translateTimestampUntil: the grace period left (deletionTimestamp is when it ends).
+        w.line(0, &format!("Status:\tTerminating (lasts {})", human_secs(unix_of(deleted) - now_unix)));
         w.line(
             0,
             &format!("Termination Grace Period:\t{}s", meta.deletion_grace_period_seconds.unwrap_or(0)),
@@ -302,9 +303,10 @@ Events:
     fn terminating_pod_and_no_events() {
         let mut pod = hello_pod();
         pod.metadata.deletion_timestamp = Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
-            k8s_openapi::jiff::Timestamp::from_second(T0 + 50).expect("time"),
+            k8s_openapi::jiff::Timestamp::from_second(T0 + 70).expect("time"),
         ));
         pod.metadata.deletion_grace_period_seconds = Some(20);
+        // Deleted at T0 + 50 with a 20 s grace period: 10 s of it are left at T0 + 60.
         let text = describe_pod(&pod, &[], T0 + 60);
         assert!(text.contains("\nStatus:                    Terminating (lasts 10s)\n"), "{text}");
         assert!(text.contains("\nTermination Grace Period:  20s\n"), "{text}");
