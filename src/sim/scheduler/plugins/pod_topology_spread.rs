@@ -185,8 +185,11 @@ impl FilterPlugin for PodTopologySpread {
 struct ScoreState {
     constraints: Vec<Constraint>,
     weights: Vec<f64>,
-    /// Pods per domain value for non-hostname constraints (hostname counts are per node).
+    /// Pods per domain value; for hostname constraints only when `per_node_counted` is set
+    /// (otherwise each node's pods are counted in `score`).
     counts: Vec<BTreeMap<String, i64>>,
+    /// Per constraint: hostname counts taken from the snapshot's per-domain counts.
+    per_node_counted: Vec<bool>,
     /// Aligned with the feasible nodes: nodes lacking a topology key score 0.
     ignored: Vec<bool>,
 }
@@ -239,12 +242,39 @@ impl PreScorePlugin for PodTopologySpread {
         }
         let every_node_has_keys =
             soft.iter().all(|c| snapshot.label_key_nodes.get(&c.topology_key) == Some(&snapshot.nodes.len()));
+        let mut per_node_counted = vec![false; soft.len()];
         for (i, c) in soft.iter().enumerate() {
-            if c.topology_key == HOSTNAME_KEY {
-                continue;
-            }
             let all_nodes_included =
                 !c.honor_taints && (!c.honor_node_affinity || !has_required_node_terms(pod));
+            if c.topology_key == HOSTNAME_KEY {
+                // When the matching label groups sit on fewer nodes than are scored, count per
+                // node once from the snapshot's per-domain counts instead of matching every
+                // group on every scored node (a Deployment's pods among thousands of nodes).
+                if !(every_node_has_keys && all_nodes_included) {
+                    continue;
+                }
+                let matching: Vec<&BTreeMap<(String, String), i64>> = snapshot
+                    .domain_counts
+                    .iter()
+                    .filter(|((namespace, labels), _)| {
+                        *namespace == pod.namespace && c.selector.matches(labels)
+                    })
+                    .map(|(_, domains)| domains)
+                    .collect();
+                if matching.iter().map(|d| d.len()).sum::<usize>() <= feasible.len() {
+                    per_node_counted[i] = true;
+                    let start = (HOSTNAME_KEY.to_string(), String::new());
+                    for domains in matching {
+                        for ((key, value), count) in domains.range(start.clone()..) {
+                            if key != HOSTNAME_KEY {
+                                break;
+                            }
+                            *counts[i].entry(value.clone()).or_insert(0) += count;
+                        }
+                    }
+                }
+                continue;
+            }
             if every_node_has_keys && all_nodes_included {
                 // Fast path: the snapshot keeps per-domain counts for every label group.
                 for ((namespace, labels), domains) in &snapshot.domain_counts {
@@ -277,7 +307,7 @@ impl PreScorePlugin for PodTopologySpread {
                 ((size + 2) as f64).ln()
             })
             .collect();
-        state.write(NAME, ScoreState { constraints: soft, weights, counts, ignored });
+        state.write(NAME, ScoreState { constraints: soft, weights, counts, per_node_counted, ignored });
         Status::success()
     }
 }
@@ -300,7 +330,7 @@ impl ScorePlugin for PodTopologySpread {
             let Some(value) = node.labels().get(&c.topology_key) else {
                 continue;
             };
-            let count = if c.topology_key == HOSTNAME_KEY {
+            let count = if c.topology_key == HOSTNAME_KEY && !s.per_node_counted[i] {
                 matching_pods(c, pod, node)
             } else {
                 s.counts[i].get(value).copied().unwrap_or(0)
