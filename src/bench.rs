@@ -187,39 +187,76 @@ fn run_until(sim: &mut Simulation, deadline: SimTime, events: &mut u64) {
 /// Deployments totalling `pods` replicas: runs until every pod is Running and Ready, then
 /// [`RUN_ON`] more, timed with `now_ms`. The trace keeps only its hash.
 pub fn bench_cluster(nodes: usize, pods: usize, seed: u64, now_ms: &dyn Fn() -> f64) -> ClusterFigures {
-    let started = now_ms();
-    let cluster = ClusterSpec { nodes: (0..nodes).map(bench_node).collect() };
-    let mut sim = Simulation::new(cluster, seed);
-    *sim.trace_mut() = Trace::hash_only();
-    let mut figures = ClusterFigures { nodes, pods, ..ClusterFigures::default() };
-    let mut remaining = pods;
-    while remaining > 0 {
-        let replicas = remaining.min(REPLICAS_PER_DEPLOYMENT);
-        let _ = sim.create(Object::Deployment(deployment(figures.deployments, replicas)));
-        figures.deployments += 1;
-        remaining -= replicas;
-    }
-    let begin = sim.time();
-    loop {
-        let deadline = sim.time() + CHECK_EVERY;
-        run_until(&mut sim, deadline, &mut figures.events);
-        figures.ready = sim.store().list("Pod", None).filter(|o| running_and_ready(o)).count();
-        if figures.ready >= pods {
-            figures.settled = true;
-            break;
+    let mut run = ClusterRun::new(nodes, pods, seed, now_ms);
+    while run.advance(now_ms) {}
+    run.figures
+}
+
+/// The cluster benchmark as a run that advances one slice of virtual time per call, so that a
+/// page can hand control back to the browser between slices (a renderer busy for minutes is
+/// taken for hung).
+pub struct ClusterRun {
+    sim: Simulation,
+    figures: ClusterFigures,
+    started: f64,
+    begin: SimTime,
+    /// When the run-on phase ends, once every pod is Ready (or the settle limit passed).
+    run_on_until: Option<SimTime>,
+}
+
+impl ClusterRun {
+    /// The cluster with its Deployments created, the clock not yet started.
+    pub fn new(nodes: usize, pods: usize, seed: u64, now_ms: &dyn Fn() -> f64) -> ClusterRun {
+        let started = now_ms();
+        let cluster = ClusterSpec { nodes: (0..nodes).map(bench_node).collect() };
+        let mut sim = Simulation::new(cluster, seed);
+        *sim.trace_mut() = Trace::hash_only();
+        let mut figures = ClusterFigures { nodes, pods, ..ClusterFigures::default() };
+        let mut remaining = pods;
+        while remaining > 0 {
+            let replicas = remaining.min(REPLICAS_PER_DEPLOYMENT);
+            let _ = sim.create(Object::Deployment(deployment(figures.deployments, replicas)));
+            figures.deployments += 1;
+            remaining -= replicas;
         }
-        if sim.time() >= begin + SETTLE_LIMIT {
-            break;
+        let begin = sim.time();
+        ClusterRun { sim, figures, started, begin, run_on_until: None }
+    }
+
+    /// Runs the next slice ([`CHECK_EVERY`] of virtual time); `false` once the run is over.
+    pub fn advance(&mut self, now_ms: &dyn Fn() -> f64) -> bool {
+        let deadline = self.sim.time() + CHECK_EVERY;
+        match self.run_on_until {
+            None => {
+                run_until(&mut self.sim, deadline, &mut self.figures.events);
+                let ready = self.sim.store().list("Pod", None).filter(|o| running_and_ready(o)).count();
+                self.figures.ready = ready;
+                self.figures.settled = ready >= self.figures.pods;
+                if self.figures.settled || self.sim.time() >= self.begin + SETTLE_LIMIT {
+                    self.figures.settle_virtual_s =
+                        (self.sim.time() - self.begin).as_millis() as f64 / 1000.0;
+                    self.figures.settle_wall_s = (now_ms() - self.started) / 1000.0;
+                    self.run_on_until = Some(self.sim.time() + RUN_ON);
+                }
+                true
+            }
+            Some(end) => {
+                run_until(&mut self.sim, deadline.min(end), &mut self.figures.events);
+                if self.sim.time() < end {
+                    return true;
+                }
+                self.figures.total_virtual_s = (self.sim.time() - self.begin).as_millis() as f64 / 1000.0;
+                self.figures.total_wall_s = (now_ms() - self.started) / 1000.0;
+                self.figures.trace_hash = self.sim.trace().hash();
+                false
+            }
         }
     }
-    figures.settle_virtual_s = (sim.time() - begin).as_millis() as f64 / 1000.0;
-    figures.settle_wall_s = (now_ms() - started) / 1000.0;
-    let deadline = sim.time() + RUN_ON;
-    run_until(&mut sim, deadline, &mut figures.events);
-    figures.total_virtual_s = (sim.time() - begin).as_millis() as f64 / 1000.0;
-    figures.total_wall_s = (now_ms() - started) / 1000.0;
-    figures.trace_hash = sim.trace().hash();
-    figures
+
+    /// The figures so far (complete once [`ClusterRun::advance`] returned `false`).
+    pub fn figures(&self) -> &ClusterFigures {
+        &self.figures
+    }
 }
 
 /// The process's peak memory: `VmHWM` natively; in the browser the size of the wasm memory,
