@@ -43,6 +43,12 @@ impl Output {
         }
     }
 
+    /// Appends everything `other` printed (and the files it opened), in order.
+    pub fn append(&mut self, other: Output) {
+        self.lines.extend(other.lines);
+        self.opened.extend(other.opened);
+    }
+
     /// Output with a single stderr line.
     pub fn error(text: impl AsRef<str>) -> Output {
         let mut o = Output::default();

@@ -178,7 +178,7 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
     }
     if !cordon.positional.is_empty() {
         let cordoned = super::cordon::run(sim, &cordon, true);
-        append(&mut out, &cordoned);
+        out.append(cordoned);
     }
     let mut pending_nodes = Vec::new();
     let mut fatal = Vec::new();
@@ -235,15 +235,6 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
         }
     }
     out
-}
-
-fn append(out: &mut Output, other: &Output) {
-    for (stream, line) in other.tagged_lines() {
-        match stream {
-            crate::console::Stream::Stdout => out.out(line),
-            crate::console::Stream::Stderr => out.err(line),
-        }
-    }
 }
 
 /// One pod being evicted.
@@ -329,7 +320,7 @@ fn evict_all(
             break;
         }
         if sim.time() >= deadline {
-            let limit = go_duration(timeout_span);
+            let limit = crate::sim::kubelet::go_duration(timeout_span);
             if playground_limit {
                 out.err(format!(
                     "Podlab stopped waiting after {limit} of virtual time; kubectl keeps retrying until interrupted (set --timeout)."
@@ -349,17 +340,6 @@ fn evict_all(
         Ok(())
     } else {
         Err(errors)
-    }
-}
-
-/// A duration as Go prints it (`5m0s`, `1h0m0s`, `30s`).
-fn go_duration(d: SimDuration) -> String {
-    let secs = d.as_secs();
-    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-    match (h, m) {
-        (0, 0) => format!("{s}s"),
-        (0, _) => format!("{m}m{s}s"),
-        _ => format!("{h}h{m}m{s}s"),
     }
 }
 
