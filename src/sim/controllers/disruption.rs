@@ -102,16 +102,16 @@ impl Reconciler for DisruptionController {
     }
 }
 
-/// The budgets in the pod's namespace whose selector matches it.
+/// The budgets in the pod's namespace whose selector matches it. Runs for every pod event, so
+/// it borrows the labels rather than copying them.
 fn budgets_for<'a>(
     sim: &'a Simulation,
     pod: &'a Object,
 ) -> impl Iterator<Item = &'a PodDisruptionBudget> + 'a {
-    let labels = pod.as_pod().and_then(|p| p.metadata.labels.clone()).unwrap_or_default();
     sim.store()
         .list("PodDisruptionBudget", Some(pod.namespace()))
         .filter_map(|o| o.as_pdb())
-        .filter(move |pdb| selects(pdb, &labels))
+        .filter(move |pdb| selects(pdb, pod.labels()))
 }
 
 /// A nil selector selects nothing; an empty one (policy/v1) selects every pod.
