@@ -2,6 +2,8 @@
 //! simulation: valid ones are accepted and read back with the user's fields intact; the files
 //! whose name says INVALID are rejected with the error a real cluster gives.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use podlab::console;
@@ -9,16 +11,6 @@ use podlab::sim::api::manifest::parse_documents;
 use podlab::sim::api::merge::contained;
 use podlab::sim::{ClusterSpec, Simulation};
 use serde_json::Value;
-
-/// `PODLAB_SHARED`, else `../shared` next to the crate, else `/work/shared`.
-fn corpus_dir() -> PathBuf {
-    if let Ok(dir) = std::env::var("PODLAB_SHARED") {
-        return PathBuf::from(dir).join("corpus/k8s-website");
-    }
-    let sibling = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    let shared = if sibling.is_dir() { sibling } else { PathBuf::from("/work/shared") };
-    shared.join("corpus/k8s-website")
-}
 
 fn manifests(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -123,7 +115,7 @@ fn check(path: &Path) -> Result<(), String> {
 
 #[test]
 fn corpus_manifests_behave_as_documented() {
-    let dir = corpus_dir();
+    let dir = common::corpus_dir();
     let mut files = Vec::new();
     manifests(&dir, &mut files);
     assert!(!files.is_empty(), "no manifests under {}", dir.display());

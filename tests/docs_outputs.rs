@@ -31,6 +31,8 @@
 //!
 //! Run one case with `DOCS_CASE=<part of its section> cargo test --test docs_outputs`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use podlab::console;
@@ -187,16 +189,6 @@ const CASES: &[Case] = &[
 
 // ---------------------------------------------------------------------------------------------
 
-/// `PODLAB_SHARED`, else `../shared` next to the crate, else `/work/shared`.
-fn corpus_dir() -> PathBuf {
-    if let Ok(dir) = std::env::var("PODLAB_SHARED") {
-        return PathBuf::from(dir).join("corpus/k8s-website");
-    }
-    let sibling = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    let shared = if sibling.is_dir() { sibling } else { PathBuf::from("/work/shared") };
-    shared.join("corpus/k8s-website")
-}
-
 /// The `block`-th fenced block under `PAGE > HEADING` in EXPECTED_OUTPUTS.md.
 fn docs_block(doc: &str, section: &str, block: usize) -> Result<String, String> {
     let (page, heading) = section.split_once(" > ").ok_or("section must be `PAGE > HEADING`")?;
@@ -352,7 +344,7 @@ fn check(case: &Case, doc: &str, norm: &Normalizer) -> Result<(), String> {
         }
         expected = expected.replace(from, to);
     }
-    let dir = corpus_dir();
+    let dir = common::corpus_dir();
     let files: Vec<(String, String)> = case
         .manifests
         .iter()
@@ -401,7 +393,7 @@ fn check(case: &Case, doc: &str, norm: &Normalizer) -> Result<(), String> {
 
 #[test]
 fn kubectl_output_matches_the_docs_sample_outputs() {
-    let path = corpus_dir().join("EXPECTED_OUTPUTS.md");
+    let path = common::corpus_dir().join("EXPECTED_OUTPUTS.md");
     let doc = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let norm = Normalizer::new();
     let only = std::env::var("DOCS_CASE").ok();

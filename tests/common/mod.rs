@@ -13,6 +13,11 @@ pub fn shared_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared")
 }
 
+/// The official docs' examples and their expected outputs (`../shared/corpus/k8s-website`).
+pub fn corpus_dir() -> PathBuf {
+    shared_dir().join("corpus/k8s-website")
+}
+
 /// Every scenario file of the built-in library, sorted by name.
 pub fn scenario_files() -> Vec<PathBuf> {
     let dir = shared_dir().join("scenarios");
