@@ -384,14 +384,7 @@ fn wrap(limit: usize, text: &str) -> String {
     let (mut word_len, mut space_len) = (0usize, 0usize);
     for c in text.chars() {
         if c == '\n' {
-            if word.is_empty() {
-                if current + space_len <= limit {
-                    out.push_str(&space);
-                }
-            } else {
-                out.push_str(&space);
-                out.push_str(&word);
-            }
+            flush_pending(&mut out, &space, &word, current + space_len <= limit);
             space.clear();
             word.clear();
             (space_len, word_len) = (0, 0);
@@ -419,15 +412,17 @@ fn wrap(limit: usize, text: &str) -> String {
             }
         }
     }
-    if word.is_empty() {
-        if current + space_len <= limit {
-            out.push_str(&space);
-        }
-    } else {
-        out.push_str(&space);
-        out.push_str(&word);
-    }
+    flush_pending(&mut out, &space, &word, current + space_len <= limit);
     out
+}
+
+/// What is pending at the end of a line: the last word with the space before it, or trailing
+/// space alone when it still fits.
+fn flush_pending(out: &mut String, space: &str, word: &str, space_fits: bool) {
+    if !word.is_empty() || space_fits {
+        out.push_str(space);
+    }
+    out.push_str(word);
 }
 
 #[cfg(test)]
