@@ -33,8 +33,6 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
 use podlab::console;
 use podlab::sim::{ClusterSpec, SimDuration, Simulation};
 use regex_lite::Regex;
