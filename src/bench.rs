@@ -215,7 +215,7 @@ impl ClusterRun {
         let mut remaining = pods;
         while remaining > 0 {
             let replicas = remaining.min(REPLICAS_PER_DEPLOYMENT);
-            let _ = sim.create(Object::Deployment(deployment(figures.deployments, replicas)));
+            let _ = sim.create(Object::from(deployment(figures.deployments, replicas)));
             figures.deployments += 1;
             remaining -= replicas;
         }

@@ -30,7 +30,7 @@ fn pod(name: &str) -> Pod {
 fn replica_set(sim: &mut Simulation) -> Rc<Object> {
     let text = "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: rs}\nspec:\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}}\n    spec:\n      containers: [{name: c, image: nginx}]\n";
     let rs: ReplicaSet = serde_yaml::from_str(text).unwrap();
-    sim.create(Object::ReplicaSet(rs)).unwrap()
+    sim.create(Object::from(rs)).unwrap()
 }
 
 fn owned_pod(sim: &mut Simulation, owner: &Object, name: &str) {
@@ -43,7 +43,7 @@ fn owned_pod(sim: &mut Simulation, owner: &Object, name: &str) {
         controller: Some(true),
         block_owner_deletion: Some(true),
     }]);
-    sim.create(Object::Pod(p)).unwrap();
+    sim.create(Object::from(p)).unwrap();
 }
 
 #[test]
@@ -51,7 +51,7 @@ fn generate_name_draws_a_five_character_suffix() {
     let mut sim = Simulation::new(ClusterSpec::default(), 1);
     let mut p = pod("");
     p.metadata.generate_name = Some("web-".into());
-    let created = sim.create(Object::Pod(p)).unwrap();
+    let created = sim.create(Object::from(p)).unwrap();
     assert_eq!(created.name().len(), 9);
     assert!(created.name().starts_with("web-"));
     assert_eq!(created.metadata().generation, Some(1));
@@ -63,7 +63,7 @@ fn bound_pods_terminate_gracefully_until_the_kubelet_finishes() {
     let mut sim = Simulation::new(ClusterSpec::default(), 1);
     let mut p = pod("web");
     p.spec.as_mut().unwrap().node_name = Some("podlab-worker".into());
-    sim.create(Object::Pod(p)).unwrap();
+    sim.create(Object::from(p)).unwrap();
     let outcome = sim.delete("Pod", "default", "web", DeleteOptions::default()).unwrap();
     let DeleteOutcome::Terminating(pod) = outcome else { panic!("expected Terminating") };
     assert_eq!(pod.metadata().deletion_grace_period_seconds, Some(30));
@@ -114,7 +114,7 @@ fn foreground_deletion_waits_for_dependents() {
 #[test]
 fn repeated_events_are_aggregated() {
     let mut sim = Simulation::new(ClusterSpec::default(), 1);
-    let created = sim.create(Object::Pod(pod("web"))).unwrap();
+    let created = sim.create(Object::from(pod("web"))).unwrap();
     for _ in 0..3 {
         sim.record_event(EventRecord {
             involved: &created,
@@ -160,7 +160,7 @@ fn actors_see_watch_events_through_the_queue() {
     let mut sim = Simulation::new(ClusterSpec::default(), 1);
     let seen = Rc::new(RefCell::new(Vec::new()));
     sim.add_actor(Box::new(Recorder(seen.clone())));
-    sim.create(Object::Pod(pod("web"))).unwrap();
+    sim.create(Object::from(pod("web"))).unwrap();
     assert!(seen.borrow().is_empty(), "delivered only when the queue runs");
     sim.advance(SimDuration::from_millis(1));
     sim.delete("Pod", "default", "web", DeleteOptions::default()).unwrap();
@@ -197,7 +197,7 @@ fn the_same_seed_and_inputs_give_the_same_trace() {
         let mut sim = Simulation::new(ClusterSpec::default(), seed);
         let mut p = pod("");
         p.metadata.generate_name = Some("web-".into());
-        sim.create(Object::Pod(p)).unwrap();
+        sim.create(Object::from(p)).unwrap();
         sim.advance(SimDuration::from_secs(30));
         (
             sim.trace().hash(),

@@ -92,7 +92,7 @@ fn the_daemon_set_follows_nodes_that_join_and_leave() {
         },
         ..Default::default()
     };
-    sim.create(Object::Node(node)).unwrap();
+    sim.create(Object::from(node)).unwrap();
     wait(&mut sim, 5);
     assert_eq!(status(&sim), (4, 4, 4, 4, 4));
     assert!(placement(&sim).iter().any(|(n, _)| n == "podlab-worker4"));

@@ -78,7 +78,7 @@ pub fn cluster_with(start_delay: SimDuration, stop_delay: SimDuration) -> Simula
                 ..Default::default()
             }),
         };
-        sim.create(Object::Node(node)).expect("node");
+        sim.create(Object::from(node)).expect("node");
     }
     let id = sim.add_actor_with(|id| {
         Box::new(FakeKubelet {
@@ -156,7 +156,7 @@ impl FakeKubelet {
             ..Default::default()
         });
         pod.metadata.resource_version = None;
-        let _ = sim.update(Object::Pod(pod));
+        let _ = sim.update(Object::from(pod));
     }
 
     /// Posts a Ready heartbeat for every node except the `-lost` ones.
@@ -175,7 +175,7 @@ impl FakeKubelet {
                 }
             }
             node.metadata.resource_version = None;
-            let _ = sim.update(Object::Node(node));
+            let _ = sim.update(Object::from(node));
         }
         let at = sim.time() + HEARTBEAT_INTERVAL;
         sim.schedule_timer(self.id, at, 0);
@@ -224,7 +224,7 @@ impl FakeKubelet {
                 .and_then(|(_, code)| code.parse::<i32>().ok())
         });
         pod.metadata.resource_version = None;
-        let _ = sim.update(Object::Pod(pod));
+        let _ = sim.update(Object::from(pod));
         if let Some(code) = exit {
             let delay = RUN_TIME;
             self.later(sim, delay, Step::Finish(key.clone(), code));
@@ -261,7 +261,7 @@ impl FakeKubelet {
             });
         }
         pod.metadata.resource_version = None;
-        let _ = sim.update(Object::Pod(pod));
+        let _ = sim.update(Object::from(pod));
     }
 }
 

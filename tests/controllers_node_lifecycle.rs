@@ -30,7 +30,7 @@ fn add_silent_node(sim: &mut Simulation, name: &str) {
         }),
         ..Default::default()
     };
-    sim.create(Object::Node(node)).unwrap();
+    sim.create(Object::from(node)).unwrap();
 }
 
 fn add_running_pod(sim: &mut Simulation, name: &str, node: &str) {
@@ -51,7 +51,7 @@ fn add_running_pod(sim: &mut Simulation, name: &str, node: &str) {
         }),
         status: None,
     };
-    let created = sim.create(Object::Pod(pod)).unwrap();
+    let created = sim.create(Object::from(pod)).unwrap();
     let mut pod = created.as_pod().cloned().unwrap();
     pod.status = Some(PodStatus {
         phase: Some("Running".into()),
@@ -65,7 +65,7 @@ fn add_running_pod(sim: &mut Simulation, name: &str, node: &str) {
         ..Default::default()
     });
     pod.metadata.resource_version = None;
-    sim.update(Object::Pod(pod)).unwrap();
+    sim.update(Object::from(pod)).unwrap();
 }
 
 fn node(sim: &Simulation, name: &str) -> Node {

@@ -48,7 +48,7 @@ fn deployments(sim: &Simulation) -> Vec<k8s_openapi::api::apps::v1::Deployment> 
     sim.store()
         .list("Deployment", Some("default"))
         .filter_map(|o| match &**o {
-            Object::Deployment(d) => Some(d.clone()),
+            Object::Deployment(d) => Some((**d).clone()),
             _ => None,
         })
         .collect()

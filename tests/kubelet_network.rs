@@ -19,7 +19,7 @@ fn pod_yaml(name: &str, node: &str, labels: &str, body: &str) -> String {
 
 fn pod(sim: &Simulation, name: &str) -> k8s_openapi::api::core::v1::Pod {
     match sim.store().get("Pod", "default", name).map(|o| (**o).clone()) {
-        Some(Object::Pod(p)) => p,
+        Some(Object::Pod(p)) => (*p).clone(),
         other => panic!("no pod {name}: {other:?}"),
     }
 }

@@ -18,7 +18,7 @@ fn pod_yaml(name: &str, node: &str, body: &str) -> String {
 
 fn pod(sim: &Simulation, name: &str) -> Option<k8s_openapi::api::core::v1::Pod> {
     match sim.store().get("Pod", "default", name).map(|o| (**o).clone()) {
-        Some(Object::Pod(p)) => Some(p),
+        Some(Object::Pod(p)) => Some((*p).clone()),
         _ => None,
     }
 }

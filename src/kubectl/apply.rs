@@ -148,7 +148,7 @@ fn create_namespace(sim: &mut Simulation, name: &str) -> Output {
         ..Default::default()
     };
     let mut out = Output::default();
-    match sim.create(Object::Namespace(namespace)) {
+    match sim.create(Object::from(namespace)) {
         Ok(_) => out.out(format!("namespace/{name} created")),
         Err(error) => out.err(error.render(None)),
     }

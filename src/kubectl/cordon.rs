@@ -28,7 +28,7 @@ pub fn run(sim: &mut Simulation, args: &Args, unschedulable: bool) -> Output {
             continue;
         }
         spec.unschedulable = unschedulable.then_some(true);
-        match sim.update(Object::Node(node)) {
+        match sim.update(Object::from(node)) {
             Ok(_) => out.out(format!("node/{name} {verb}")),
             Err(error) => out.err(error.render(None)),
         }

@@ -276,7 +276,7 @@ fn undo(sim: &mut Simulation, args: &Args, resource: &ResourceType, object: &Obj
     );
     updated.metadata.annotations = (!annotations.is_empty()).then_some(annotations);
     updated.metadata.resource_version = None;
-    match sim.update(Object::Deployment(updated)) {
+    match sim.update(Object::from(updated)) {
         Ok(_) => out.out(format!("{name} rolled back")),
         Err(error) => out.err(error.to_string()),
     }

@@ -78,7 +78,7 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
         status: None,
     };
     // Stored, or with --dry-run only printed, like the other generated objects.
-    super::generate::finish(sim, args, Object::Pod(pod).to_json(), "created")
+    super::generate::finish(sim, args, Object::from(pod).to_json(), "created")
 }
 
 #[cfg(test)]

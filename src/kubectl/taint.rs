@@ -107,7 +107,7 @@ pub fn run(sim: &mut Simulation, args: &Args) -> Output {
             spec.taints = None;
         }
     }
-    match sim.update(Object::Node(node)) {
+    match sim.update(Object::from(node)) {
         Ok(_) => {
             let verb = if removed_any && !added_any { "untainted" } else { "tainted" };
             let mut out = Output::default();

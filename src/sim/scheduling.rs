@@ -331,7 +331,7 @@ fn bind(sim: &mut Simulation, pod: &Pod, node: &str) -> bool {
         status.nominated_node_name = None;
         status.phase.get_or_insert_with(|| "Pending".into());
     }
-    let Ok(stored) = sim.update(Object::Pod(bound)) else { return false };
+    let Ok(stored) = sim.update(Object::from(bound)) else { return false };
     let namespace = pod.metadata.namespace.as_deref().unwrap_or("default");
     let name = pod.metadata.name.as_deref().unwrap_or_default();
     sim.record_event(EventRecord {
@@ -365,9 +365,9 @@ fn record_unschedulable(sim: &mut Simulation, pod: &Pod, message: &str, nominate
     if let Some(node) = nominated {
         status.nominated_node_name = Some(node.to_string());
     }
-    let stored = match sim.update(Object::Pod(pending)) {
+    let stored = match sim.update(Object::from(pending)) {
         Ok(stored) => stored,
-        Err(_) => Rc::new(Object::Pod(pod.clone())),
+        Err(_) => Rc::new(Object::from(pod.clone())),
     };
     sim.record_event(EventRecord {
         involved: &stored,
@@ -401,7 +401,7 @@ fn preempt(sim: &mut Simulation, preemptor: &Pod, victim: &super::scheduler::Vic
             ..Default::default()
         },
     );
-    let stored = sim.update(Object::Pod(pod)).ok();
+    let stored = sim.update(Object::from(pod)).ok();
     if let Some(stored) = stored {
         let uid = preemptor.metadata.uid.as_deref().unwrap_or_default();
         sim.record_event(EventRecord {

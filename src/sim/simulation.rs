@@ -266,7 +266,7 @@ impl Simulation {
     /// kubelet starts renewing a Lease. Its pod CIDR follows the existing nodes'.
     pub fn add_node(&mut self, spec: NodeSpec) -> Result<(), ApiError> {
         let index = self.cluster.nodes.len();
-        self.create(Object::Node(node_object(&spec, index)))?;
+        self.create(Object::from(node_object(&spec, index)))?;
         self.cluster.nodes.push(spec);
         self.lease_renewals.push(0);
         self.queue.push(self.now, Event::LeaseRenewal { node: index });
@@ -285,7 +285,7 @@ impl Simulation {
     fn bootstrap(&mut self) {
         let mut objects: Vec<Object> = Vec::new();
         for name in ["default", "kube-node-lease", "kube-public", "kube-system"] {
-            objects.push(Object::Namespace(Namespace {
+            objects.push(Object::from(Namespace {
                 metadata: ObjectMeta {
                     name: Some(name.into()),
                     labels: Some(BTreeMap::from([("kubernetes.io/metadata.name".into(), name.into())])),
@@ -301,16 +301,16 @@ impl Simulation {
             }));
         }
         for (index, node) in self.cluster.nodes.iter().enumerate() {
-            objects.push(Object::Node(node_object(node, index)));
+            objects.push(Object::from(node_object(node, index)));
         }
-        objects.push(Object::Service(cluster_service(
+        objects.push(Object::from(cluster_service(
             "kubernetes",
             "default",
             "10.96.0.1",
             &[("https", 443, IntOrString::Int(6443), "TCP")],
             None,
         )));
-        objects.push(Object::Service(cluster_service(
+        objects.push(Object::from(cluster_service(
             "kube-dns",
             "kube-system",
             "10.96.0.10",
@@ -321,7 +321,7 @@ impl Simulation {
             ],
             Some(BTreeMap::from([("k8s-app".into(), "kube-dns".into())])),
         )));
-        objects.push(Object::StorageClass(StorageClass {
+        objects.push(Object::from(StorageClass {
             metadata: ObjectMeta {
                 name: Some("standard".into()),
                 annotations: Some(BTreeMap::from([(
@@ -336,7 +336,7 @@ impl Simulation {
             ..Default::default()
         }));
         for namespace in ["default", "kube-node-lease", "kube-public", "kube-system"] {
-            objects.push(Object::ServiceAccount(ServiceAccount {
+            objects.push(Object::from(ServiceAccount {
                 metadata: ObjectMeta {
                     name: Some("default".into()),
                     namespace: Some(namespace.into()),

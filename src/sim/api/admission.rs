@@ -79,7 +79,7 @@ fn custom_resource_schema(store: &Store, object: &mut Object) -> Result<(), ApiE
         return Err(ApiError::Invalid { kind, name: object.name().into(), causes: report.errors });
     }
     if let Ok(defaulted) = DynamicObject::from_json(&json) {
-        *object = Object::Dynamic(defaulted);
+        *object = Object::from(defaulted);
     }
     Ok(())
 }

@@ -181,13 +181,13 @@ pub fn decode(value: &Value, table: &ResourceTable) -> Result<Object, DecodeErro
     };
     if !resource.modeled {
         return DynamicObject::from_json(value)
-            .map(Object::Dynamic)
+            .map(Object::from)
             .map_err(|e| DecodeError::Server(cannot_handle(kind, split_api_version(api_version).1, &e)));
     }
     let (_, version) = split_api_version(api_version);
     if kind == "HorizontalPodAutoscaler" && version == "v1" {
         let v1: autoscaling_v1::HorizontalPodAutoscaler = strict(value, kind, version)?;
-        return Ok(Object::HorizontalPodAutoscaler(hpa_v1_to_v2(v1)));
+        return Ok(Object::from(hpa_v1_to_v2(v1)));
     }
     match kind {
         "Pod" => strict(value, kind, version).map(Object::Pod),
@@ -218,7 +218,7 @@ pub fn decode(value: &Value, table: &ResourceTable) -> Result<Object, DecodeErro
         "Lease" => strict(value, kind, version).map(Object::Lease),
         "CustomResourceDefinition" => strict(value, kind, version).map(Object::CustomResourceDefinition),
         _ => DynamicObject::from_json(value)
-            .map(Object::Dynamic)
+            .map(Object::from)
             .map_err(|e| DecodeError::Server(cannot_handle(kind, version, &e))),
     }
 }

@@ -434,7 +434,7 @@ impl Store {
             }
             let mut changed = rq.clone();
             changed.status = Some(status);
-            self.replace(ctx, ObjectKey::of(&quota), Object::ResourceQuota(changed), "quota usage");
+            self.replace(ctx, ObjectKey::of(&quota), Object::from(changed), "quota usage");
         }
     }
 
@@ -836,7 +836,7 @@ impl Store {
                 namespace,
                 name: event.metadata.name.clone().unwrap_or_default(),
             };
-            return self.replace(ctx, key, Object::Event(event), "event repeated");
+            return self.replace(ctx, key, Object::from(event), "event repeated");
         }
         self.event_serial += 1;
         let nanos = (ctx.epoch_unix as u64).wrapping_mul(1_000_000_000)
@@ -865,7 +865,7 @@ impl Store {
             ..Default::default()
         };
         let key = ObjectKey { kind: "Event".into(), namespace, name };
-        let object = Rc::new(Object::Event(event));
+        let object = Rc::new(Object::from(event));
         self.put(key, object.clone());
         self.pending.push(WatchEvent { event_type: WatchEventType::Added, object: object.clone() });
         object
@@ -909,7 +909,7 @@ fn spec_of(object: &Object) -> Value {
 pub fn object_from_json(kind: &str, json: Value) -> Result<Object, ApiError> {
     match Object::from_json_lenient(kind, json.clone()) {
         Some(result) => result.map_err(|e| ApiError::BadRequest(format!("{kind} cannot be handled: {e}"))),
-        None => DynamicObject::from_json(&json).map(Object::Dynamic).map_err(ApiError::BadRequest),
+        None => DynamicObject::from_json(&json).map(Object::from).map_err(ApiError::BadRequest),
     }
 }
 

@@ -145,7 +145,7 @@ impl CronJobController {
         if updated.status.as_ref() != Some(&status) {
             updated.status = Some(status);
             updated.metadata.resource_version = None;
-            let _ = sim.update(Object::CronJob(updated));
+            let _ = sim.update(Object::from(updated));
         }
         match result {
             // The next UTC minute whose wall-clock time in the zone matches.
@@ -262,7 +262,7 @@ impl CronJobController {
             spec: template.spec.clone(),
             status: None,
         };
-        match sim.create(Object::Job(job)) {
+        match sim.create(Object::from(job)) {
             Ok(created) => {
                 normal_event(sim, object, "SuccessfulCreate", format!("Created job {name}"), COMPONENT);
                 if let Some(job) = created.as_job() {

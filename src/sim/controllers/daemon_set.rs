@@ -324,7 +324,7 @@ impl DaemonSetController {
             let mut updated_ds = ds.clone();
             updated_ds.status = Some(status);
             updated_ds.metadata.resource_version = None;
-            let _ = sim.update(Object::DaemonSet(updated_ds));
+            let _ = sim.update(Object::from(updated_ds));
         }
         action
     }

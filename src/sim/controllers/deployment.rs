@@ -400,7 +400,7 @@ impl DeploymentController {
             let changed = self.set_new_replica_set_annotations(sync, &mut rs, new_revision, false);
             if changed {
                 rs.metadata.resource_version = None;
-                if let Ok(updated) = sim.update(Object::ReplicaSet(rs.clone())) {
+                if let Ok(updated) = sim.update(Object::from(rs.clone())) {
                     rs = updated.as_replica_set().cloned().unwrap_or(rs);
                 }
                 rs_list[index] = rs.clone();
@@ -457,7 +457,7 @@ impl DeploymentController {
             s.replicas = Some(new_replicas);
         }
         self.set_new_replica_set_annotations(sync, &mut new_rs, new_revision, true);
-        match sim.create(Object::ReplicaSet(new_rs)) {
+        match sim.create(Object::from(new_rs)) {
             Ok(created) => {
                 let rs = created.as_replica_set().cloned().unwrap_or_default();
                 if new_replicas > 0 {
@@ -597,7 +597,7 @@ impl DeploymentController {
         annotations.insert(DESIRED_REPLICAS_ANNOTATION.into(), desired);
         annotations.insert(MAX_REPLICAS_ANNOTATION.into(), max);
         scaled.metadata.resource_version = None;
-        let updated = sim.update(Object::ReplicaSet(scaled)).ok()?;
+        let updated = sim.update(Object::from(scaled)).ok()?;
         if old_size != new_size {
             let direction = if new_size > old_size { "up" } else { "down" };
             let name = rs.metadata.name.clone().unwrap_or_default();
@@ -1093,7 +1093,7 @@ impl DeploymentController {
             return;
         }
         updated.metadata.resource_version = None;
-        let _ = sim.update(Object::Deployment(updated));
+        let _ = sim.update(Object::from(updated));
     }
 }
 

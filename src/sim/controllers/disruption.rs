@@ -93,7 +93,7 @@ impl Reconciler for DisruptionController {
             let mut updated = pdb.clone();
             updated.status = Some(status);
             updated.metadata.resource_version = None;
-            let _ = sim.update(Object::PodDisruptionBudget(updated));
+            let _ = sim.update(Object::from(updated));
         }
         match recheck {
             Some(at) => Action::requeue(SimDuration::from_secs((at - now).max(1) as u64)),
@@ -272,7 +272,7 @@ pub fn evict(
     });
     marked.metadata.resource_version = None;
     if marked.metadata.deletion_timestamp.is_none() {
-        let _ = sim.update(Object::Pod(marked));
+        let _ = sim.update(Object::from(marked));
     }
     let options = DeleteOptions { grace_period_seconds, ..Default::default() };
     sim.delete("Pod", namespace, name, options).map(|_| ())
@@ -313,5 +313,5 @@ fn check_and_decrement(
         new_status.conditions = Some(vec![allowed_condition(budget, false, now)]);
     }
     updated.metadata.resource_version = None;
-    sim.update(Object::PodDisruptionBudget(updated)).map(|_| ())
+    sim.update(Object::from(updated)).map(|_| ())
 }

@@ -233,10 +233,10 @@ impl EndpointsController {
                 updated.subsets = subsets;
                 updated.metadata.labels = labels;
                 updated.metadata.resource_version = None;
-                let _ = sim.update(Object::Endpoints(updated));
+                let _ = sim.update(Object::from(updated));
             }
             None => {
-                let _ = sim.create(Object::Endpoints(Endpoints {
+                let _ = sim.create(Object::from(Endpoints {
                     metadata: ObjectMeta {
                         name: Some(key.name.clone()),
                         namespace: Some(key.namespace.clone()),
@@ -334,10 +334,10 @@ impl EndpointSliceController {
                 updated.ports = Some(ports);
                 updated.metadata.labels = Some(labels);
                 updated.metadata.resource_version = None;
-                let _ = sim.update(Object::EndpointSlice(updated));
+                let _ = sim.update(Object::from(updated));
             }
             None => {
-                let _ = sim.create(Object::EndpointSlice(EndpointSlice {
+                let _ = sim.create(Object::from(EndpointSlice {
                     metadata: ObjectMeta {
                         generate_name: Some(format!("{}-", key.name)),
                         namespace: Some(key.namespace.clone()),

@@ -66,9 +66,9 @@ pub fn set_load(
     config_map.data.get_or_insert_with(BTreeMap::new).insert(load_key(kind, namespace, name), value);
     config_map.metadata.resource_version = None;
     let _ = if existing.is_some() {
-        sim.update(Object::ConfigMap(config_map))
+        sim.update(Object::from(config_map))
     } else {
-        sim.create(Object::ConfigMap(config_map))
+        sim.create(Object::from(config_map))
     };
 }
 
@@ -476,7 +476,7 @@ impl HorizontalController {
         let mut updated = hpa.clone();
         updated.status = Some(status);
         updated.metadata.resource_version = None;
-        let _ = sim.update(Object::HorizontalPodAutoscaler(updated));
+        let _ = sim.update(Object::from(updated));
     }
 }
 

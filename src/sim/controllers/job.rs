@@ -548,7 +548,7 @@ impl JobController {
         }
         job.status = Some(status);
         job.metadata.resource_version = None;
-        let _ = sim.update(Object::Job(job));
+        let _ = sim.update(Object::from(job));
         Action::await_change()
     }
 }

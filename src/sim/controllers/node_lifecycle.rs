@@ -176,7 +176,7 @@ impl NodeLifecycleController {
         }
         if changed {
             node.metadata.resource_version = None;
-            let _ = sim.update(Object::Node(node));
+            let _ = sim.update(Object::from(node));
         }
         Action::requeue(NODE_MONITOR_PERIOD)
     }

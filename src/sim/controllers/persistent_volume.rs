@@ -237,7 +237,7 @@ impl PersistentVolumeController {
             }),
             status: None,
         };
-        match sim.create(Object::PersistentVolume(pv)) {
+        match sim.create(Object::from(pv)) {
             Ok(created) => {
                 normal_event(
                     sim,
@@ -280,7 +280,7 @@ impl PersistentVolumeController {
             ..pv.status.clone().unwrap_or_default()
         });
         pv.metadata.resource_version = None;
-        let _ = sim.update(Object::PersistentVolume(pv));
+        let _ = sim.update(Object::from(pv));
         let mut claim = pvc.clone();
         claim.spec.get_or_insert_with(Default::default).volume_name = Some(pv_name);
         let annotations = claim.metadata.annotations.get_or_insert_with(BTreeMap::new);
@@ -293,7 +293,7 @@ impl PersistentVolumeController {
             ..claim.status.clone().unwrap_or_default()
         });
         claim.metadata.resource_version = None;
-        let _ = sim.update(Object::PersistentVolumeClaim(claim));
+        let _ = sim.update(Object::from(claim));
     }
 
     /// A claim is gone: its volume is Released, then deleted if its policy says Delete.
@@ -315,7 +315,7 @@ impl PersistentVolumeController {
             {
                 pv.metadata.finalizers = None;
                 pv.metadata.resource_version = None;
-                let _ = sim.update(Object::PersistentVolume(pv));
+                let _ = sim.update(Object::from(pv));
                 let _ = sim.delete("PersistentVolume", "", &name, DeleteOptions::default());
             } else {
                 pv.status = Some(PersistentVolumeStatus {
@@ -323,7 +323,7 @@ impl PersistentVolumeController {
                     ..pv.status.clone().unwrap_or_default()
                 });
                 pv.metadata.resource_version = None;
-                let _ = sim.update(Object::PersistentVolume(pv));
+                let _ = sim.update(Object::from(pv));
             }
         }
     }
@@ -347,7 +347,7 @@ fn sync_volume(sim: &mut Simulation, key: &ObjectKey) {
         ..pv.status.clone().unwrap_or_default()
     });
     pv.metadata.resource_version = None;
-    let _ = sim.update(Object::PersistentVolume(pv));
+    let _ = sim.update(Object::from(pv));
 }
 
 impl Reconciler for PersistentVolumeController {
@@ -407,7 +407,7 @@ impl Reconciler for PersistentVolumeController {
 
     fn reconcile(&mut self, sim: &mut Simulation, key: &ObjectKey) -> Action {
         if key.kind == "ReleasedClaim" {
-            let stand_in = Object::PersistentVolumeClaim(PersistentVolumeClaim {
+            let stand_in = Object::from(PersistentVolumeClaim {
                 metadata: ObjectMeta {
                     uid: Some(key.name.clone()),
                     namespace: Some(key.namespace.clone()),

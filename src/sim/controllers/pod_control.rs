@@ -37,7 +37,7 @@ pub fn create_pod(
     pod: Pod,
     component: &str,
 ) -> Result<Rc<Object>, ApiError> {
-    match sim.create(Object::Pod(pod)) {
+    match sim.create(Object::from(pod)) {
         Ok(created) => {
             sim.record_event(EventRecord {
                 involved: owner,

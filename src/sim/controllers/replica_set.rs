@@ -259,6 +259,7 @@ impl ReplicaSetController {
         let mut updated = (*rs.object).clone();
         match &mut updated {
             Object::ReplicaSet(r) => {
+                let r = Rc::make_mut(r);
                 let conditions = r.status.as_ref().and_then(|s| s.conditions.clone());
                 r.status = Some(ReplicaSetStatus {
                     replicas,
@@ -271,6 +272,7 @@ impl ReplicaSetController {
                 });
             }
             Object::ReplicationController(r) => {
+                let r = Rc::make_mut(r);
                 let conditions = r.status.as_ref().and_then(|s| s.conditions.clone());
                 r.status = Some(ReplicationControllerStatus {
                     replicas,

@@ -166,7 +166,7 @@ impl StatefulSetController {
                     spec: template.spec.clone(),
                     status: None,
                 };
-                match sim.create(Object::PersistentVolumeClaim(pvc)) {
+                match sim.create(Object::from(pvc)) {
                     Ok(_) => normal_event(
                         sim,
                         object,
@@ -215,7 +215,7 @@ impl StatefulSetController {
             spec: Some(pod_spec),
             status: None,
         };
-        match sim.create(Object::Pod(pod)) {
+        match sim.create(Object::from(pod)) {
             Ok(_) => normal_event(
                 sim,
                 object,
@@ -307,7 +307,7 @@ impl StatefulSetController {
             let mut updated_set = set.clone();
             updated_set.status = Some(status);
             updated_set.metadata.resource_version = None;
-            let _ = sim.update(Object::StatefulSet(updated_set));
+            let _ = sim.update(Object::from(updated_set));
         }
         action
     }

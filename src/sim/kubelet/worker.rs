@@ -282,7 +282,7 @@ impl Kubelets {
         let mut updated = live.clone();
         updated.status = Some(status);
         updated.metadata.resource_version = None;
-        if let Ok(object) = sim.update(Object::Pod(updated)) {
+        if let Ok(object) = sim.update(Object::from(updated)) {
             pod.object = object;
         }
     }

@@ -10,6 +10,7 @@
 //! and the next cycle rebuilds it.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod};
 use k8s_openapi::api::scheduling::v1::PriorityClass;
@@ -37,7 +38,7 @@ pub struct SchedulerCache {
     snapshot: ClusterSnapshot,
     places: BTreeMap<PodKey, Place>,
     /// Pods bound to unknown nodes, by node name.
-    orphans: BTreeMap<String, BTreeMap<PodKey, Pod>>,
+    orphans: BTreeMap<String, BTreeMap<PodKey, Rc<Pod>>>,
     stale: bool,
 }
 
@@ -63,7 +64,7 @@ impl SchedulerCache {
             ..SchedulerCache::default()
         };
         for pod in pods {
-            cache.set_pod(pod);
+            cache.set_pod(&Rc::new(pod.clone()));
         }
         cache
     }
@@ -84,21 +85,21 @@ impl SchedulerCache {
         if let Some(spec) = bound.spec.as_mut() {
             spec.node_name = Some(node.to_string());
         }
-        self.set_pod(&bound);
+        self.set_pod(&Rc::new(bound));
     }
 
     /// Accounts a pod as the snapshot builder would for its current state.
-    pub fn set_pod(&mut self, pod: &Pod) {
+    pub fn set_pod(&mut self, pod: &Rc<Pod>) {
         let key = pod_key(pod);
         self.forget_pod(&key);
         let bound_to = pod.spec.as_ref().and_then(|s| s.node_name.clone()).filter(|n| !n.is_empty());
         let nominated_to = pod.status.as_ref().and_then(|s| s.nominated_node_name.clone());
         let place = match (bound_to, nominated_to) {
             (Some(node), _) if is_active(pod) => {
-                if self.snapshot.add_pod(pod, &node) {
+                if self.snapshot.add_shared_pod(pod, &node) {
                     Place::Bound(node)
                 } else {
-                    self.orphans.entry(node.clone()).or_default().insert(key.clone(), pod.clone());
+                    self.orphans.entry(node.clone()).or_default().insert(key.clone(), Rc::clone(pod));
                     Place::Orphan(node)
                 }
             }
@@ -150,7 +151,7 @@ impl SchedulerCache {
     /// Removes a node; its pods wait for a node of that name to come back.
     pub fn delete_node(&mut self, name: &str) {
         let Some(info) = self.snapshot.node(name) else { return };
-        let pods: Vec<Pod> = info.pods.iter().map(|p| p.pod.clone()).collect();
+        let pods: Vec<Rc<Pod>> = info.pods.iter().map(|p| Rc::clone(&p.pod)).collect();
         self.snapshot.remove_node(name);
         for pod in pods {
             let key = pod_key(&pod);

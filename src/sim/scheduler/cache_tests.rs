@@ -1,6 +1,7 @@
 //! The incremental cache must always equal a snapshot built afresh from the same objects.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use k8s_openapi::api::core::v1::{Container, Node, NodeSpec, NodeStatus, Pod, PodSpec, PodStatus, Taint};
 use k8s_openapi::api::scheduling::v1::PriorityClass;
@@ -139,7 +140,7 @@ proptest! {
                 }
                 Change::SetPod { pod, node, nominated, app, phase, terminating } => {
                     let object = pod_object(pod, node, nominated, app, phase, terminating);
-                    cache.set_pod(&object);
+                    cache.set_pod(&Rc::new(object.clone()));
                     pods.insert(pod, object);
                 }
                 Change::DeletePod(pod) => {
@@ -161,7 +162,7 @@ proptest! {
 #[test]
 fn a_pod_bound_to_a_missing_node_counts_once_the_node_appears() {
     let mut cache = SchedulerCache::new(&[], &[], &[], &[], &[], &[]);
-    cache.set_pod(&pod_object(1, Some(0), None, 0, 1, false));
+    cache.set_pod(&Rc::new(pod_object(1, Some(0), None, 0, 1, false)));
     assert_eq!(cache.snapshot().pod_count(), 0);
     cache.set_node(&node_object(0, 0, false, 2));
     assert_eq!(cache.snapshot().pod_count(), 1);

@@ -239,7 +239,8 @@ impl AffinityTerm {
 /// A pod with everything the plugins need computed once.
 #[derive(Clone, Debug)]
 pub struct PodInfo {
-    pub pod: Pod,
+    /// The pod itself, shared with the API store's object.
+    pub pod: Rc<Pod>,
     pub namespace: String,
     pub name: String,
     pub uid: String,
@@ -264,6 +265,13 @@ impl PodInfo {
     /// Builds the info; `priority_classes` resolves `priorityClassName` when `spec.priority`
     /// was not set by admission.
     pub fn new(pod: &Pod, priority_classes: &[PriorityClass]) -> Self {
+        Self::shared(Rc::new(pod.clone()), priority_classes)
+    }
+
+    /// Builds the info around a pod shared with the store: the cache holds every bound pod, and
+    /// a copy each would double the memory pods take.
+    pub fn shared(shared: Rc<Pod>, priority_classes: &[PriorityClass]) -> Self {
+        let pod: &Pod = &shared;
         let namespace = pod.metadata.namespace.clone().unwrap_or_else(|| "default".to_string());
         let labels = pod.metadata.labels.clone().unwrap_or_default();
         let spec = pod.spec.as_ref();
@@ -331,7 +339,7 @@ impl PodInfo {
                 .map(|c| c.image.as_deref().map(normalize_image_name).unwrap_or_default())
                 .collect(),
             labels,
-            pod: pod.clone(),
+            pod: shared,
         }
     }
 
@@ -649,7 +657,12 @@ impl ClusterSnapshot {
 
     /// Accounts a pod to a node (after binding, or to assume it); false if the node is unknown.
     pub fn add_pod(&mut self, pod: &Pod, node_name: &str) -> bool {
-        let info = Rc::new(PodInfo::new(pod, &self.priority_classes));
+        self.add_shared_pod(&Rc::new(pod.clone()), node_name)
+    }
+
+    /// [`ClusterSnapshot::add_pod`] for a pod shared with the store.
+    pub fn add_shared_pod(&mut self, pod: &Rc<Pod>, node_name: &str) -> bool {
+        let info = Rc::new(PodInfo::shared(Rc::clone(pod), &self.priority_classes));
         if !self.nominated.is_empty() {
             self.clear_nomination(&info.namespace, &info.name);
         }
@@ -838,7 +851,7 @@ impl ClusterSnapshot {
                         allocatable: n.allocatable.clone(),
                         requested: n.requested.clone(),
                         non_zero: (n.non_zero_milli_cpu, n.non_zero_memory),
-                        pods: n.pods.iter().map(|p| (p.pod.clone(), p.priority)).collect(),
+                        pods: n.pods.iter().map(|p| (Pod::clone(&p.pod), p.priority)).collect(),
                         used_ports,
                         pods_with_affinity: (n.pods_with_affinity, n.pods_with_required_anti_affinity),
                         label_groups,

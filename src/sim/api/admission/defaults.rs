@@ -2,6 +2,7 @@
 //! leave out gets the value a real cluster shows in `kubectl get -o yaml`.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use k8s_openapi::api::apps::v1::{
     DaemonSetUpdateStrategy, DeploymentStrategy, RollingUpdateDaemonSet, RollingUpdateDeployment,
@@ -21,11 +22,13 @@ use crate::sim::rng::SimRng;
 pub fn apply(object: &mut Object, _rng: &mut SimRng) {
     match object {
         Object::Pod(pod) => {
+            let pod = Rc::make_mut(pod);
             if let Some(spec) = pod.spec.as_mut() {
                 pod_spec(spec);
             }
         }
         Object::ReplicaSet(rs) => {
+            let rs = Rc::make_mut(rs);
             if let Some(spec) = rs.spec.as_mut() {
                 spec.replicas.get_or_insert(1);
                 spec.min_ready_seconds.get_or_insert(0);
@@ -33,6 +36,7 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
             }
         }
         Object::ReplicationController(rc) => {
+            let rc = Rc::make_mut(rc);
             if let Some(spec) = rc.spec.as_mut() {
                 spec.replicas.get_or_insert(1);
                 spec.min_ready_seconds.get_or_insert(0);
@@ -59,6 +63,7 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
             }
         }
         Object::Deployment(d) => {
+            let d = Rc::make_mut(d);
             if let Some(spec) = d.spec.as_mut() {
                 spec.replicas.get_or_insert(1);
                 spec.revision_history_limit.get_or_insert(10);
@@ -75,6 +80,7 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
             }
         }
         Object::DaemonSet(ds) => {
+            let ds = Rc::make_mut(ds);
             if let Some(spec) = ds.spec.as_mut() {
                 spec.revision_history_limit.get_or_insert(10);
                 let strategy = spec.update_strategy.get_or_insert_with(DaemonSetUpdateStrategy::default);
@@ -88,6 +94,7 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
             }
         }
         Object::StatefulSet(sts) => {
+            let sts = Rc::make_mut(sts);
             if let Some(spec) = sts.spec.as_mut() {
                 spec.replicas.get_or_insert(1);
                 spec.revision_history_limit.get_or_insert(10);
@@ -119,11 +126,13 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
             }
         }
         Object::Job(job) => {
+            let job = Rc::make_mut(job);
             if let Some(spec) = job.spec.as_mut() {
                 job_spec(spec);
             }
         }
         Object::CronJob(cj) => {
+            let cj = Rc::make_mut(cj);
             let spec = &mut cj.spec;
             spec.concurrency_policy.get_or_insert_with(|| "Allow".into());
             spec.suspend.get_or_insert(false);
@@ -134,6 +143,7 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
             }
         }
         Object::Service(svc) => {
+            let svc = Rc::make_mut(svc);
             if let Some(spec) = svc.spec.as_mut() {
                 let kind = spec.type_.get_or_insert_with(|| "ClusterIP".into()).clone();
                 spec.session_affinity.get_or_insert_with(|| "None".into());
@@ -152,6 +162,7 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
             }
         }
         Object::PersistentVolume(pv) => {
+            let pv = Rc::make_mut(pv);
             if let Some(spec) = pv.spec.as_mut() {
                 spec.persistent_volume_reclaim_policy.get_or_insert_with(|| "Retain".into());
                 spec.volume_mode.get_or_insert_with(|| "Filesystem".into());
@@ -162,6 +173,7 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
             });
         }
         Object::PersistentVolumeClaim(pvc) => {
+            let pvc = Rc::make_mut(pvc);
             if let Some(spec) = pvc.spec.as_mut() {
                 spec.volume_mode.get_or_insert_with(|| "Filesystem".into());
             }
@@ -171,13 +183,16 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
             });
         }
         Object::HorizontalPodAutoscaler(hpa) => {
+            let hpa = Rc::make_mut(hpa);
             let spec = &mut hpa.spec;
             spec.min_replicas.get_or_insert(1);
         }
         Object::Secret(secret) => {
+            let secret = Rc::make_mut(secret);
             secret.type_.get_or_insert_with(|| "Opaque".into());
         }
         Object::Namespace(ns) => {
+            let ns = Rc::make_mut(ns);
             let name = ns.metadata.name.clone().unwrap_or_default();
             ns.metadata
                 .labels
@@ -192,9 +207,11 @@ pub fn apply(object: &mut Object, _rng: &mut SimRng) {
             });
         }
         Object::PriorityClass(pc) => {
+            let pc = Rc::make_mut(pc);
             pc.preemption_policy.get_or_insert_with(|| "PreemptLowerPriority".into());
         }
         Object::StorageClass(sc) => {
+            let sc = Rc::make_mut(sc);
             sc.reclaim_policy.get_or_insert_with(|| "Delete".into());
             sc.volume_binding_mode.get_or_insert_with(|| "Immediate".into());
         }

@@ -3,6 +3,7 @@
 //! Job selector, and Service IP allocation.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use k8s_openapi::api::core::v1::{Pod, PodSpec, ResourceRequirements, Toleration};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -20,6 +21,7 @@ pub const DEFAULT_TOLERATION_SECONDS: i64 = 300;
 pub fn mutate_on_create(store: &Store, ctx: &mut WriteCtx, object: &mut Object) {
     match object {
         Object::Pod(pod) => {
+            let pod = Rc::make_mut(pod);
             let namespace = pod.metadata.namespace.clone().unwrap_or_default();
             if let Some(spec) = pod.spec.as_mut() {
                 service_account(spec);
@@ -52,6 +54,7 @@ pub fn mutate_on_create(store: &Store, ctx: &mut WriteCtx, object: &mut Object) 
             }
         }
         Object::PersistentVolumeClaim(pvc) => {
+            let pvc = Rc::make_mut(pvc);
             if let Some(spec) = pvc.spec.as_mut() {
                 if spec.storage_class_name.is_none() {
                     spec.storage_class_name = default_storage_class(store);
@@ -59,6 +62,7 @@ pub fn mutate_on_create(store: &Store, ctx: &mut WriteCtx, object: &mut Object) 
             }
         }
         Object::Job(job) => {
+            let job = Rc::make_mut(job);
             let uid = job.metadata.uid.clone().unwrap_or_default();
             let name = job.metadata.name.clone().unwrap_or_default();
             if let Some(spec) = job.spec.as_mut() {
@@ -94,6 +98,7 @@ pub fn mutate_on_create(store: &Store, ctx: &mut WriteCtx, object: &mut Object) 
             }
         }
         Object::Service(service) => {
+            let service = Rc::make_mut(service);
             if let Some(spec) = service.spec.as_mut() {
                 let kind = spec.type_.clone().unwrap_or_default();
                 if kind != "ExternalName" {
