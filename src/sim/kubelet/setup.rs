@@ -255,32 +255,36 @@ pub fn field_value(pod: &Pod, field: &ObjectFieldSelector, node: &str, pod_ip: &
     }
 }
 
-/// A container's filesystem: the image's files, the files the kubelet writes, the mounts.
+/// A container's filesystem: the image's files, the files the kubelet writes, the mounts. The
+/// container's own layer is only built when a path in it is first used.
 pub fn container_fs(
-    image_files: &[(&str, &str)],
+    image_files: &'static [(&'static str, &'static str)],
     container: &Container,
     volumes: &BTreeMap<String, VolumeHandle>,
     hostname: &str,
     pod_ip: &str,
     namespace: &str,
 ) -> ContainerFs {
-    let mut root = Volume::new();
-    for dir in ["/tmp", "/etc", "/var/log", "/root", "/home", "/usr/bin", "/bin", "/proc", "/dev"] {
-        root.put_dir(dir);
-    }
-    for (path, content) in image_files {
-        root.put_file(path, content);
-    }
-    root.put_file("/etc/hostname", &format!("{hostname}\n"));
-    root.put_file(
-        "/etc/hosts",
-        &format!("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n{pod_ip}\t{hostname}\n"),
-    );
-    root.put_file(
-        "/etc/resolv.conf",
-        &format!("search {namespace}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n"),
-    );
-    let mut fs = ContainerFs::new(root);
+    let (hostname, pod_ip, namespace) = (hostname.to_string(), pod_ip.to_string(), namespace.to_string());
+    let mut fs = ContainerFs::deferred(move || {
+        let mut root = Volume::new();
+        for dir in ["/tmp", "/etc", "/var/log", "/root", "/home", "/usr/bin", "/bin", "/proc", "/dev"] {
+            root.put_dir(dir);
+        }
+        for (path, content) in image_files {
+            root.put_file(path, content);
+        }
+        root.put_file("/etc/hostname", &format!("{hostname}\n"));
+        root.put_file(
+            "/etc/hosts",
+            &format!("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n{pod_ip}\t{hostname}\n"),
+        );
+        root.put_file(
+            "/etc/resolv.conf",
+            &format!("search {namespace}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n"),
+        );
+        root
+    });
     for mount in container.volume_mounts.iter().flatten() {
         if let Some(volume) = volumes.get(&mount.name) {
             fs.mount(

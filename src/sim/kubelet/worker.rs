@@ -849,7 +849,7 @@ impl Kubelets {
             }
         };
         let fs = setup::container_fs(
-            &image.files,
+            image.files,
             &container_spec,
             &pod.volumes,
             &pod.hostname(),

@@ -4,7 +4,7 @@
 //! volumes are mounted read-only. Writes through a `readOnly` mount fail with
 //! `Read-only file system`.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -203,14 +203,59 @@ pub struct Mount {
 /// path wins, as in the kernel).
 #[derive(Clone, Debug)]
 pub struct ContainerFs {
-    root: VolumeHandle,
+    root: Layer,
     mounts: Vec<Mount>,
+}
+
+/// The container's own writable layer, built the first time a path in it is used: most
+/// containers never have a file of theirs read or written, and a cluster of a hundred thousand
+/// pods would otherwise hold as many copies of their images' files. Clones share the layer,
+/// built or not.
+#[derive(Clone)]
+struct Layer(Rc<LayerCell>);
+
+struct LayerCell {
+    volume: OnceCell<VolumeHandle>,
+    build: RefCell<Option<Box<dyn FnOnce() -> Volume>>>,
+}
+
+impl Layer {
+    fn built(volume: Volume) -> Layer {
+        let layer =
+            LayerCell { volume: OnceCell::from(Rc::new(RefCell::new(volume))), build: RefCell::new(None) };
+        Layer(Rc::new(layer))
+    }
+
+    fn deferred(build: impl FnOnce() -> Volume + 'static) -> Layer {
+        Layer(Rc::new(LayerCell { volume: OnceCell::new(), build: RefCell::new(Some(Box::new(build))) }))
+    }
+
+    fn volume(&self) -> &VolumeHandle {
+        self.0.volume.get_or_init(|| {
+            let build = self.0.build.borrow_mut().take();
+            Rc::new(RefCell::new(build.map(|build| build()).unwrap_or_default()))
+        })
+    }
+}
+
+impl std::fmt::Debug for Layer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.volume.get() {
+            Some(volume) => volume.fmt(f),
+            None => f.write_str("Layer(not built yet)"),
+        }
+    }
 }
 
 impl ContainerFs {
     /// A filesystem over the container's own (writable) layer.
     pub fn new(root: Volume) -> ContainerFs {
-        ContainerFs { root: Rc::new(RefCell::new(root)), mounts: Vec::new() }
+        ContainerFs { root: Layer::built(root), mounts: Vec::new() }
+    }
+
+    /// A filesystem whose own layer `build` makes when a path in it is first used.
+    pub fn deferred(build: impl FnOnce() -> Volume + 'static) -> ContainerFs {
+        ContainerFs { root: Layer::deferred(build), mounts: Vec::new() }
     }
 
     /// Mounts `volume` at `path` (a `subPath` of "" mounts the whole volume). A mount at a
@@ -226,7 +271,7 @@ impl ContainerFs {
     /// Writes a file into the container's own layer, creating its directories (image content,
     /// files the kubelet writes such as `/etc/hosts`).
     pub fn put_file(&mut self, path: &str, content: &str) {
-        self.root.borrow_mut().put_file(path, content);
+        self.root.volume().borrow_mut().put_file(path, content);
     }
 
     /// The mounts, in the order they were made.
@@ -255,7 +300,7 @@ impl ContainerFs {
                 };
                 (mount.volume.clone(), key, mount.read_only)
             }
-            None => (self.root.clone(), normalise(&clean), false),
+            None => (self.root.volume().clone(), normalise(&clean), false),
         }
     }
 
