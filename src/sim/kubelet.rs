@@ -113,6 +113,7 @@ pub struct Kubelets {
     disks: Disks,
     down: BTreeSet<String>,
     round_robin: u64,
+    specs: pod::ContainerSpecs,
 }
 
 impl Kubelets {
@@ -156,6 +157,7 @@ impl Kubelets {
             disks: Disks::default(),
             down: BTreeSet::new(),
             round_robin: 0,
+            specs: pod::ContainerSpecs::default(),
         };
         let id = sim.add_actor(Box::new(kubelets));
         sim.with_actor::<Kubelets, _>(|k, sim| {

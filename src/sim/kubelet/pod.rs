@@ -65,12 +65,33 @@ pub struct BackOff {
     pub last_update: SimTime,
 }
 
+/// Container specs shared by the containers that declare the same one (the replicas of one
+/// pod template do): one copy each instead of one per pod.
+#[derive(Clone, Debug, Default)]
+pub struct ContainerSpecs {
+    by_name_and_image: BTreeMap<(String, Option<String>), Vec<Rc<Container>>>,
+}
+
+impl ContainerSpecs {
+    /// The shared copy of `spec`, made if no live container declares the same.
+    pub fn share(&mut self, spec: &Container) -> Rc<Container> {
+        let bucket = self.by_name_and_image.entry((spec.name.clone(), spec.image.clone())).or_default();
+        bucket.retain(|kept| Rc::strong_count(kept) > 1);
+        if let Some(kept) = bucket.iter().find(|kept| ***kept == *spec) {
+            return Rc::clone(kept);
+        }
+        let shared = Rc::new(spec.clone());
+        bucket.push(Rc::clone(&shared));
+        shared
+    }
+}
+
 /// The kubelet's view of one container.
 #[derive(Clone, Debug)]
 pub struct ContainerRuntime {
     pub name: String,
     pub kind: ContainerKind,
-    pub spec: Container,
+    pub spec: Rc<Container>,
     pub state: ContainerState,
     pub last_termination: Option<Termination>,
     pub restart_count: i32,
@@ -108,11 +129,11 @@ pub struct ContainerRuntime {
 }
 
 impl ContainerRuntime {
-    pub fn new(spec: &Container, kind: ContainerKind, default_waiting: &str) -> ContainerRuntime {
+    pub fn new(spec: Rc<Container>, kind: ContainerKind, default_waiting: &str) -> ContainerRuntime {
         ContainerRuntime {
             name: spec.name.clone(),
             kind,
-            spec: spec.clone(),
+            spec,
             state: ContainerState::Waiting { reason: default_waiting.into(), message: None },
             last_termination: None,
             restart_count: 0,

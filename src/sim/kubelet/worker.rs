@@ -109,10 +109,10 @@ impl Kubelets {
             } else {
                 ContainerKind::Init
             };
-            containers.push(ContainerRuntime::new(c, kind, default_waiting));
+            containers.push(ContainerRuntime::new(self.specs.share(c), kind, default_waiting));
         }
         for c in &spec.containers {
-            containers.push(ContainerRuntime::new(c, ContainerKind::App, default_waiting));
+            containers.push(ContainerRuntime::new(self.specs.share(c), ContainerKind::App, default_waiting));
         }
         let runtime = PodRuntime {
             uid: uid.to_string(),
@@ -169,7 +169,7 @@ impl Kubelets {
         for index in changed {
             let Some(c) = pod.containers.get_mut(index) else { continue };
             let image = wanted.iter().find(|(name, _)| *name == c.name).and_then(|(_, image)| image.clone());
-            c.spec.image = image;
+            Rc::make_mut(&mut c.spec).image = image;
             c.image_backoff = None;
             c.backoff = None;
             if c.is_running() {
