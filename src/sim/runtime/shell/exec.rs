@@ -715,12 +715,7 @@ impl Shell {
             buffer.push_str(text);
             return;
         }
-        self.stdout_partial.push_str(text);
-        while let Some(pos) = self.stdout_partial.find('\n') {
-            let line: String = self.stdout_partial[..pos].to_string();
-            self.stdout_partial.drain(..=pos);
-            host.stdout_line(&line);
-        }
+        split_lines(&mut self.stdout_partial, text, |line| host.stdout_line(line));
     }
 
     fn write_err(&mut self, host: &mut dyn ProcessHost, text: &str) {
@@ -732,12 +727,7 @@ impl Shell {
             self.stderr_partial.push_str(text);
             return;
         }
-        self.stderr_partial.push_str(text);
-        while let Some(pos) = self.stderr_partial.find('\n') {
-            let line: String = self.stderr_partial[..pos].to_string();
-            self.stderr_partial.drain(..=pos);
-            host.stderr_line(&line);
-        }
+        split_lines(&mut self.stderr_partial, text, |line| host.stderr_line(line));
     }
 
     fn run_simple(&mut self, command: &SimpleCommand, host: &mut dyn ProcessHost) -> Option<ProcessState> {
@@ -1286,4 +1276,21 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
     matches(&p, &t)
+}
+
+/// Appends `text` to a stream's unfinished line and hands out every line it completes. Only an
+/// unfinished tail stays buffered: a long-running process keeps no spare capacity.
+fn split_lines(partial: &mut String, text: &str, mut line: impl FnMut(&str)) {
+    let mut rest = text;
+    while let Some(pos) = rest.find('\n') {
+        if partial.is_empty() {
+            line(&rest[..pos]);
+        } else {
+            partial.push_str(&rest[..pos]);
+            line(partial);
+            *partial = String::new();
+        }
+        rest = &rest[pos + 1..];
+    }
+    partial.push_str(rest);
 }
