@@ -2,8 +2,6 @@
 //! what each listening server answers. A second bind of a port fails with `EADDRINUSE`;
 //! `localhost` reaches any container of the pod.
 
-use std::collections::BTreeMap;
-
 use super::filesystem::ContainerFs;
 use super::host::{HttpRequest, HttpResponse, NetError, Signal};
 use super::images::NGINX_INDEX_HTML;
@@ -137,41 +135,44 @@ pub struct Listener {
 pub struct PodNetwork {
     /// The pod IP (the node IP with `hostNetwork`).
     pub ip: String,
-    listeners: BTreeMap<u16, Listener>,
+    /// By port, ascending. A pod listens on a port or two: a map's node would hold room for 11.
+    listeners: Vec<(u16, Listener)>,
 }
 
 impl PodNetwork {
     pub fn new(ip: &str) -> PodNetwork {
-        PodNetwork { ip: ip.to_string(), listeners: BTreeMap::new() }
+        PodNetwork { ip: ip.to_string(), listeners: Vec::new() }
     }
 
     /// Binds `port` for `container`; fails if anyone in the pod already listens there.
     pub fn bind(&mut self, port: u16, container: &str, server: ServerModel) -> Result<(), BindError> {
-        if self.listeners.contains_key(&port) {
-            return Err(BindError::AddressInUse);
+        match self.listeners.binary_search_by_key(&port, |(p, _)| *p) {
+            Ok(_) => Err(BindError::AddressInUse),
+            Err(at) => {
+                self.listeners.insert(at, (port, Listener { container: container.to_string(), server }));
+                Ok(())
+            }
         }
-        self.listeners.insert(port, Listener { container: container.to_string(), server });
-        Ok(())
     }
 
     /// Frees every port of a container that stopped.
     pub fn release(&mut self, container: &str) {
-        self.listeners.retain(|_, l| l.container != container);
+        self.listeners.retain(|(_, l)| l.container != container);
     }
 
     /// Who listens on `port`.
     pub fn listener(&self, port: u16) -> Option<&Listener> {
-        self.listeners.get(&port)
+        self.listeners.iter().find(|(p, _)| *p == port).map(|(_, l)| l)
     }
 
     /// Ports in use, ascending.
     pub fn ports(&self) -> Vec<u16> {
-        self.listeners.keys().copied().collect()
+        self.listeners.iter().map(|(p, _)| *p).collect()
     }
 
     /// A TCP connect: succeeds if something listens.
     pub fn tcp_connect(&self, port: u16) -> Result<(), NetError> {
-        if self.listeners.contains_key(&port) {
+        if self.listener(port).is_some() {
             Ok(())
         } else {
             Err(NetError::ConnectionRefused)
