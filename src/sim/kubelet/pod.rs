@@ -246,7 +246,7 @@ pub struct PodRuntime {
     /// The pod is being deleted: containers stop, then the object is removed.
     pub terminating: bool,
     /// Condition type → (status, transition time).
-    pub transitions: BTreeMap<String, (String, SimTime)>,
+    pub transitions: BTreeMap<&'static str, (bool, SimTime)>,
     /// Whether the kubelet admitted the pod.
     pub admitted: bool,
     /// A sandbox creation or image pull in flight.

@@ -140,46 +140,47 @@ pub fn pod_status(
         .map(|c| c.name.as_str())
         .collect();
 
-    let mut conditions: Vec<(String, String, Option<String>, Option<String>)> = Vec::new();
-    conditions.push(("PodReadyToStartContainers".into(), bool_text(sandbox_ready), None, None));
+    let mut conditions: Vec<(&'static str, bool, Option<String>, Option<String>)> = Vec::new();
+    conditions.push(("PodReadyToStartContainers", sandbox_ready, None, None));
     if initialized {
         let reason = (phase == "Succeeded").then(|| "PodCompleted".to_string());
-        conditions.push(("Initialized".into(), "True".into(), reason, None));
+        conditions.push(("Initialized", true, reason, None));
     } else {
         conditions.push((
-            "Initialized".into(),
-            "False".into(),
+            "Initialized",
+            false,
             Some("ContainersNotInitialized".into()),
             Some(format!("containers with incomplete status: [{}]", incomplete.join(" "))),
         ));
     }
     let (ready_status, ready_reason, ready_message) = if terminal {
         let reason = if phase == "Succeeded" { "PodCompleted" } else { "PodFailed" };
-        ("False".to_string(), Some(reason.to_string()), None)
+        (false, Some(reason.to_string()), None)
     } else if unready.is_empty() {
-        ("True".to_string(), None, None)
+        (true, None, None)
     } else {
         (
-            "False".to_string(),
+            false,
             Some("ContainersNotReady".to_string()),
             Some(format!("containers with unready status: [{}]", unready.join(" "))),
         )
     };
-    conditions.push(("Ready".into(), ready_status.clone(), ready_reason.clone(), ready_message.clone()));
-    conditions.push(("ContainersReady".into(), ready_status, ready_reason, ready_message));
+    conditions.push(("Ready", ready_status, ready_reason.clone(), ready_message.clone()));
+    conditions.push(("ContainersReady", ready_status, ready_reason, ready_message));
 
-    let mut out: Vec<PodCondition> = Vec::new();
+    // Room for the conditions kept from earlier writes too: the status lives as long as the pod.
+    let mut out: Vec<PodCondition> = Vec::with_capacity(conditions.len() + 2);
     for (kind, status, reason, message) in conditions {
-        let since = match pod.transitions.get(&kind) {
+        let since = match pod.transitions.get(kind) {
             Some((old, at)) if *old == status => *at,
             _ => {
-                pod.transitions.insert(kind.clone(), (status.clone(), now));
+                pod.transitions.insert(kind, (status, now));
                 now
             }
         };
         out.push(PodCondition {
-            type_: kind,
-            status,
+            type_: kind.to_string(),
+            status: bool_text(status),
             reason,
             message,
             last_transition_time: Some(ts(since)),
@@ -192,7 +193,7 @@ pub fn pod_status(
         let since = match pod.transitions.get("DisruptionTarget") {
             Some((_, at)) => *at,
             None => {
-                pod.transitions.insert("DisruptionTarget".into(), ("True".into(), now));
+                pod.transitions.insert("DisruptionTarget", (true, now));
                 now
             }
         };
