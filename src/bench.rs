@@ -25,6 +25,8 @@ pub const RUN_ON: SimDuration = SimDuration::from_secs(600);
 const CHECK_EVERY: SimDuration = SimDuration::from_secs(5);
 /// Give up when the pods are not all ready after this long (virtual time).
 const SETTLE_LIMIT: SimDuration = SimDuration::from_secs(6 * 3600);
+/// How many events run between two looks at the wall clock in a sliced run.
+const EVENTS_PER_CLOCK_CHECK: u32 = 512;
 
 /// Figures of `bench schedule`.
 #[derive(Clone, Debug)]
@@ -174,13 +176,29 @@ fn running_and_ready(object: &Rc<Object>) -> bool {
         && status.conditions.iter().flatten().any(|c| c.type_ == "Ready" && c.status == "True")
 }
 
-/// Runs every pending event up to `deadline`, counting them.
-fn run_until(sim: &mut Simulation, deadline: SimTime, events: &mut u64) {
+/// Runs the pending events up to `deadline`, counting them; `true` once the clock stands at
+/// `deadline`. Gives up early (`false`, to be called again) once `out_of_time` says so; it is
+/// asked every [`EVENTS_PER_CLOCK_CHECK`] events, so where a run pauses never changes what it does.
+fn run_until(
+    sim: &mut Simulation,
+    deadline: SimTime,
+    events: &mut u64,
+    out_of_time: &dyn Fn() -> bool,
+) -> bool {
+    let mut since_check = 0;
     while sim.next_event_time().is_some_and(|t| t <= deadline) {
         sim.step();
         *events += 1;
+        since_check += 1;
+        if since_check == EVENTS_PER_CLOCK_CHECK {
+            since_check = 0;
+            if out_of_time() {
+                return false;
+            }
+        }
     }
     sim.step_until(deadline);
+    true
 }
 
 /// A whole simulated cluster of `nodes` nodes (controllers, scheduler, kubelets) given
@@ -188,18 +206,20 @@ fn run_until(sim: &mut Simulation, deadline: SimTime, events: &mut u64) {
 /// [`RUN_ON`] more, timed with `now_ms`. The trace keeps only its hash.
 pub fn bench_cluster(nodes: usize, pods: usize, seed: u64, now_ms: &dyn Fn() -> f64) -> ClusterFigures {
     let mut run = ClusterRun::new(nodes, pods, seed, now_ms);
-    while run.advance(now_ms) {}
+    while run.advance(now_ms, f64::INFINITY) {}
     run.figures
 }
 
-/// The cluster benchmark as a run that advances one slice of virtual time per call, so that a
-/// page can hand control back to the browser between slices (a renderer busy for minutes is
-/// taken for hung).
+/// The cluster benchmark as a run that advances a bounded slice of wall time per call, so that
+/// a page can hand control back to the browser between slices (a renderer busy for minutes is
+/// taken for hung; at 150,000 pods five virtual seconds can take minutes).
 pub struct ClusterRun {
     sim: Simulation,
     figures: ClusterFigures,
     started: f64,
     begin: SimTime,
+    /// The end of the [`CHECK_EVERY`] step under way, when a call ran out of wall time in it.
+    step_end: Option<SimTime>,
     /// When the run-on phase ends, once every pod is Ready (or the settle limit passed).
     run_on_until: Option<SimTime>,
 }
@@ -220,15 +240,22 @@ impl ClusterRun {
             remaining -= replicas;
         }
         let begin = sim.time();
-        ClusterRun { sim, figures, started, begin, run_on_until: None }
+        ClusterRun { sim, figures, started, begin, step_end: None, run_on_until: None }
     }
 
-    /// Runs the next slice ([`CHECK_EVERY`] of virtual time); `false` once the run is over.
-    pub fn advance(&mut self, now_ms: &dyn Fn() -> f64) -> bool {
-        let deadline = self.sim.time() + CHECK_EVERY;
+    /// Runs on for at most `budget_ms` of wall time (a [`CHECK_EVERY`] step of virtual time
+    /// ends early when the budget is spent and resumes on the next call); `false` once the run
+    /// is over.
+    pub fn advance(&mut self, now_ms: &dyn Fn() -> f64, budget_ms: f64) -> bool {
+        let called = now_ms();
+        let out_of_time = || now_ms() - called > budget_ms;
+        let deadline = *self.step_end.get_or_insert(self.sim.time() + CHECK_EVERY);
         match self.run_on_until {
             None => {
-                run_until(&mut self.sim, deadline, &mut self.figures.events);
+                if !run_until(&mut self.sim, deadline, &mut self.figures.events, &out_of_time) {
+                    return true;
+                }
+                self.step_end = None;
                 let ready = self.sim.store().list("Pod", None).filter(|o| running_and_ready(o)).count();
                 self.figures.ready = ready;
                 self.figures.settled = ready >= self.figures.pods;
@@ -241,7 +268,10 @@ impl ClusterRun {
                 true
             }
             Some(end) => {
-                run_until(&mut self.sim, deadline.min(end), &mut self.figures.events);
+                if !run_until(&mut self.sim, deadline.min(end), &mut self.figures.events, &out_of_time) {
+                    return true;
+                }
+                self.step_end = None;
                 if self.sim.time() < end {
                     return true;
                 }
@@ -300,6 +330,31 @@ mod tests {
         assert_eq!(
             (a.trace_hash, a.events, a.settle_virtual_s),
             (b.trace_hash, b.events, b.settle_virtual_s)
+        );
+    }
+
+    #[test]
+    fn a_run_cut_into_slices_of_wall_time_is_the_same_run() {
+        let whole = bench_cluster(10, 250, 7, &|| 0.0);
+        // A clock that moves a millisecond per look: every budget check says the time is up.
+        let clock = std::cell::Cell::new(0.0);
+        let tick = || {
+            clock.set(clock.get() + 1.0);
+            clock.get()
+        };
+        let mut sliced = ClusterRun::new(10, 250, 7, &tick);
+        let mut calls = 0;
+        while sliced.advance(&tick, 0.0) {
+            calls += 1;
+        }
+        let sliced = sliced.figures();
+        assert!(
+            calls as f64 > whole.total_virtual_s * 1000.0 / CHECK_EVERY.as_millis() as f64,
+            "{calls} calls"
+        );
+        assert_eq!(
+            (sliced.trace_hash, sliced.events, sliced.settle_virtual_s, sliced.ready),
+            (whole.trace_hash, whole.events, whole.settle_virtual_s, whole.ready)
         );
     }
 }
