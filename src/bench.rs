@@ -93,7 +93,7 @@ impl ClusterFigures {
     pub fn report(&self, peak: Option<String>) -> String {
         format!(
             "cluster: {} nodes, {} pods in {} Deployments: {} Running and Ready after {:.0} s virtual{} in {:.2} s wall; \
-             +{} s virtual in {:.2} s wall; total {:.0} s virtual in {:.2} s wall = {:.0}x real time; \
+             +{} s virtual in {:.2} s wall; total {:.0} s virtual in {:.2} s wall = {}x real time; \
              {} events = {:.0} events/s; peak memory {}",
             self.nodes,
             self.pods,
@@ -106,11 +106,20 @@ impl ClusterFigures {
             self.total_wall_s - self.settle_wall_s,
             self.total_virtual_s,
             self.total_wall_s,
-            per_second(self.total_virtual_s, self.total_wall_s),
+            speed_up(per_second(self.total_virtual_s, self.total_wall_s)),
             self.events,
             per_second(self.events as f64, self.total_wall_s),
             peak.unwrap_or_else(|| "unknown".into()),
         )
+    }
+}
+
+/// A virtual-to-wall ratio with the digits that matter: `536`, `1.05`, `0.49`.
+fn speed_up(ratio: f64) -> String {
+    if ratio >= 10.0 {
+        format!("{ratio:.0}")
+    } else {
+        format!("{ratio:.2}")
     }
 }
 
@@ -321,6 +330,10 @@ mod tests {
         assert_eq!(figures.deployments, 1);
         assert!(figures.total_virtual_s >= figures.settle_virtual_s + 600.0);
         assert!(figures.report(None).contains("12 Running and Ready"));
+        assert_eq!(
+            (speed_up(536.4), speed_up(1.049), speed_up(0.486)),
+            ("536".into(), "1.05".into(), "0.49".into())
+        );
     }
 
     #[test]
