@@ -75,7 +75,16 @@ pub struct ContainerSpecs {
 impl ContainerSpecs {
     /// The shared copy of `spec`, made if no live container declares the same.
     pub fn share(&mut self, spec: &Container) -> Rc<Container> {
-        let bucket = self.by_name_and_image.entry((spec.name.clone(), spec.image.clone())).or_default();
+        let key = (spec.name.clone(), spec.image.clone());
+        if !self.by_name_and_image.contains_key(&key) {
+            // A name and image not seen yet: forget the specs no container uses any more, so the
+            // map holds the live specs only.
+            self.by_name_and_image.retain(|_, bucket| {
+                bucket.retain(|kept| Rc::strong_count(kept) > 1);
+                !bucket.is_empty()
+            });
+        }
+        let bucket = self.by_name_and_image.entry(key).or_default();
         bucket.retain(|kept| Rc::strong_count(kept) > 1);
         if let Some(kept) = bucket.iter().find(|kept| ***kept == *spec) {
             return Rc::clone(kept);
@@ -287,5 +296,32 @@ impl PodRuntime {
             .and_then(|p| p.spec.as_ref())
             .and_then(|s| s.hostname.clone())
             .unwrap_or_else(|| self.name.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn container(name: &str, image: &str, args: &[&str]) -> Container {
+        Container {
+            name: name.into(),
+            image: Some(image.into()),
+            args: Some(args.iter().map(|a| a.to_string()).collect()),
+            ..Container::default()
+        }
+    }
+
+    #[test]
+    fn equal_container_specs_share_one_copy_while_in_use() {
+        let mut specs = ContainerSpecs::default();
+        let a = specs.share(&container("app", "nginx", &[]));
+        let b = specs.share(&container("app", "nginx", &[]));
+        let other_args = specs.share(&container("app", "nginx", &["-g"]));
+        assert!(Rc::ptr_eq(&a, &b));
+        assert!(!Rc::ptr_eq(&a, &other_args));
+        drop((a, b, other_args));
+        let _busybox = specs.share(&container("sh", "busybox", &[]));
+        assert_eq!(specs.by_name_and_image.len(), 1, "specs nobody uses are forgotten");
     }
 }
