@@ -52,22 +52,21 @@ pub fn run(sim: &mut Simulation, files: &[(String, String)], args: &Args) -> Out
     }
 }
 
-/// The container `-c` names, else the pod's default container (annotation or first).
-fn container_of(sim: &Simulation, args: &Args, namespace: &str, pod: &str) -> Result<String, String> {
-    let Some(object) = sim.store().get("Pod", namespace, pod).and_then(|o| o.as_pod().cloned()) else {
+/// The container `-c` names, else the one kubectl defaults to (with its `Defaulted container`
+/// notice, as `kubectl logs` and `exec`).
+fn container_of(
+    sim: &Simulation,
+    args: &Args,
+    namespace: &str,
+    pod: &str,
+    out: &mut Output,
+) -> Result<String, String> {
+    let Some(object) = sim.store().get("Pod", namespace, pod).filter(|o| o.as_pod().is_some()) else {
         return Err(format!("Error from server (NotFound): pods {pod:?} not found"));
     };
-    if let Some(container) = args.flag("container") {
-        return Ok(container.to_string());
-    }
-    let annotated = object
-        .metadata
-        .annotations
-        .as_ref()
-        .and_then(|a| a.get("kubectl.kubernetes.io/default-container"))
-        .cloned();
-    annotated
-        .or_else(|| object.spec.as_ref().and_then(|s| s.containers.first()).map(|c| c.name.clone()))
+    object
+        .as_pod()
+        .and_then(|p| super::logs::pick_container(p, args.flag("container"), out))
         .ok_or_else(|| format!("error: pod {pod:?} has no containers"))
 }
 
@@ -79,15 +78,16 @@ fn copy_out(
     path: &str,
     local: &str,
 ) -> Output {
-    let container = match container_of(sim, args, namespace, pod) {
-        Ok(container) => container,
-        Err(message) => return Output::error(message),
-    };
-    let fs = match kubelet::container_fs(sim, namespace, pod, &container) {
-        Ok(fs) => fs,
-        Err(message) => return Output::error(message),
-    };
     let mut out = Output::default();
+    let fs = match container_of(sim, args, namespace, pod, &mut out)
+        .and_then(|container| kubelet::container_fs(sim, namespace, pod, &container))
+    {
+        Ok(fs) => fs,
+        Err(message) => {
+            out.err(message);
+            return out;
+        }
+    };
     // kubectl streams a tar of the path; tar drops the leading slash and says so.
     if path.starts_with('/') {
         out.err("tar: Removing leading `/' from member names");
@@ -118,13 +118,15 @@ fn copy_in(
     let Ok((_, content)) = read_file(files, local) else {
         return Output::error(format!("error: {local} doesn't exist in local filesystem"));
     };
-    let container = match container_of(sim, args, namespace, pod) {
-        Ok(container) => container,
-        Err(message) => return Output::error(message),
-    };
-    let mut fs = match kubelet::container_fs(sim, namespace, pod, &container) {
+    let mut out = Output::default();
+    let mut fs = match container_of(sim, args, namespace, pod, &mut out)
+        .and_then(|container| kubelet::container_fs(sim, namespace, pod, &container))
+    {
         Ok(fs) => fs,
-        Err(message) => return Output::error(message),
+        Err(message) => {
+            out.err(message);
+            return out;
+        }
     };
     // Copying onto a directory puts the file inside it, under its own name.
     let target = if fs.is_dir(path) {
@@ -133,14 +135,14 @@ fn copy_in(
     } else {
         path.to_string()
     };
-    match fs.write(&target, &content) {
-        Ok(()) => Output::default(),
-        Err(error) => Output::error(format!(
+    if let Err(error) = fs.write(&target, &content) {
+        out.err(format!(
             "tar: {}: Cannot open: {}\ntar: Exiting with failure status due to previous errors\ncommand terminated with exit code 2",
             target.trim_start_matches('/'),
             error.message()
-        )),
+        ));
     }
+    out
 }
 
 #[cfg(test)]
@@ -176,5 +178,21 @@ mod tests {
             crate::console::execute(&mut sim, &files, "kubectl cp ghost.txt web:/tmp").text(),
             "error: ghost.txt doesn't exist in local filesystem\n"
         );
+    }
+
+    #[test]
+    fn a_pod_of_several_containers_copies_with_the_default_one_and_says_so() {
+        let mut sim = Simulation::new(Default::default(), 4);
+        let manifest = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: two\nspec:\n  containers:\n  - name: web\n    image: nginx:1.27\n  - name: side\n    image: busybox:1.36\n    command: [sleep, '3600']\n";
+        let files = vec![
+            ("two.yaml".to_string(), manifest.to_string()),
+            ("note.txt".to_string(), "hi\n".to_string()),
+        ];
+        crate::console::execute(&mut sim, &files, "kubectl apply -f two.yaml");
+        sim.advance(SimDuration::from_secs(30));
+        let copied = crate::console::execute(&mut sim, &files, "kubectl cp note.txt two:/tmp/note.txt");
+        assert_eq!(copied.text(), "Defaulted container \"web\" out of: web, side\n");
+        let shown = crate::console::execute(&mut sim, &files, "kubectl exec two -c web -- cat /tmp/note.txt");
+        assert_eq!(shown.text(), "hi\n");
     }
 }
