@@ -152,19 +152,21 @@ impl DefaultScheduler {
         }
         while let Some(entry) = self.queue.pop(sim.time()) {
             let Some((namespace, name)) = entry.key.split_once('/') else { continue };
-            let Some(pod) = sim.store().get("Pod", namespace, name).and_then(|o| o.as_pod().cloned()) else {
-                continue;
-            };
+            // The store's own copy: a cycle reads the pod and never changes it.
+            let stored = sim.store().get("Pod", namespace, name).and_then(|o| match &**o {
+                Object::Pod(pod) => Some(Rc::clone(pod)),
+                _ => None,
+            });
+            let Some(pod) = stored else { continue };
             if is_bound(&pod) || pod.metadata.deletion_timestamp.is_some() {
                 continue;
             }
-            let result = self.framework.schedule_one(&pod, self.cache.snapshot(), sim.rng());
+            let info = PodInfo::shared(Rc::clone(&pod), &self.cache.snapshot().priority_classes);
+            let result = self.framework.schedule(&info, self.cache.snapshot(), sim.rng());
             match &result.decision {
                 Decision::Scheduled { node } => {
                     let node = node.clone();
-                    let snapshot = self.cache.snapshot();
-                    let info = PodInfo::new(&pod, &snapshot.priority_classes);
-                    for binding in claim_bindings(&info, &node, snapshot) {
+                    for binding in claim_bindings(&info, &node, self.cache.snapshot()) {
                         bind_claim(sim, namespace, &binding);
                     }
                     if bind(sim, &pod, &node) {

@@ -317,7 +317,17 @@ impl Scheduler {
         snapshot: &ClusterSnapshot,
         rng: &mut SimRng,
     ) -> ScheduleResult {
-        let info = PodInfo::new(pod, &snapshot.priority_classes);
+        self.schedule(&PodInfo::new(pod, &snapshot.priority_classes), snapshot, rng)
+    }
+
+    /// [`Scheduler::schedule_one`] for a pod already described, so a caller that binds it
+    /// (claims included) builds its [`PodInfo`] once.
+    pub fn schedule(
+        &mut self,
+        info: &PodInfo,
+        snapshot: &ClusterSnapshot,
+        rng: &mut SimRng,
+    ) -> ScheduleResult {
         let total = snapshot.nodes.len();
         let mut result = ScheduleResult {
             pod: info.key(),
@@ -334,7 +344,7 @@ impl Scheduler {
         // PreFilter: a rejection here rejects every node.
         let mut pre_filter_failure: Option<Status> = None;
         for plugin in fw.pre_filter.iter() {
-            let status = plugin.pre_filter(&mut state, &info, snapshot).with_plugin(plugin.name());
+            let status = plugin.pre_filter(&mut state, info, snapshot).with_plugin(plugin.name());
             result.pre_filter.push(PluginVerdict { plugin: plugin.name(), status: status.clone() });
             match status.code {
                 Code::Skip => skipped.push(plugin.name()),
@@ -358,7 +368,7 @@ impl Scheduler {
             let input = PostFilterInput {
                 framework: fw,
                 state: &state,
-                pod: &info,
+                pod: info,
                 snapshot,
                 statuses: &statuses,
                 skipped: &skipped,
@@ -374,7 +384,8 @@ impl Scheduler {
         let mask = fw.filter_mask(&skipped);
         let mut statuses: Vec<Status> = vec![Status::success(); total];
         let mut feasible: Vec<usize> = Vec::new();
-        let nominated = pod
+        let nominated = info
+            .pod
             .status
             .as_ref()
             .and_then(|s| s.nominated_node_name.as_deref())
@@ -383,7 +394,7 @@ impl Scheduler {
             if let Some(node) = snapshot.nodes.get(index) {
                 let mut rows = Vec::new();
                 let recording = self.record.then_some(&mut rows);
-                if fw.run_filters_with_nominated(&state, &info, node, snapshot, &mask, recording).is_success()
+                if fw.run_filters_with_nominated(&state, info, node, snapshot, &mask, recording).is_success()
                 {
                     feasible.push(index);
                     if self.record {
@@ -412,7 +423,7 @@ impl Scheduler {
                 };
                 let mut rows = Vec::new();
                 let recording = self.record.then_some(&mut rows);
-                let status = fw.run_filters_with_nominated(&state, &info, node, snapshot, &mask, recording);
+                let status = fw.run_filters_with_nominated(&state, info, node, snapshot, &mask, recording);
                 if status.is_success() {
                     feasible.push(index);
                 }
@@ -437,7 +448,7 @@ impl Scheduler {
             let input = PostFilterInput {
                 framework: fw,
                 state: &state,
-                pod: &info,
+                pod: info,
                 snapshot,
                 statuses: &statuses,
                 skipped: &skipped,
@@ -453,7 +464,7 @@ impl Scheduler {
         let chosen = if feasible.len() == 1 {
             feasible[0]
         } else {
-            let totals = self.score(&mut state, &info, snapshot, &feasible, &mut result);
+            let totals = self.score(&mut state, info, snapshot, &feasible, &mut result);
             select_host(&feasible, &totals, rng)
         };
         result.decision = Decision::Scheduled {
